@@ -1,0 +1,70 @@
+"""The whole build, top-down: load → validate → cross-reference → PDF → site → swap outputs.
+
+PDFs come first because the site's 下载 page lists them (pages, size, date) and serves copies.
+Everything is written into a temporary folder beside ``out``; only a complete build replaces it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .model.corpus import Corpus
+from .outputs import carry_over, staged
+from .site.engine import SiteReport, build_site
+from .site.tree import Download, SiteExtras
+from .sources.loader import load_corpus
+
+
+@dataclass
+class BuildReport:
+    corpus: Corpus
+    out: Path
+    seconds: float = 0.0
+    site: SiteReport | None = None
+    downloads: list[Download] = field(default_factory=list)
+
+
+def build(root: Path, out: Path, only: str | None = None, progress=None) -> BuildReport:
+    """Build ``only`` ("site" or "pdf") or everything; raises ValidationError before writing."""
+    started = time.perf_counter()
+    corpus = load_corpus(root)
+    report = BuildReport(corpus=corpus, out=out)
+    with staged(out) as tmp:
+        report.downloads = _pdf_stage(corpus, tmp, out, only, progress)
+        if only in (None, "site"):
+            extras = SiteExtras(downloads=report.downloads, has_selftest=_has_selftest(corpus))
+            report.site = build_site(corpus, tmp / "site", corpus.root / "build" / "docs", extras)
+            _publish_downloads(tmp / "pdf", tmp / "site" / "downloads", report.downloads)
+        else:
+            carry_over(out, tmp, "site")
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _pdf_stage(corpus: Corpus, tmp: Path, out: Path, only: str | None, progress) -> list[Download]:
+    from .pdf import handbooks
+
+    if only in (None, "pdf"):
+        return handbooks.render_all(corpus, tmp / "pdf", progress=progress)
+    carry_over(out, tmp, "pdf")
+    return handbooks.read_manifest(tmp / "pdf")
+
+
+def _has_selftest(corpus: Corpus) -> bool:
+    """The self-test pages exist once the quiz stage renders them (see generator.quiz)."""
+    try:
+        from .quiz import selftest  # noqa: F401
+    except ImportError:
+        return False
+    return bool(corpus.public_questions)
+
+
+def _publish_downloads(pdf_dir: Path, target: Path, downloads: list[Download]) -> None:
+    if not downloads:
+        return
+    target.mkdir(parents=True, exist_ok=True)
+    for item in downloads:
+        shutil.copyfile(pdf_dir / item.filename, target / item.filename)

@@ -1,0 +1,184 @@
+"""The ``qinglian`` command. Only this module knows about the terminal; the library raises errors."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+
+from . import __version__
+from .errors import ConfigError, QinglianError, ValidationError
+
+console = Console(stderr=False, highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _print_problems(exc: ValidationError) -> None:
+    for problem in exc.problems:
+        err.print(str(problem), markup=False)
+    err.print(f"[bold red]共 {len(exc.problems)} 个问题[/]，请逐条修改后再运行。")
+
+
+def cmd_check(args) -> int:
+    from .sources.loader import load_corpus
+
+    corpus = load_corpus(args.root)
+    console.print(
+        f"检查通过：九项准则 {len(corpus.rules)} 条，案例 {len(corpus.cases)} 个，故事 {len(corpus.stories)} 个，"
+        f"风险台账 {len(corpus.risks)} 个科室，题库 {len(corpus.banks)} 个（{len(corpus.questions)} 题），"
+        f"考试 {len(corpus.exams)} 场。"
+    )
+    return 0
+
+
+def cmd_build(args) -> int:
+    from .build import build
+
+    out = args.out if args.out.is_absolute() else Path.cwd() / args.out
+    report = build(args.root, out, only=args.only, progress=_progress_factory())
+    site = report.site
+    if site:
+        for warning in site.warnings:
+            err.print(f"[yellow]站点警告[/]：{escape(warning)}")
+        line = f"站点：{site.pages} 个页面 → {out / 'site'}"
+        if site.index:
+            line += f"；搜索索引 {site.index.before / 1e6:.2f} MB → {site.index.after / 1e6:.2f} MB（UTF-8）"
+        console.print(line)
+    for d in report.downloads:
+        console.print(f"手册：{d.filename}  {d.pages} 页  {d.size}")
+    console.print(f"构建完成，用时 {report.seconds:.1f} 秒。")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from mkdocs.commands.serve import serve
+
+    from .build import build
+
+    build(args.root, args.root / "build" / "preview", only="site")
+    console.print(f"预览地址：http://{args.addr}/ （按 Ctrl+C 停止）")
+    serve(config_file=str(args.root / "mkdocs.yml"), dev_addr=args.addr, livereload=True)
+    return 0
+
+
+def cmd_schema(args) -> int:
+    from .schema_export import write_schemas
+
+    for path in write_schemas(args.out):
+        console.print(f"已写出 {path}")
+    return 0
+
+
+def cmd_new(args) -> int:
+    from .scaffold import new_item
+
+    path = new_item(args.root, args.kind, args)
+    console.print(f"已创建 {path}，请补全内容后运行 qinglian check。")
+    return 0
+
+
+def _progress_factory():
+    """A progress-bar factory on a terminal; None (quiet) in CI or when piped."""
+    import os
+
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        return None
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    def factory(description: str, total: int):
+        progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        )
+        return progress, progress.add_task(description, total=total)
+
+    return factory
+
+
+def make_parser() -> argparse.ArgumentParser:
+    root_opt = argparse.ArgumentParser(add_help=False)
+    root_opt.add_argument(
+        "--root",
+        type=Path,
+        default=Path("."),
+        help="内容根目录（含 content/ cases/ quizzes/ site_config/ mkdocs.yml），默认当前目录",
+    )
+    parser = argparse.ArgumentParser(
+        prog="qinglian", description="清廉：医院廉洁从业教育知识库工具", parents=[root_opt]
+    )
+    parser.add_argument("--version", action="version", version=f"qinglian {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="命令", required=True)
+
+    p = sub.add_parser("check", parents=[root_opt], help="检查所有源文件，列出全部问题")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("build", parents=[root_opt], help="生成站点和 PDF 手册到 dist/")
+    p.add_argument("--out", type=Path, default=Path("dist"), help="输出目录，默认 dist")
+    p.add_argument("--only", choices=["site", "pdf"], help="只生成站点或只生成 PDF")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("serve", parents=[root_opt], help="本地预览站点，修改源文件后自动刷新")
+    p.add_argument("--addr", default="127.0.0.1:8000", help="监听地址，默认 127.0.0.1:8000")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("schema", parents=[root_opt], help="导出供编辑器使用的 JSON Schema")
+    p.add_argument("--out", type=Path, default=Path("build/schema"), help="输出目录")
+    p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser("new", parents=[root_opt], help="新建案例、故事或题目的模板")
+    p.add_argument("kind", choices=["case", "story", "question"], help="要新建的内容类型")
+    p.add_argument("--id", help="编号（小写字母、数字、连字符）；不填则自动生成")
+    p.add_argument("--title", default="", help="标题")
+    p.add_argument("--rule", type=int, choices=range(1, 10), metavar="1-9", help="涉及的准则条款")
+    p.add_argument("--bank", help="题目所属题库编号（new question）")
+    p.add_argument(
+        "--type",
+        default="single",
+        choices=["single", "multiple", "judge", "fill"],
+        help="题型（new question）",
+    )
+    p.set_defaults(func=cmd_new)
+
+    _extend(sub, root_opt)
+    return parser
+
+
+def _extend(sub, root_opt) -> None:
+    """Subcommands of the PDF and quiz stages register themselves here."""
+    for module in ("generator.pdf.cli", "generator.quiz.cli"):
+        try:
+            mod = __import__(module, fromlist=["register"])
+        except ModuleNotFoundError:
+            continue
+        mod.register(sub, root_opt)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    args.root = args.root.resolve()
+    try:
+        return args.func(args)
+    except ValidationError as exc:
+        _print_problems(exc)
+        return exc.exit_code
+    except ConfigError as exc:
+        err.print(f"[bold red]错误[/]：{escape(str(exc))}")
+        return exc.exit_code
+    except QinglianError as exc:
+        err.print(f"[bold red]构建失败[/]：{escape(str(exc))}")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        err.print("已中断。")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,170 @@
+"""Corpus: everything loaded and validated once, cross-referenced for the renderers.
+
+Site, PDF and quiz stages read this; none of them opens a source file again.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from ..sources.schemas import (
+    BankFile,
+    CaseMeta,
+    Category,
+    Department,
+    ExamFile,
+    HospitalFile,
+    PageMeta,
+    Question,
+    Reminder,
+    RiskRegisterFile,
+    RuleMeta,
+    StoryMeta,
+)
+
+CHINESE_NUMERALS = "一二三四五六七八九"
+
+
+class Rule(RuleMeta):
+    path: str = ""
+    body: str = ""
+
+    @property
+    def label(self) -> str:
+        """第八条"""
+        return f"第{CHINESE_NUMERALS[self.rule - 1]}条"
+
+    @property
+    def full_title(self) -> str:
+        return f"{self.label} {self.title}"
+
+
+class Case(CaseMeta):
+    path: str = ""
+    body: str = ""
+
+
+class Story(StoryMeta):
+    path: str = ""
+    body: str = ""
+
+
+class Page(PageMeta):
+    path: str = ""
+    body: str = ""
+    slug: str = ""
+
+
+class RiskRegister(RiskRegisterFile):
+    path: str = ""
+
+
+class Bank(BankFile):
+    path: str = ""
+
+
+class Exam(ExamFile):
+    path: str = ""
+
+
+STORY_GROUPS = ("历代清官", "医德楷模", "革命与当代楷模", "身边的故事")
+
+
+@dataclass
+class Corpus:
+    root: Path
+    hospital: HospitalFile
+    categories: list[Category]
+    departments: list[Department]
+    rules: dict[int, Rule]
+    cases: list[Case]
+    stories: list[Story]
+    risks: list[RiskRegister]
+    reminders: list[Reminder]
+    banks: list[Bank]
+    exams: list[Exam]
+    pages: dict[str, Page] = field(default_factory=dict)
+    jieba_dict: Path | None = None
+
+    # --- lookups -------------------------------------------------------------------------------
+
+    @cached_property
+    def category_by_name(self) -> dict[str, Category]:
+        return {c.name: c for c in self.categories}
+
+    @cached_property
+    def department_by_name(self) -> dict[str, Department]:
+        return {d.name: d for d in self.departments}
+
+    @cached_property
+    def questions(self) -> list[Question]:
+        return [q for bank in self.banks for q in bank.questions]
+
+    @cached_property
+    def public_questions(self) -> list[Question]:
+        """Questions that may appear on the site: never the exam-only ones."""
+        return [q for q in self.questions if not q.exam_only]
+
+    # --- cross references (rule → cases, stories, questions; department → cases, risks) -------
+
+    @cached_property
+    def cases_by_rule(self) -> dict[int, list[Case]]:
+        index: dict[int, list[Case]] = defaultdict(list)
+        for case in self.cases:
+            for n in dict.fromkeys(case.rules):
+                index[n].append(case)
+        return index
+
+    @cached_property
+    def stories_by_rule(self) -> dict[int, list[Story]]:
+        index: dict[int, list[Story]] = defaultdict(list)
+        for story in self.stories:
+            for n in dict.fromkeys(story.rules):
+                index[n].append(story)
+        return index
+
+    @cached_property
+    def questions_by_rule(self) -> dict[int, list[Question]]:
+        index: dict[int, list[Question]] = defaultdict(list)
+        for q in self.questions:
+            for n in dict.fromkeys(q.rules):
+                index[n].append(q)
+        return index
+
+    @cached_property
+    def cases_by_category(self) -> dict[str, list[Case]]:
+        index: dict[str, list[Case]] = defaultdict(list)
+        for case in self.cases:
+            index[case.category].append(case)
+        return index
+
+    @cached_property
+    def cases_by_department(self) -> dict[str, list[Case]]:
+        index: dict[str, list[Case]] = defaultdict(list)
+        for case in self.cases:
+            index[case.department].append(case)
+        return index
+
+    @cached_property
+    def cases_by_year(self) -> dict[int, list[Case]]:
+        index: dict[int, list[Case]] = defaultdict(list)
+        for case in self.cases:
+            index[case.date.year].append(case)
+        return dict(sorted(index.items(), reverse=True))
+
+    @cached_property
+    def risks_by_department(self) -> dict[str, RiskRegister]:
+        return {r.department: r for r in self.risks}
+
+    @cached_property
+    def stories_by_group(self) -> dict[str, list[Story]]:
+        index: dict[str, list[Story]] = {g: [] for g in STORY_GROUPS}
+        for story in self.stories:
+            index[story.group].append(story)
+        return {g: s for g, s in index.items() if s}
+
+    def bank(self, bank_id: str) -> Bank | None:
+        return next((b for b in self.banks if b.bank == bank_id), None)

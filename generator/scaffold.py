@@ -1,0 +1,134 @@
+"""``qinglian new``: start a case, story or question from a template that names every field."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from .errors import ConfigError
+from .sources.files import read_yaml
+
+CASE_TEMPLATE = """---
+id: {id}
+title: {title}
+date: {date}
+rules: [{rule}]
+category: 请填写（取自 site_config/taxonomy.yml 的类别）
+department: 请填写（取自 site_config/taxonomy.yml 的科室）
+role: 请填写（如 科室主任、医生、护士、药师）
+source: 教学案例（根据公开通报的同类情形综合改编，人物与机构均为化名）
+summary: 一句话案情摘要（不超过60字）
+tags: []
+---
+
+## 基本案情
+
+（时间段、人物化名、情节、金额。不得出现真实姓名、身份证号、手机号、银行卡号。）
+
+## 处理结果
+
+## 违反条款
+
+（写明第几条及标题，逐字引用相关原文。）
+
+## 案例剖析
+
+（哪些制度、流程、监督环节失守。）
+
+## 警示启示
+"""
+
+STORY_TEMPLATE = """---
+id: {id}
+title: {title}
+era: 当代
+figure: 请填写（历史人物姓名；身边的故事写岗位，如 某医院心内科护士）
+group: 身边的故事
+source: 教学故事（根据医院常见情形综合改编，人物为化名）
+rules: [{rule}]
+summary: 一句话（不超过60字）
+---
+
+（故事正文，400–800 字。）
+
+## 启示
+"""
+
+QUESTION_TEMPLATES = {
+    "single": "    options: [选项一, 选项二, 选项三, 选项四]\n    answer: A\n",
+    "multiple": "    options: [选项一, 选项二, 选项三, 选项四]\n    answer: [A, B]\n",
+    "judge": "    answer: true\n",
+    "fill": "    answer: [可接受的答案]\n",
+}
+
+
+def _free_path(folder: Path, stem: str) -> Path:
+    path = folder / f"{stem}.md"
+    if path.exists():
+        raise ConfigError(f"{path} 已存在，请换一个 --id")
+    return path
+
+
+def _auto_id(prefix: str, folder: Path) -> str:
+    today = dt.date.today().strftime("%Y%m%d")
+    n = 1
+    while (folder / f"{prefix}-{today}-{n}.md").exists():
+        n += 1
+    return f"{prefix}-{today}-{n}"
+
+
+def _check_id(value: str) -> str:
+    if not re.fullmatch(r"[a-z0-9-]+", value):
+        raise ConfigError(f"编号“{value}”格式不对：只能使用小写字母、数字和连字符")
+    return value
+
+
+def new_item(root: Path, kind: str, args) -> Path:
+    rule = args.rule or 1
+    if kind == "case":
+        folder = root / "cases"
+        ident = _check_id(args.id) if args.id else _auto_id(f"r{rule}", folder)
+        text = CASE_TEMPLATE.format(
+            id=ident, title=args.title or "某医院……案", date=dt.date.today().isoformat(), rule=rule
+        )
+    elif kind == "story":
+        folder = root / "content" / "stories"
+        ident = _check_id(args.id) if args.id else _auto_id("story", folder)
+        text = STORY_TEMPLATE.format(id=ident, title=args.title or "故事标题", rule=rule)
+    else:
+        return _new_question(root, args)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = _free_path(folder, ident)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _new_question(root: Path, args) -> Path:
+    """Append a question skeleton to a bank file, keeping the file's own text and comments."""
+    if not args.bank:
+        raise ConfigError("请用 --bank 指定题库编号，如 --bank jiuxiang-r8")
+    for path in sorted((root / "quizzes").glob("*.yml")):
+        located, problems = read_yaml(path, path.relative_to(root).as_posix())
+        if problems:
+            raise ConfigError(f"{problems[0]}（先修正题库文件再新建题目）")
+        if isinstance(located.data, dict) and located.data.get("bank") == args.bank:
+            break
+    else:
+        raise ConfigError(f"找不到题库“{args.bank}”：quizzes/ 下没有 bank: {args.bank} 的文件")
+    questions = located.data.get("questions") or []
+    rule = args.rule or (questions[-1].get("rules", [1])[0] if questions else 1)
+    ids = {q.get("id") for q in questions if isinstance(q, dict)}
+    n = len(questions) + 1
+    while f"q-r{rule}-{n:03d}" in ids:
+        n += 1
+    qid = args.id or f"q-r{rule}-{n:03d}"
+    stem = args.title or ("题干，含一处空格 ____" if args.type == "fill" else "题干")
+    block = (
+        f"\n  - id: {_check_id(qid)}\n    type: {args.type}\n    stem: {stem}\n"
+        + QUESTION_TEMPLATES[args.type]
+        + f"    explanation: 解析，写明依据：第X条“……”\n    rules: [{rule}]\n    difficulty: 2\n    exam_only: false\n"
+    )
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.rstrip("\n") + "\n" + block, encoding="utf-8")
+    return path

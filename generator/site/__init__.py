@@ -1,0 +1,1 @@
+"""The site stage: Corpus → plain Markdown tree → MkDocs/Material → static site."""

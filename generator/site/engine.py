@@ -1,0 +1,80 @@
+"""Run MkDocs on a generated tree and collect what it warns about."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.exceptions import MkDocsException
+
+from ..errors import BuildError, ConfigError
+from ..model.corpus import Corpus
+from .plugin import TREE_READY, site_identity
+from .search_index import IndexSizes, rewrite_utf8
+from .tree import SiteExtras, write_tree
+
+
+@dataclass
+class SiteReport:
+    pages: int = 0
+    warnings: list[str] = field(default_factory=list)
+    index: IndexSizes | None = None
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _quiet_mkdocs():
+    """Collect MkDocs' warnings instead of letting them reach stderr in English, unexplained."""
+    logger = logging.getLogger("mkdocs")
+    handler = _Collect()
+    saved = logger.handlers[:], logger.propagate, logger.level
+    logger.handlers, logger.propagate = [handler], False
+    logger.setLevel(logging.WARNING)
+    os.environ[TREE_READY] = "1"
+    try:
+        yield handler.messages
+    finally:
+        logger.handlers, logger.propagate = saved[0], saved[1]
+        logger.setLevel(saved[2])
+        os.environ.pop(TREE_READY, None)
+
+
+def build_site(corpus: Corpus, site_dir: Path, docs_dir: Path, extras: SiteExtras) -> SiteReport:
+    """Generate the Markdown tree into ``docs_dir`` and build the static site into ``site_dir``."""
+    config_file = corpus.root / "mkdocs.yml"
+    if not config_file.exists():
+        raise ConfigError(f"{config_file}: 缺少站点配置文件 mkdocs.yml")
+    shutil.rmtree(docs_dir, ignore_errors=True)
+    docs_dir.mkdir(parents=True)
+    write_tree(corpus, docs_dir, extras)
+    with _quiet_mkdocs() as warnings:
+        try:
+            config = load_config(
+                config_file=str(config_file),
+                docs_dir=str(docs_dir),
+                site_dir=str(site_dir),
+                **site_identity(corpus),
+            )
+            mkdocs_build(config)
+        except MkDocsException as exc:
+            raise BuildError(f"MkDocs 构建站点失败：{exc}") from exc
+    report = SiteReport(warnings=list(warnings))
+    report.pages = sum(1 for _ in site_dir.rglob("index.html"))
+    plugin = config.plugins.get("qinglian")
+    # The plugin rewrote the index and measured it; without the plugin in mkdocs.yml, do it here.
+    report.index = plugin.index_sizes if plugin is not None else rewrite_utf8(site_dir)
+    return report

@@ -1,0 +1,88 @@
+"""The ``qinglian`` MkDocs plugin (mkdocs.yml ``plugins:``), so plain ``mkdocs build``/``serve`` work too.
+
+- on_config: resolve the jieba user dictionary against the content root (Material resolves it
+  against the working directory); for a plain MkDocs run, load the Corpus and take the site name
+  and footer from it.
+- on_pre_build: for a plain MkDocs run, regenerate the Markdown tree (``qinglian build`` has
+  already written it and sets QINGLIAN_TREE_READY).
+- on_serve: watch the source folders so an edit rebuilds the preview.
+- on_post_build: rewrite the search index as UTF-8.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from pathlib import Path
+
+from mkdocs.exceptions import Abort
+from mkdocs.plugins import BasePlugin
+
+from ..errors import ValidationError
+from ..model.corpus import Corpus
+from .search_index import IndexSizes, rewrite_utf8
+
+log = logging.getLogger("mkdocs.plugins.qinglian")
+SOURCE_DIRS = ("content", "cases", "quizzes", "site_config")
+TREE_READY = "QINGLIAN_TREE_READY"
+
+
+def site_identity(corpus: Corpus, default_name: str = "清廉知识库") -> dict[str, str]:
+    """MkDocs config values that come from site_config/hospital.yml."""
+    h = corpus.hospital
+    return {
+        "site_name": f"{h.short_name}{default_name}",
+        "copyright": f"{h.name} · {h.issuer or h.name}编制 · 内部学习资料，注意保存",
+    }
+
+
+class QinglianPlugin(BasePlugin):
+    """Regenerates the tree for plain MkDocs runs and post-processes the built site."""
+
+    corpus: Corpus | None = None
+    index_sizes: IndexSizes | None = None
+
+    @staticmethod
+    def _root(config) -> Path:
+        return Path(config.config_file_path).resolve().parent
+
+    def on_config(self, config):
+        root = self._root(config)
+        for plugin in config.plugins.values():
+            cfg = getattr(plugin, "config", None)
+            if cfg is not None and cfg.get("jieba_dict_user"):
+                path = Path(cfg["jieba_dict_user"])
+                if not path.is_absolute():
+                    cfg["jieba_dict_user"] = str(root / path)
+        if not os.environ.get(TREE_READY):
+            from ..sources.loader import load_corpus
+
+            try:
+                self.corpus = load_corpus(root)
+            except ValidationError as exc:
+                for problem in exc.problems:
+                    log.error(str(problem))
+                raise Abort(f"源文件有 {len(exc.problems)} 个问题，未生成站点") from None
+            for key, value in site_identity(self.corpus).items():
+                config[key] = value
+        return config
+
+    def on_pre_build(self, *, config):
+        if self.corpus is None:
+            return
+        from .tree import write_tree
+
+        docs = Path(config.docs_dir)
+        shutil.rmtree(docs, ignore_errors=True)
+        write_tree(self.corpus, docs)
+
+    def on_serve(self, server, *, config, builder):
+        root = self._root(config)
+        for name in SOURCE_DIRS:
+            if (root / name).is_dir():
+                server.watch(str(root / name))
+        return server
+
+    def on_post_build(self, *, config):
+        self.index_sizes = rewrite_utf8(Path(config.site_dir))

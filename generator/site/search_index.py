@@ -1,0 +1,28 @@
+"""Post-process Material's search index: write it as UTF-8 instead of ``\\uXXXX`` escapes."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class IndexSizes:
+    before: int
+    after: int
+
+
+def rewrite_utf8(site_dir: Path) -> IndexSizes | None:
+    """Rewrite ``search/search_index.json`` in place (atomically); None when there is no index."""
+    path = site_dir / "search" / "search_index.json"
+    if not path.exists():
+        return None
+    raw = path.read_bytes()
+    data = json.loads(raw)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+    return IndexSizes(before=len(raw), after=path.stat().st_size)

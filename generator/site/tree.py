@@ -1,0 +1,227 @@
+"""Write the plain Markdown tree MkDocs builds (e.g. ``build/docs``).
+
+Every page comes from a Jinja2 template and the Corpus; nothing here reads a source file. The tree
+is engine-neutral Markdown (Material's admonitions, attr_list and md_in_html) so another engine
+that reads mkdocs.yml can build it too.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from ..model.corpus import Case, Corpus
+from .links import html_url, md_link
+
+ASSETS = Path(__file__).parent / "assets"
+PAGE_PLACES = {"about": "about/index.md", "style-guide": "about/style-guide.md"}
+LEVEL_ORDER = ("高", "中", "低")
+
+
+@dataclass
+class Download:
+    """A file offered on the 下载 page (filled in by the PDF stage)."""
+
+    filename: str
+    title: str
+    pages: int
+    size: str
+    date: str
+    description: str = ""
+
+
+@dataclass
+class Group:
+    title: str
+    anchor: str
+    cases: list[Case]
+    note: str = ""
+
+
+@dataclass
+class SiteExtras:
+    """What other stages contribute to the site."""
+
+    downloads: list[Download] = field(default_factory=list)
+    has_selftest: bool = False
+
+
+def _cell(value: object) -> str:
+    """Text safe inside a Markdown table cell."""
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def _yaml_string(value: object) -> str:
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def make_environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("generator.site", "templates"),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,  # Markdown output; HTML fragments escape with |e explicitly
+    )
+    env.globals.update(link=md_link, url=html_url)
+    env.filters.update(cell=_cell, q=_yaml_string)
+    return env
+
+
+class TreeWriter:
+    def __init__(self, corpus: Corpus, docs: Path, extras: SiteExtras):
+        self.corpus, self.docs, self.extras = corpus, docs, extras
+        self.env = make_environment()
+        c = corpus
+        self.context = {
+            "hospital": c.hospital,
+            "rules": c.rules,
+            "cases": c.cases,
+            "stories": c.stories,
+            "risks": c.risks,
+            "reminders": c.reminders,
+            "cases_by_rule": c.cases_by_rule,
+            "stories_by_rule": c.stories_by_rule,
+            "public_questions_by_rule": _public_by_rule(c),
+            "cases_by_department": c.cases_by_department,
+            "risks_by_department": c.risks_by_department,
+            "category_by_name": c.category_by_name,
+            "department_by_name": c.department_by_name,
+            "stories_by_group": c.stories_by_group,
+            "has_selftest": extras.has_selftest,
+            "m": self.env.get_template("_macros.md.j2").make_module(
+                {"link": md_link, "url": html_url, "rules": c.rules}
+            ),
+        }
+
+    def page(self, path: str, template: str, **values) -> None:
+        target = self.docs / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = self.env.get_template(template).render(**self.context, **values)
+        target.write_text(text, encoding="utf-8")
+
+    def write(self) -> None:
+        self.assets()
+        self.home()
+        self.rules()
+        self.cases()
+        self.stories()
+        self.risks()
+        self.simple_pages()
+
+    def assets(self) -> None:
+        shutil.copytree(ASSETS, self.docs / "assets", dirs_exist_ok=True)
+        logo = self.corpus.root / "site_config" / (self.corpus.hospital.logo or "logo.svg")
+        if self.corpus.hospital.logo and logo.is_file():
+            shutil.copyfile(logo, self.docs / "assets" / ("logo" + logo.suffix))
+
+    def home(self) -> None:
+        home = self.corpus.pages.get("home")
+        intro = home.body.strip() if home else _default_intro(self.corpus)
+        self.page("index.md", "home.md.j2", intro=intro, latest_cases=self.corpus.cases[:6])
+
+    def rules(self) -> None:
+        self.page("rules/index.md", "rules_index.md.j2")
+        for rule in self.corpus.rules.values():
+            self.page(f"rules/r{rule.rule}.md", "rule.md.j2", rule=rule)
+
+    def cases(self) -> None:
+        c = self.corpus
+        self.page("cases/index.md", "cases_index.md.j2")
+        for case in c.cases:
+            self.page(f"cases/{case.id}.md", "case.md.j2", case=case, related=_related(c, case))
+        facets = {
+            "rule": (
+                "按准则",
+                [
+                    Group(r.full_title, f"rule-{n}", c.cases_by_rule.get(n, []))
+                    for n, r in c.rules.items()
+                ],
+            ),
+            "category": (
+                "按类别",
+                [
+                    Group(cat.name, cat.slug, c.cases_by_category[cat.name], cat.description)
+                    for cat in c.categories
+                    if c.cases_by_category.get(cat.name)
+                ],
+            ),
+            "department": (
+                "按科室",
+                [
+                    Group(d.name, d.slug, c.cases_by_department[d.name])
+                    for d in c.departments
+                    if c.cases_by_department.get(d.name)
+                ],
+            ),
+            "year": (
+                "按年份",
+                [Group(f"{year}年", f"y{year}", cases) for year, cases in c.cases_by_year.items()],
+            ),
+        }
+        for facet, (heading, groups) in facets.items():
+            self.page(
+                f"cases/by-{facet}.md",
+                "cases_by.md.j2",
+                facet=facet,
+                heading=heading,
+                groups=groups,
+            )
+
+    def stories(self) -> None:
+        self.page("stories/index.md", "stories_index.md.j2")
+        for story in self.corpus.stories:
+            self.page(f"stories/{story.id}.md", "story.md.j2", story=story)
+
+    def risks(self) -> None:
+        rows = []
+        for register in self.corpus.risks:
+            counts = Counter(r.level for post in register.posts for r in post.risks)
+            top = next(level for level in LEVEL_ORDER if counts[level])
+            slug = self.corpus.department_by_name[register.department].slug
+            rows.append({"register": register, "counts": counts, "top": top, "slug": slug})
+            self.page(f"risks/{slug}.md", "risk.md.j2", register=register, slug=slug)
+        rows.sort(key=lambda row: [-row["counts"][level] for level in LEVEL_ORDER])
+        self.page("risks/index.md", "risks_index.md.j2", risk_rows=rows)
+
+    def simple_pages(self) -> None:
+        if self.corpus.reminders:
+            self.page("reminders/index.md", "reminders.md.j2")
+        self.page("downloads.md", "downloads.md.j2", downloads=self.extras.downloads)
+        self.page("tags.md", "tags.md.j2")
+        for slug, page in self.corpus.pages.items():
+            if slug != "home":
+                self.page(PAGE_PLACES.get(slug, f"about/{slug}.md"), "page.md.j2", page=page)
+
+
+def _public_by_rule(corpus: Corpus) -> dict[int, list]:
+    index: dict[int, list] = {n: [] for n in range(1, 10)}
+    for q in corpus.public_questions:
+        for n in dict.fromkeys(q.rules):
+            index[n].append(q)
+    return index
+
+
+def _related(corpus: Corpus, case: Case, limit: int = 5) -> list[Case]:
+    """Other cases under the same main rule, same category first."""
+    pool = [c for c in corpus.cases_by_rule.get(case.rules[0], []) if c.id != case.id]
+    pool.sort(key=lambda c: (c.category != case.category, c.department != case.department))
+    return pool[:limit]
+
+
+def _default_intro(corpus: Corpus) -> str:
+    return (
+        f"{corpus.hospital.name}廉洁从业教育知识库：九项准则逐条释义、警示教育案例、清廉故事、"
+        "科室廉洁风险台账和自测练习，供全院职工随时学习查阅。"
+    )
+
+
+def write_tree(corpus: Corpus, docs: Path, extras: SiteExtras | None = None) -> None:
+    """Write the whole Markdown tree into ``docs`` (which should be empty)."""
+    TreeWriter(corpus, docs, extras or SiteExtras()).write()

@@ -1,0 +1,240 @@
+"""Checks that span a record or several files: sections, ids, answers, taxonomy and exam references."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import Problem
+
+CHINESE_NUMERALS = "一二三四五六七八九"
+LABELS = "ABCDEFGHIJ"
+
+
+@dataclass
+class Lines:
+    """Where a record came from: its file and a function from key path to line."""
+
+    path: str
+    line: Callable[[tuple[Any, ...]], int]
+
+    def at(self, *loc: Any) -> int:
+        return self.line(tuple(loc))
+
+
+LinesOf = Callable[[int], Lines | None]
+
+
+def _where(record: Any, lines: LinesOf, *loc: Any) -> tuple[str, int]:
+    found = lines(id(record))
+    return (found.path, found.at(*loc)) if found else (getattr(record, "path", "?"), 1)
+
+
+def missing_sections(
+    body: str, body_line: int, sections: Iterable[str], path: str
+) -> list[Problem]:
+    present = set(re.findall(r"^##\s+(.+?)\s*$", body, re.MULTILINE))
+    return [
+        Problem(path, body_line, f"正文缺少“## {name}”一节")
+        for name in sections
+        if name not in present
+    ]
+
+
+# Personal numbers must never be published: mainland ID cards, mobile numbers, bank cards.
+_PERSONAL_NUMBERS = (
+    (re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)"), "疑似身份证号码"),
+    (re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)"), "疑似手机号码"),
+    (re.compile(r"(?<!\d)\d{16,19}(?!\d)"), "疑似银行卡号"),
+    (re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)"), "疑似固定电话号码"),
+)
+
+
+def personal_numbers(text: str, first_line: int, path: str) -> list[Problem]:
+    problems = []
+    for offset, line in enumerate(text.split("\n")):
+        for pattern, what in _PERSONAL_NUMBERS:
+            if pattern.search(line):
+                problems.append(
+                    Problem(
+                        path, first_line + offset, f"{what}：教学材料不得出现个人号码，请删除或改写"
+                    )
+                )
+                break
+    return problems
+
+
+def rule_set(rules: list, lines: LinesOf) -> list[Problem]:
+    problems, seen = [], {}
+    for rule in rules:
+        path, line = _where(rule, lines, "rule")
+        if rule.rule in seen:
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"第{CHINESE_NUMERALS[rule.rule - 1]}条重复：{seen[rule.rule]} 已是这一条",
+                )
+            )
+        else:
+            seen[rule.rule] = path
+    for n in range(1, 10):
+        if n not in seen and rules:
+            problems.append(
+                Problem("content/rules", 1, f"缺少第{CHINESE_NUMERALS[n - 1]}条的页面（rule: {n}）")
+            )
+    return problems
+
+
+def unique_ids(records: list, key: str, what: str, lines: LinesOf) -> list[Problem]:
+    problems, seen = [], {}
+    for record in records:
+        value = getattr(record, key)
+        path, line = _where(record, lines, key)
+        if value in seen:
+            first_path, first_line = seen[value]
+            problems.append(
+                Problem(path, line, f"{what}“{value}”重复：已在 {first_path}:{first_line} 使用")
+            )
+        else:
+            seen[value] = (path, line)
+    return problems
+
+
+def unique_questions(banks: list, lines: LinesOf) -> list[Problem]:
+    problems, seen = [], {}
+    for bank in banks:
+        for i, q in enumerate(bank.questions):
+            path, line = _where(bank, lines, "questions", i, "id")
+            if q.id in seen:
+                first = seen[q.id]
+                problems.append(
+                    Problem(path, line, f"题目编号“{q.id}”重复：已在 {first[0]}:{first[1]} 使用")
+                )
+            else:
+                seen[q.id] = (path, line)
+    return problems
+
+
+def _labels(answer: Any) -> list[str] | None:
+    values = answer if isinstance(answer, list) else [answer]
+    if not all(isinstance(v, str) for v in values):
+        return None
+    return [v.strip().upper() for v in values]
+
+
+def _answer_problem(q: Any) -> tuple[str, str] | None:
+    """(key, message) for a question whose answer does not fit its type and options."""
+    options = q.options or []
+    valid = LABELS[: len(options)]
+    if q.type in ("single", "multiple"):
+        if len(options) < 2:
+            return "options", f"{q.type == 'single' and '单选' or '多选'}题至少需要两个选项"
+        if len(set(options)) != len(options):
+            return "options", "选项有重复"
+        labels = _labels(q.answer)
+        if labels is None or not labels:
+            return "answer", "答案应为选项字母，如 B 或 [A, C]"
+        if q.type == "single" and (isinstance(q.answer, list) or len(labels) != 1):
+            return "answer", "单选题的答案只能是一个选项字母"
+        if q.type == "multiple" and not isinstance(q.answer, list):
+            return "answer", "多选题的答案应写成列表，如 [A, C]"
+        bad = [x for x in labels if x not in valid]
+        if bad:
+            return "answer", f"答案 {'、'.join(bad)} 不在选项之中（本题只有 {'、'.join(valid)}）"
+        if len(set(labels)) != len(labels):
+            return "answer", "答案中有重复的选项字母"
+    elif q.type == "judge":
+        if options:
+            return "options", "判断题不需要选项"
+        if not isinstance(q.answer, bool):
+            return "answer", "判断题的答案应为 true（对）或 false（错）"
+    elif q.type == "fill":
+        if options:
+            return "options", "填空题不需要选项"
+        answers = q.answer if isinstance(q.answer, list) else None
+        if not answers or not all(
+            isinstance(a, str | int | float) and str(a).strip() for a in answers
+        ):
+            return "answer", "填空题的答案应为可接受答案的列表，如 [统方]"
+        if "____" not in q.stem:
+            return "stem", "填空题的题干应含有空格 ____（四个下划线）"
+    return None
+
+
+def question_answers(banks: list, lines: LinesOf) -> list[Problem]:
+    problems = []
+    for bank in banks:
+        for i, q in enumerate(bank.questions):
+            found = _answer_problem(q)
+            if found:
+                key, message = found
+                path, line = _where(bank, lines, "questions", i, key)
+                problems.append(Problem(path, line, f"题目 {q.id}：{message}"))
+    return problems
+
+
+def taxonomy_refs(cases: list, risks: list, taxonomy: Any, lines: LinesOf) -> list[Problem]:
+    categories = {c.name for c in taxonomy.categories}
+    departments = {d.name for d in taxonomy.departments}
+    problems = []
+    for case in cases:
+        if case.category not in categories:
+            path, line = _where(case, lines, "category")
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"未知的案例类别“{case.category}”：请使用 site_config/taxonomy.yml 中的类别",
+                )
+            )
+        if case.department not in departments:
+            path, line = _where(case, lines, "department")
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"未知的科室“{case.department}”：请使用 site_config/taxonomy.yml 中的科室",
+                )
+            )
+    for register in risks:
+        if register.department not in departments:
+            path, line = _where(register, lines, "department")
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"未知的科室“{register.department}”：请使用 site_config/taxonomy.yml 中的科室",
+                )
+            )
+    return problems
+
+
+TYPE_NAMES = {"single": "单选题", "multiple": "多选题", "judge": "判断题", "fill": "填空题"}
+
+
+def exam_refs(exams: list, banks: list, lines: LinesOf) -> list[Problem]:
+    by_id = {b.bank: b for b in banks}
+    problems = []
+    for exam in exams:
+        pool = []
+        for i, bank_id in enumerate(exam.banks):
+            if bank_id not in by_id:
+                path, line = _where(exam, lines, "banks", i)
+                problems.append(Problem(path, line, f"题库“{bank_id}”不存在"))
+            else:
+                pool += by_id[bank_id].questions
+        for i, section in enumerate(exam.sections):
+            available = sum(1 for q in pool if q.type == section.type)
+            if section.count > available:
+                path, line = _where(exam, lines, "sections", i, "count")
+                problems.append(
+                    Problem(
+                        path,
+                        line,
+                        f"{TYPE_NAMES[section.type]}要抽 {section.count} 道，所选题库只有 {available} 道",
+                    )
+                )
+    return problems

@@ -1,0 +1,69 @@
+"""Reading source files as text and splitting Markdown front matter, with located problems."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import frontmatter
+
+from ..errors import Problem
+from .yaml_lines import LocatedYaml, parse_yaml
+
+_HANDLER = frontmatter.YAMLHandler()
+
+
+def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
+    """Read a UTF-8 file (a BOM is accepted); a non-UTF-8 file is a problem at its first bad line."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(rel, 1, f"无法读取文件：{exc.strerror}")]
+    try:
+        return raw.decode("utf-8-sig").replace("\r\n", "\n"), []
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [
+            Problem(rel, line, "文件不是 UTF-8 编码（此行有无法识别的字节），请用 UTF-8 重新保存")
+        ]
+
+
+@dataclass
+class MarkdownSource:
+    meta: LocatedYaml
+    body: str
+    body_line: int  # file line of the body's first line (the closing ---); line k is body_line + k
+
+
+def read_markdown(path: Path, rel: str) -> tuple[MarkdownSource | None, list[Problem]]:
+    """A Markdown file with YAML front matter between two ``---`` lines."""
+    text, problems = read_text(path, rel)
+    if text is None:
+        return None, problems
+    if not _HANDLER.detect(text):
+        return None, [
+            Problem(rel, 1, "缺少 front matter：文件第一行应为 ---，随后是“键: 值”，再以 --- 结束")
+        ]
+    try:
+        meta_text, body = _HANDLER.split(text)
+    except ValueError:
+        return None, [Problem(rel, 1, "front matter 没有结束：缺少第二个 --- 行")]
+    # The front matter text starts right after the opening "---" (its line 0 is the rest of line 1).
+    located, problems = parse_yaml(meta_text, rel, line_offset=0)
+    if located is None:
+        return None, problems
+    if located.data is None:
+        return None, [Problem(rel, 1, "front matter 是空的")]
+    # The body starts on the closing "---" line (its first line is that line's remainder).
+    body_line = text[: len(text) - len(body)].count("\n") + 1
+    return MarkdownSource(located, body, body_line), []
+
+
+def read_yaml(path: Path, rel: str) -> tuple[LocatedYaml | None, list[Problem]]:
+    text, problems = read_text(path, rel)
+    if text is None:
+        return None, problems
+    located, problems = parse_yaml(text, rel)
+    if located is not None and located.data is None:
+        return None, [Problem(rel, 1, "文件是空的")]
+    return located, problems

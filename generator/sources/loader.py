@@ -1,0 +1,149 @@
+"""Load a content root into a Corpus, or raise ValidationError listing every problem at once.
+
+Order: site_config (hospital, taxonomy) → rules → cases → stories → pages → risks → reminders →
+question banks → exams → cross-file checks. Each reader collects problems instead of stopping, so
+an editor sees everything wrong in one run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel
+
+from ..errors import Problem, ValidationError
+from ..model.corpus import Bank, Case, Corpus, Exam, Page, RiskRegister, Rule, Story
+from . import checks
+from .files import read_markdown, read_yaml
+from .schemas import (
+    CaseMeta,
+    HospitalFile,
+    PageMeta,
+    RemindersFile,
+    RuleMeta,
+    StoryMeta,
+    TaxonomyFile,
+)
+from .validate import validate_model
+
+M = TypeVar("M", bound=BaseModel)
+
+RULE_SECTIONS = ("释义", "红线清单", "常见情形", "自查要点")
+CASE_SECTIONS = ("基本案情", "处理结果", "违反条款", "案例剖析", "警示启示")
+
+
+class _Reader:
+    """Reads files under one root, remembering every problem and each record's source lines."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.problems: list[Problem] = []
+        self.lines: dict[int, checks.Lines] = {}  # id(record) -> line lookup for cross checks
+
+    def rel(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def files(self, folder: str, pattern: str) -> list[Path]:
+        base = self.root / folder
+        return sorted(base.glob(pattern)) if base.is_dir() else []
+
+    def yaml_file(self, path: Path, schema: type[M], required: bool = True) -> M | None:
+        rel = self.rel(path)
+        if not path.exists():
+            if required:
+                self.problems.append(Problem(rel, 1, "缺少此文件"))
+            return None
+        located, problems = read_yaml(path, rel)
+        self.problems += problems
+        if located is None:
+            return None
+        model, problems = validate_model(schema, located, rel)
+        self.problems += problems
+        if model is not None:
+            self.lines[id(model)] = checks.Lines(rel, located.line)
+        return model
+
+    def markdown_file(self, path: Path, schema: type[M], model: type[M], sections=()) -> M | None:
+        rel = self.rel(path)
+        source, problems = read_markdown(path, rel)
+        self.problems += problems
+        if source is None:
+            return None
+        meta, problems = validate_model(schema, source.meta, rel)
+        self.problems += problems
+        self.problems += checks.missing_sections(source.body, source.body_line, sections, rel)
+        self.problems += checks.personal_numbers(source.body, source.body_line, rel)
+        if meta is None:
+            return None
+        record = model.model_construct(**dict(meta), path=rel, body=source.body.strip() + "\n")
+        self.lines[id(record)] = checks.Lines(rel, source.meta.line)
+        return record
+
+
+def load_corpus(root: Path) -> Corpus:
+    """Read and validate every source under ``root``."""
+    root = root.resolve()
+    if not (root / "site_config").is_dir() and not (root / "content").is_dir():
+        raise ValidationError(
+            [Problem(str(root), 1, "这里不是内容根目录：缺少 content/ 和 site_config/")]
+        )
+    r = _Reader(root)
+
+    hospital = r.yaml_file(root / "site_config/hospital.yml", HospitalFile)
+    taxonomy = r.yaml_file(root / "site_config/taxonomy.yml", TaxonomyFile)
+
+    rules = [
+        r.markdown_file(p, RuleMeta, Rule, RULE_SECTIONS) for p in r.files("content/rules", "*.md")
+    ]
+    cases = [r.markdown_file(p, CaseMeta, Case, CASE_SECTIONS) for p in r.files("cases", "*.md")]
+    stories = [r.markdown_file(p, StoryMeta, Story) for p in r.files("content/stories", "*.md")]
+    pages = [r.markdown_file(p, PageMeta, Page) for p in r.files("content/pages", "*.md")]
+    risks = [r.yaml_file(p, RiskRegister) for p in r.files("content/risks", "*.yml")]
+    reminders_file = r.yaml_file(root / "content/reminders.yml", RemindersFile, required=False)
+    banks = [r.yaml_file(p, Bank) for p in r.files("quizzes", "*.yml")]
+    exams = [r.yaml_file(p, Exam) for p in r.files("site_config/exams", "*.yml")]
+
+    rules = [x for x in rules if x]
+    cases = [x for x in cases if x]
+    stories = [x for x in stories if x]
+    risks = [x for x in risks if x]
+    banks = [x for x in banks if x]
+    exams = [x for x in exams if x]
+    for record in [*risks, *banks, *exams]:
+        record.path = r.lines[id(record)].path
+    reminders = reminders_file.reminders if reminders_file else []
+
+    lines = r.lines.get
+    r.problems += checks.rule_set(rules, lines)
+    r.problems += checks.unique_ids(cases, "id", "案例编号", lines)
+    r.problems += checks.unique_ids(stories, "id", "故事编号", lines)
+    r.problems += checks.unique_ids(banks, "bank", "题库编号", lines)
+    r.problems += checks.unique_ids(exams, "id", "考试编号", lines)
+    r.problems += checks.unique_ids(risks, "department", "科室风险台账", lines)
+    r.problems += checks.unique_questions(banks, lines)
+    r.problems += checks.question_answers(banks, lines)
+    if taxonomy:
+        r.problems += checks.taxonomy_refs(cases, risks, taxonomy, lines)
+    r.problems += checks.exam_refs(exams, banks, lines)
+    if r.problems:
+        raise ValidationError(r.problems)
+
+    for page in pages:
+        page.slug = Path(page.path).stem
+    jieba = root / "site_config/jieba_userdict.txt"
+    return Corpus(
+        root=root,
+        hospital=hospital,
+        categories=taxonomy.categories,
+        departments=taxonomy.departments,
+        rules={rule.rule: rule for rule in sorted(rules, key=lambda x: x.rule)},
+        cases=sorted(cases, key=lambda c: (c.date, c.id), reverse=True),
+        stories=stories,
+        risks=risks,
+        reminders=sorted(reminders, key=lambda x: x.month),
+        banks=banks,
+        exams=exams,
+        pages={p.slug: p for p in pages},
+        jieba_dict=jieba if jieba.exists() else None,
+    )

@@ -1,0 +1,218 @@
+"""Schemas of every source file. Editors get these as JSON Schemas (`qinglian schema`).
+
+Field names are the YAML keys. Semantic checks that need other files (taxonomy names, unique ids,
+answers among options) live in ``checks.py``; these models only check shape and ranges.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+RuleNo = Annotated[int, Field(ge=1, le=9, description="九项准则条款号 1–9")]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Slug = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9-]+$")]
+RuleList = Annotated[list[RuleNo], Field(min_length=1)]
+
+
+class Source(BaseModel):
+    """Front matter and YAML files: unknown keys are kept (more are welcome)."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class RuleMeta(Source):
+    rule: RuleNo
+    title: Text
+    source: Text = Field(description="文号，如 国卫医发〔2021〕37号")
+    verified: bool = Field(description="正文是否已与原文逐字核对")
+    official: Text = Field(description="准则正文（逐字引用）")
+    summary: str = ""
+    keywords: list[Text] = []
+
+
+class CaseMeta(Source):
+    id: Slug
+    title: Text
+    date: dt.date
+    rules: RuleList
+    category: Text
+    department: Text
+    source: Text
+    role: str = ""
+    summary: str = ""
+    tags: list[Text] = []
+
+
+StoryGroup = Literal["历代清官", "医德楷模", "革命与当代楷模", "身边的故事"]
+
+
+class StoryMeta(Source):
+    id: Slug
+    title: Text
+    era: Text
+    figure: Text
+    source: Text
+    group: StoryGroup = "身边的故事"
+    rules: list[RuleNo] = []
+    summary: str = ""
+
+
+class PageMeta(Source):
+    title: Text
+
+
+class Risk(Source):
+    risk: Text
+    level: Literal["高", "中", "低"]
+    controls: Annotated[list[Text], Field(min_length=1)]
+    rules: RuleList
+
+
+class Post(Source):
+    post: Text
+    risks: Annotated[list[Risk], Field(min_length=1)]
+
+
+class RiskRegisterFile(Source):
+    department: Text
+    overview: str = ""
+    posts: Annotated[list[Post], Field(min_length=1)]
+
+
+class Reminder(Source):
+    id: Slug
+    name: Text
+    when: Text
+    month: Annotated[int, Field(ge=1, le=12)]
+    risks: list[Text] = []
+    dos: list[Text] = []
+    rules: list[RuleNo] = []
+    message: str = ""
+
+
+class RemindersFile(Source):
+    reminders: list[Reminder]
+
+
+QuestionType = Literal["single", "multiple", "judge", "fill"]
+
+
+class Question(Source):
+    id: Slug
+    type: QuestionType
+    stem: Text
+    options: list[Text] | None = None
+    answer: Any = Field(
+        description="single: 选项字母; multiple: 字母列表; judge: true/false; fill: 可接受答案列表"
+    )
+    explanation: Text
+    rules: RuleList
+    difficulty: Annotated[int, Field(ge=1, le=3)] | None = None
+    exam_only: bool = False
+
+
+class BankFile(Source):
+    bank: Slug
+    title: Text
+    questions: Annotated[list[Question], Field(min_length=1)]
+
+
+class Category(Source):
+    slug: Slug
+    name: Text
+    description: str = ""
+
+
+class Department(Source):
+    slug: Slug
+    name: Text
+    group: str = ""
+
+
+class TaxonomyFile(Source):
+    categories: Annotated[list[Category], Field(min_length=1)]
+    departments: Annotated[list[Department], Field(min_length=1)]
+
+
+class HospitalFile(Source):
+    name: Text
+    short_name: Text
+    site_url: Text
+    issuer: str = ""
+    logo: str = ""
+    edition: str = ""
+
+
+class ExamSection(Source):
+    type: QuestionType
+    count: Annotated[int, Field(ge=1)]
+    points: Annotated[float, Field(gt=0)]
+
+
+class ExamFile(Source):
+    id: Slug
+    title: Text
+    banks: Annotated[list[Slug], Field(min_length=1)]
+    versions: Annotated[
+        list[Annotated[str, StringConstraints(pattern=r"^[A-Z]$")]], Field(min_length=1)
+    ]
+    seed: int
+    pass_score: Annotated[float, Field(ge=0)]
+    multiple_scoring: Literal["all_or_nothing", "partial_half"] = "all_or_nothing"
+    shuffle_options: bool = True
+    min_per_rule: Annotated[int, Field(ge=0)] = 0
+    duration_minutes: Annotated[int, Field(ge=1)] | None = None
+    sections: Annotated[list[ExamSection], Field(min_length=1)]
+
+
+# Chinese labels for messages, by YAML key.
+FIELD_LABELS = {
+    "rule": "条款号",
+    "title": "标题",
+    "source": "来源",
+    "verified": "核对状态",
+    "official": "准则原文",
+    "id": "编号",
+    "date": "日期",
+    "rules": "涉及条款",
+    "category": "案例类别",
+    "department": "科室",
+    "era": "年代",
+    "figure": "人物",
+    "group": "故事分组",
+    "risk": "风险点",
+    "level": "风险等级",
+    "controls": "防控措施",
+    "post": "岗位",
+    "posts": "岗位列表",
+    "risks": "风险列表",
+    "name": "名称",
+    "when": "时间",
+    "month": "月份",
+    "reminders": "节点列表",
+    "type": "题型",
+    "stem": "题干",
+    "options": "选项",
+    "answer": "答案",
+    "explanation": "解析",
+    "difficulty": "难度",
+    "exam_only": "仅用于考试",
+    "bank": "题库编号",
+    "questions": "题目列表",
+    "categories": "案例类别表",
+    "departments": "科室表",
+    "slug": "网址标识",
+    "short_name": "简称",
+    "site_url": "站点网址",
+    "banks": "题库",
+    "versions": "试卷版本",
+    "seed": "随机种子",
+    "pass_score": "合格分",
+    "multiple_scoring": "多选题计分方式",
+    "sections": "题型分节",
+    "count": "题数",
+    "points": "每题分值",
+}
