@@ -44,6 +44,7 @@ def _quiet_mkdocs():
     saved = logger.handlers[:], logger.propagate, logger.level
     logger.handlers, logger.propagate = [handler], False
     logger.setLevel(logging.WARNING)
+    logging.getLogger("jieba").setLevel(logging.WARNING)  # its "Building prefix dict" chatter
     os.environ[TREE_READY] = "1"
     try:
         yield handler.messages

@@ -191,8 +191,7 @@ class TreeWriter:
         self.page("risks/index.md", "risks_index.md.j2", risk_rows=rows)
 
     def simple_pages(self) -> None:
-        if self.corpus.reminders:
-            self.page("reminders/index.md", "reminders.md.j2")
+        self.page("reminders/index.md", "reminders.md.j2")
         self.page("downloads.md", "downloads.md.j2", downloads=self.extras.downloads)
         self.page("tags.md", "tags.md.j2")
         for slug, page in self.corpus.pages.items():
