@@ -1,0 +1,102 @@
+"""Shared typesetting for every PDF the toolkit prints (handbooks, exam papers, keys).
+
+One Jinja2 environment over ``generator/pdf/templates``, one print stylesheet (``base.css``),
+one Markdown → HTML helper, one vector QR helper and one WeasyPrint entry point that writes
+atomically and returns the page count. Renderers build lean HTML from the Corpus with these;
+they never reuse the site's HTML or CSS.
+
+Fonts are named explicitly (Noto Serif CJK SC for text, Noto Sans CJK SC for headings, margin
+boxes and page numbers): a generic stack resolves to the JP variant, whose glyphs are wrong for
+Chinese.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from functools import cache
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+SERIF = '"Noto Serif CJK SC"'
+SANS = '"Noto Sans CJK SC"'
+
+# Markdown extensions the sources use; kept to what prints well.
+_MD_EXTENSIONS = ["tables", "attr_list", "def_list", "sane_lists", "admonition", "footnotes"]
+
+
+def make_environment() -> jinja2.Environment:
+    """A Jinja2 environment over the print templates; autoescape on for HTML."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=jinja2.select_autoescape(["html", "htm", "xml", "j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["md"] = markdown_html
+    env.filters["qr"] = qr_svg
+    return env
+
+
+@cache
+def base_css() -> str:
+    """The shared print stylesheet (fonts, A4/A5 pages, running heads, tables, widows)."""
+    return (TEMPLATES / "base.css").read_text(encoding="utf-8")
+
+
+def markdown_html(text: str) -> Markup:
+    """Markdown body → HTML fragment (trusted source text), safe to insert in a template."""
+    md = _markdown()
+    md.reset()
+    return Markup(md.convert(text or ""))
+
+
+@cache
+def _markdown():
+    import markdown
+
+    return markdown.Markdown(extensions=_MD_EXTENSIONS, output_format="html")
+
+
+def qr_svg(url: str, size_mm: float | None = None) -> Markup:
+    """Inline vector SVG of a QR code for ``url`` (sized by CSS, or ``size_mm`` if given)."""
+    import segno
+
+    svg = segno.make(url, error="m", micro=False).svg_inline(
+        scale=1, border=2, omitsize=True, svgclass="qr", lineclass=None
+    )
+    if size_mm:
+        svg = svg.replace("<svg ", f'<svg style="width:{size_mm}mm;height:{size_mm}mm" ', 1)
+    return Markup(svg)
+
+
+def render_pdf(html: str, out_path: Path, base_url: str | None = None) -> int:
+    """Render ``html`` with WeasyPrint into ``out_path`` atomically; returns the page count."""
+    from weasyprint import HTML
+
+    _quiet_weasyprint()
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    base = base_url if base_url is not None else str(TEMPLATES) + os.sep
+    document = HTML(string=html, base_url=base).render()
+    fd, tmp = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=out_path.parent)
+    os.close(fd)
+    try:
+        document.write_pdf(tmp)
+        os.replace(tmp, out_path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return len(document.pages)
+
+
+def _quiet_weasyprint() -> None:
+    """WeasyPrint warns about CSS it ignores; keep the CLI's output to our own lines."""
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
