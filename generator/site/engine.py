@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jieba
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
@@ -44,7 +45,7 @@ def _quiet_mkdocs():
     saved = logger.handlers[:], logger.propagate, logger.level
     logger.handlers, logger.propagate = [handler], False
     logger.setLevel(logging.WARNING)
-    logging.getLogger("jieba").setLevel(logging.WARNING)  # its "Building prefix dict" chatter
+    jieba.setLogLevel(logging.WARNING)  # its "Building prefix dict" chatter (reset on import)
     os.environ[TREE_READY] = "1"
     try:
         yield handler.messages

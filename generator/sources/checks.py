@@ -37,7 +37,7 @@ def missing_sections(
 ) -> list[Problem]:
     present = set(re.findall(r"^##\s+(.+?)\s*$", body, re.MULTILINE))
     return [
-        Problem(path, body_line, f"正文缺少“## {name}”一节")
+        Problem(path, body_line - 1, f"正文缺少“## {name}”一节")
         for name in sections
         if name not in present
     ]
@@ -176,39 +176,28 @@ def question_answers(banks: list, lines: LinesOf) -> list[Problem]:
     return problems
 
 
-def taxonomy_refs(cases: list, risks: list, taxonomy: Any, lines: LinesOf) -> list[Problem]:
-    categories = {c.name for c in taxonomy.categories}
-    departments = {d.name for d in taxonomy.departments}
+def taxonomy_refs(cases: list, risks: list, taxonomy: Any) -> list[Problem]:
+    """Category and department names, checked on every parsed file, even one with other errors."""
+    allowed = {
+        "category": ({c.name for c in taxonomy.categories}, "案例类别", "类别"),
+        "department": ({d.name for d in taxonomy.departments}, "科室", "科室"),
+    }
     problems = []
-    for case in cases:
-        if case.category not in categories:
-            path, line = _where(case, lines, "category")
-            problems.append(
-                Problem(
-                    path,
-                    line,
-                    f"未知的案例类别“{case.category}”：请使用 site_config/taxonomy.yml 中的类别",
-                )
-            )
-        if case.department not in departments:
-            path, line = _where(case, lines, "department")
-            problems.append(
-                Problem(
-                    path,
-                    line,
-                    f"未知的科室“{case.department}”：请使用 site_config/taxonomy.yml 中的科室",
-                )
-            )
-    for register in risks:
-        if register.department not in departments:
-            path, line = _where(register, lines, "department")
-            problems.append(
-                Problem(
-                    path,
-                    line,
-                    f"未知的科室“{register.department}”：请使用 site_config/taxonomy.yml 中的科室",
-                )
-            )
+    for files, keys in ((cases, ("category", "department")), (risks, ("department",))):
+        for path, located in files:
+            data = located.data if isinstance(located.data, dict) else {}
+            for key in keys:
+                value = data.get(key)
+                names, what, short = allowed[key]
+                if isinstance(value, str) and value.strip() and value.strip() not in names:
+                    problems.append(
+                        Problem(
+                            path,
+                            located.line((key,)),
+                            f"未知的{what}“{value}”：请使用 site_config/taxonomy.yml 中的{short}，"
+                            f"如 {'、'.join(sorted(names)[:4])}",
+                        )
+                    )
     return problems
 
 

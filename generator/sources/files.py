@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+import re
 from pathlib import Path
 
 import frontmatter
@@ -11,6 +12,7 @@ from ..errors import Problem
 from .yaml_lines import LocatedYaml, parse_yaml
 
 _HANDLER = frontmatter.YAMLHandler()
+_BOUNDARY = re.compile(r"-{3,}\s*")
 
 
 def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
@@ -32,7 +34,7 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
 class MarkdownSource:
     meta: LocatedYaml
     body: str
-    body_line: int  # file line of the body's first line (the closing ---); line k is body_line + k
+    body_line: int  # file line of the body's first line; body line k is on body_line + k
 
 
 def read_markdown(path: Path, rel: str) -> tuple[MarkdownSource | None, list[Problem]]:
@@ -44,18 +46,19 @@ def read_markdown(path: Path, rel: str) -> tuple[MarkdownSource | None, list[Pro
         return None, [
             Problem(rel, 1, "缺少 front matter：文件第一行应为 ---，随后是“键: 值”，再以 --- 结束")
         ]
-    try:
-        meta_text, body = _HANDLER.split(text)
-    except ValueError:
+    # Split by lines ourselves (python-frontmatter's split swallows blank lines after the closing
+    # "---", which would shift every body line number we report).
+    lines = text.split("\n")
+    closing = next((i for i in range(1, len(lines)) if _BOUNDARY.fullmatch(lines[i])), None)
+    if closing is None:
         return None, [Problem(rel, 1, "front matter 没有结束：缺少第二个 --- 行")]
-    # The front matter text starts right after the opening "---" (its line 0 is the rest of line 1).
-    located, problems = parse_yaml(meta_text, rel, line_offset=0)
+    located, problems = parse_yaml("\n".join(lines[1:closing]), rel, line_offset=1)
     if located is None:
         return None, problems
     if located.data is None:
         return None, [Problem(rel, 1, "front matter 是空的")]
-    # The body starts on the closing "---" line (its first line is that line's remainder).
-    body_line = text[: len(text) - len(body)].count("\n") + 1
+    body = "\n".join(lines[closing + 1 :])
+    body_line = closing + 2  # 1-based line of the body's first line
     return MarkdownSource(located, body, body_line), []
 
 

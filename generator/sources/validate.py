@@ -33,38 +33,38 @@ def _message(error: dict[str, Any]) -> str:
         return f"缺少必填字段 {field}"
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         if key == "rules" or key == "rule" or (len(loc) > 1 and loc[-2] == "rules"):
-            return f"{field} 的值 {error['input']!r} 不是 1–9 之间的条款号"
+            return f"{field}的值 {error['input']!r} 不是 1–9 之间的条款号"
         bound = ctx.get("ge", ctx.get("le", ctx.get("gt", ctx.get("lt"))))
-        return f"{field} 的值 {error['input']!r} 超出范围（界限 {bound}）"
+        return f"{field}的值 {error['input']!r} 超出范围（界限 {bound}）"
     if kind in ("int_parsing", "int_type", "int_from_float"):
-        return f"{field} 应为整数，实际为 {error['input']!r}"
+        return f"{field}应为整数，实际为 {error['input']!r}"
     if kind in ("float_parsing", "float_type"):
-        return f"{field} 应为数字，实际为 {error['input']!r}"
+        return f"{field}应为数字，实际为 {error['input']!r}"
     if kind in ("bool_parsing", "bool_type"):
-        return f"{field} 应为 true 或 false，实际为 {error['input']!r}"
+        return f"{field}应为 true 或 false，实际为 {error['input']!r}"
     if kind in ("string_type",):
-        return f"{field} 应为文本，实际为 {type(error['input']).__name__} 类型的 {error['input']!r}"
+        return f"{field}应为文本，实际为 {type(error['input']).__name__} 类型的 {error['input']!r}"
     if kind == "string_too_short":
-        return f"{field} 不能为空"
+        return f"{field}不能为空"
     if kind == "string_pattern_mismatch":
         if key in ("id", "bank", "slug") or key in ("banks",) or isinstance(key, int):
-            return f"{field} “{error['input']}” 格式不对：只能使用小写字母、数字和连字符"
-        return f"{field} “{error['input']}” 格式不对"
+            return f"{field}“{error['input']}” 格式不对：只能使用小写字母、数字和连字符"
+        return f"{field}“{error['input']}” 格式不对"
     if kind == "list_type":
-        return f"{field} 应为列表（如 [1, 2] 或逐行“- ”），实际为 {error['input']!r}"
+        return f"{field}应为列表（如 [1, 2] 或逐行“- ”），实际为 {error['input']!r}"
     if kind == "too_short":
-        return f"{field} 不能为空列表"
+        return f"{field}不能为空列表"
     if kind in (
         "date_from_datetime_parsing",
         "date_parsing",
         "date_type",
         "date_from_datetime_inexact",
     ):
-        return f"{field} “{error['input']}” 不是有效日期，应写成 YYYY-MM-DD"
+        return f"{field}“{error['input']}” 不是有效日期，应写成 YYYY-MM-DD"
     if kind == "literal_error":
-        return f"{field} 的值 {error['input']!r} 无效，应为：{ctx.get('expected', '')}"
+        return f"{field}的值 {error['input']!r} 无效，应为：{ctx.get('expected', '')}"
     if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return f"{field} 应为“键: 值”形式的映射，实际为 {error['input']!r}"
+        return f"{field}应为“键: 值”形式的映射，实际为 {error['input']!r}"
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
     return f"{field}：{error['msg']}"
