@@ -1,0 +1,132 @@
+"""Audit of the shipped knowledge base: coverage, labelling, privacy and fidelity to the official text."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from generator.model.corpus import CHINESE_NUMERALS
+from generator.sources.loader import load_corpus
+
+REPO = Path(__file__).resolve().parent.parent
+REFERENCE = REPO.parent / "shared" / "reference" / "nine-rules.md"
+STORY_GROUPS = {"历代清官", "医德楷模", "革命与当代楷模", "身边的故事"}
+FESTIVALS = {"元旦", "春节", "端午节", "中秋节", "国庆节", "中国医师节", "国际护士节"}
+SURNAMES = "张王李赵刘陈杨黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段钱汤尹黎易常武乔贺赖龚文"
+PERSONAL = [
+    (re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)"), "身份证号"),
+    (re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)"), "手机号"),
+    (re.compile(r"(?<!\d)\d{16,19}(?!\d)"), "银行卡号"),
+]
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return load_corpus(REPO)
+
+
+def _reference_rules() -> dict[int, tuple[str, bool, str]]:
+    text = REFERENCE.read_text(encoding="utf-8")
+    found = re.findall(r"^([一二三四五六七八九])、(.+?)。 — \*\*(verified|to verify)\*\*\n(.+?)\n", text, re.M)
+    return {
+        CHINESE_NUMERALS.index(n) + 1: (title, status == "verified", body) for n, title, status, body in found
+    }
+
+
+def _plain_quotes(text: str) -> str:
+    """The reference writes ASCII quotes; the pages use Chinese typographic quotes."""
+    return text.replace("“", '"').replace("”", '"')
+
+
+def test_official_text_is_verbatim_with_document_number(corpus):
+    reference = _reference_rules()
+    assert len(reference) == 9
+    for n, rule in corpus.rules.items():
+        title, verified, body = reference[n]
+        assert _plain_quotes(rule.title) == title, n
+        assert _plain_quotes(rule.official) == body, n
+        assert rule.verified is verified, n
+        assert rule.source == "国卫医发〔2021〕37号"
+    assert corpus.rules[5].title.startswith("恪守保密准则")
+
+
+def test_rule_pages_are_complete(corpus):
+    for rule in corpus.rules.values():
+        for section in ("释义", "红线清单", "常见情形", "自查要点", "违规处理"):
+            assert f"## {section}" in rule.body, (rule.rule, section)
+        assert rule.body.count("**情景**") >= 4, rule.rule
+        assert len(rule.body) > 1200, rule.rule
+
+
+def test_case_counts_spread_and_labels(corpus):
+    assert len(corpus.cases) >= 40
+    main_rules = Counter(case.rules[0] for case in corpus.cases)
+    assert all(main_rules[n] >= 4 for n in range(1, 10)), main_rules
+    assert len({case.category for case in corpus.cases}) >= 10
+    assert len({case.department for case in corpus.cases}) >= 15
+    assert len({case.role for case in corpus.cases}) >= 7
+    for case in corpus.cases:
+        assert "教学案例" in case.source and "化名" in case.source, case.id
+        assert re.search(f"[{SURNAMES}]某", case.body), case.id
+
+
+def test_stories(corpus):
+    assert len(corpus.stories) >= 24
+    groups = Counter(story.group for story in corpus.stories)
+    assert set(groups) == STORY_GROUPS and min(groups.values()) >= 5, groups
+    for story in corpus.stories:
+        assert "## 启示" in story.body, story.id
+        if story.group == "身边的故事":
+            assert "化名" in story.source, story.id
+
+
+def test_risk_register_and_reminders(corpus):
+    assert len(corpus.risks) >= 12
+    levels = Counter(r.level for reg in corpus.risks for post in reg.posts for r in post.risks)
+    assert set(levels) == {"高", "中", "低"}
+    assert FESTIVALS <= {r.name for r in corpus.reminders}
+    months = [r.month for r in corpus.reminders]
+    assert months == sorted(months)
+
+
+def test_question_banks(corpus):
+    questions = corpus.questions
+    assert len(questions) >= 220
+    types = Counter(q.type for q in questions)
+    assert types["single"] >= 40 and types["multiple"] >= 40 and types["judge"] >= 40, types
+    assert types["fill"] >= 9
+    for n in range(1, 10):
+        assert len(corpus.questions_by_rule[n]) >= 20, n
+    exam_only = sum(q.exam_only for q in questions)
+    assert 0.1 <= exam_only / len(questions) <= 0.4
+    scenarios = sum(bool(re.search(r"某", q.stem)) for q in questions)
+    assert scenarios / len(questions) > 0.5, scenarios
+    for q in questions:
+        named = {CHINESE_NUMERALS.index(c) + 1 for c in re.findall(r"第([一二三四五六七八九])条", q.explanation)}
+        # A question on a rule cites it; one on the document itself cites the document number.
+        assert named & set(q.rules) or "国卫医发〔2021〕37号" in q.explanation, (q.id, q.explanation)
+        assert not re.search(r"以上(都|皆|均)", " ".join(q.options or [])), q.id
+        assert "恪守保密原则" not in q.stem + q.explanation + " ".join(q.options or [])
+
+
+def test_no_personal_numbers_anywhere():
+    folders = ["content", "cases", "quizzes", "site_config"]
+    for folder in folders:
+        for path in (REPO / folder).rglob("*"):
+            if path.suffix not in {".md", ".yml", ".yaml", ".txt"}:
+                continue
+            text = path.read_text(encoding="utf-8")
+            for pattern, what in PERSONAL:
+                assert not pattern.search(text), f"{path}: {what}"
+
+
+def test_cases_never_name_a_real_institution(corpus):
+    """Institutions are 某医院/某市: no named hospital such as 北京协和医院 or 第一人民医院."""
+    named = re.compile(r"[\u4e00-\u9fff]{2,}(?:人民医院|中心医院|附属医院|中医院|妇幼保健院)")
+    for case in corpus.cases:
+        assert "某" in case.title, case.id
+        for match in named.finditer(case.body + case.title):
+            assert "某" in match.group(0), (case.id, match.group(0))
