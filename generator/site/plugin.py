@@ -71,11 +71,12 @@ class QinglianPlugin(BasePlugin):
     def on_pre_build(self, *, config):
         if self.corpus is None:
             return
-        from .tree import write_tree
+        from ..build import _has_selftest
+        from .tree import SiteExtras, write_tree
 
         docs = Path(config.docs_dir)
         shutil.rmtree(docs, ignore_errors=True)
-        write_tree(self.corpus, docs)
+        write_tree(self.corpus, docs, SiteExtras(has_selftest=_has_selftest(self.corpus)))
 
     def on_serve(self, server, *, config, builder):
         root = self._root(config)

@@ -114,6 +114,10 @@ class TreeWriter:
         self.stories()
         self.risks()
         self.simple_pages()
+        if self.extras.has_selftest:
+            from ..quiz.selftest import write_selftest
+
+            write_selftest(self)
 
     def assets(self) -> None:
         shutil.copytree(ASSETS, self.docs / "assets", dirs_exist_ok=True)

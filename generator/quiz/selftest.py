@@ -1,0 +1,95 @@
+"""The self-test on the site: practice pages under ``quiz/`` and the question data they load.
+
+Only ``Corpus.public_questions`` are written: a question flagged ``exam_only`` never reaches the
+site in any form. The pages hold no question text (the browser reads ``quiz/questions.json``) and
+are excluded from the search index, so practice questions do not flood search results.
+
+Everything else happens in the browser (``assets/selftest.js``): answering, instant feedback, the
+score, the 错题本 and per-rule progress in localStorage.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from ..model.corpus import Corpus
+from ..site.links import html_url
+
+if TYPE_CHECKING:
+    from ..site.tree import TreeWriter
+
+DATA = "quiz/questions.json"
+RANDOM_COUNT = 10
+TYPE_NAMES = {"single": "单选题", "multiple": "多选题", "judge": "判断题", "fill": "填空题"}
+
+
+def public_by_rule(corpus: Corpus) -> dict[int, list]:
+    """Public questions per rule that has any, in rule order (never ``questions_by_rule``)."""
+    index: dict[int, list] = {n: [] for n in corpus.rules}
+    for q in corpus.public_questions:
+        for n in dict.fromkeys(q.rules):
+            if n in index:
+                index[n].append(q)
+    return {n: qs for n, qs in index.items() if qs}
+
+
+def _answer(q) -> list[str] | bool:
+    """The answer in one shape per type: labels for single/multiple, bool for judge, strings."""
+    if q.type == "judge":
+        return bool(q.answer)
+    if isinstance(q.answer, list):
+        return [str(a).strip() for a in q.answer]
+    return [str(q.answer).strip()]
+
+
+def question_data(corpus: Corpus) -> dict:
+    """What ``quiz/questions.json`` holds: the rules and every public question."""
+    questions = []
+    for q in corpus.public_questions:
+        item = {"id": q.id, "type": q.type, "stem": q.stem}
+        if q.options:
+            item["options"] = list(q.options)
+        item.update(
+            answer=_answer(q), explanation=q.explanation, rules=list(dict.fromkeys(q.rules))
+        )
+        questions.append(item)
+    rules = {str(n): {"label": r.label, "title": r.title} for n, r in corpus.rules.items()}
+    return {"rules": rules, "types": TYPE_NAMES, "questions": questions}
+
+
+def page_data(here: str, corpus: Corpus) -> dict[str, str]:
+    """``data-*`` attributes of a quiz container: URLs relative to the page, so any sub-path works."""
+    rule_urls = {str(n): html_url(here, f"rules/r{n}.md") for n in corpus.rules}
+    return {
+        "src": html_url(here, DATA),
+        "home": html_url(here, "quiz/index.md"),
+        "rules": json.dumps(rule_urls, separators=(",", ":")),
+    }
+
+
+def write_selftest(writer: TreeWriter) -> None:
+    """Write ``quiz/index.md``, ``quiz/r<N>.md`` per rule with questions, and the question data."""
+    corpus = writer.corpus
+    by_rule = public_by_rule(corpus)
+    data = writer.docs / DATA
+    data.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(question_data(corpus), ensure_ascii=False, separators=(",", ":"))
+    data.write_text(text, encoding="utf-8")
+    writer.page(
+        "quiz/index.md",
+        "quiz_index.md.j2",
+        by_rule=by_rule,
+        total=len(corpus.public_questions),
+        random_count=min(RANDOM_COUNT, len(corpus.public_questions)),
+        quiz=page_data("quiz/index.md", corpus),
+    )
+    for n, questions in by_rule.items():
+        here = f"quiz/r{n}.md"
+        writer.page(
+            here,
+            "quiz_rule.md.j2",
+            rule=corpus.rules[n],
+            questions=questions,
+            quiz=page_data(here, corpus),
+        )
