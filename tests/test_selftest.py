@@ -6,6 +6,8 @@ import gzip
 import html
 import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -17,19 +19,23 @@ PUBLIC_STEM = "患者家属在出院时塞给医生一个红包"  # a public sin
 
 
 def _site_texts(folder: Path):
-    """(path, text) for every file under ``folder``, gzip files decompressed."""
+    """(path, text) for every file under ``folder``: gzip decompressed, PDF text extracted."""
     for path in sorted(folder.rglob("*")):
         if not path.is_file():
             continue
         data = path.read_bytes()
         if path.suffix == ".gz":
             data = gzip.decompress(data)
+        elif path.suffix == ".pdf":
+            assert shutil.which("pdftotext"), "poppler-utils is needed to read the handbooks"
+            run = subprocess.run(["pdftotext", "-q", str(path), "-"], capture_output=True)
+            data += b"\n" + re.sub(rb"\s+", b"", run.stdout)  # lines wrap anywhere in a PDF
         yield path, data.decode("utf-8", errors="replace")
 
 
 def _spellings(text: str) -> set[str]:
-    """The ways a string can appear in a file: raw, HTML-escaped, JSON \\u-escaped."""
-    return {text, html.escape(text), json.dumps(text)[1:-1]}
+    """The ways a string can appear in a file: raw, HTML-escaped, JSON \\u-escaped, unspaced."""
+    return {text, html.escape(text), json.dumps(text)[1:-1], re.sub(r"\s+", "", text)}
 
 
 def _leaks(folder: Path, secrets: list[str]) -> list[str]:
@@ -87,6 +93,9 @@ def test_question_data_shapes(mini_build):
 def test_exam_only_questions_of_the_shipped_banks_stay_off_the_site(shipped_build):
     _, out, report = shipped_build
     assert _leaks(out / "site", _exam_only_secrets(report.corpus)) == []
+    # Positive control for the handbooks: their text is searched, not their compressed bytes.
+    pdfs = [text for path, text in _site_texts(out / "site") if path.suffix == ".pdf"]
+    assert not pdfs or any(report.corpus.rules[1].title in text for text in pdfs)
 
 
 # --- in the browser ------------------------------------------------------------------------------
