@@ -47,8 +47,11 @@ def cmd_build(args) -> int:
         if site.index:
             line += f"；搜索索引 {site.index.before / 1e6:.2f} MB → {site.index.after / 1e6:.2f} MB（UTF-8）"
         console.print(line)
-    for d in report.downloads:
-        console.print(f"手册：{d.filename}  {d.pages} 页  {d.size}")
+    if report.downloads:
+        from .pdf.cli import file_line
+
+        for d in report.downloads:
+            console.print(file_line(d))
     console.print(f"构建完成，用时 {report.seconds:.1f} 秒。")
     return 0
 

@@ -16,6 +16,7 @@ from ..sources.schemas import (
     Category,
     Department,
     ExamFile,
+    HandbookSpec,
     HospitalFile,
     PageMeta,
     Question,
@@ -87,6 +88,7 @@ class Corpus:
     banks: list[Bank]
     exams: list[Exam]
     pages: dict[str, Page] = field(default_factory=dict)
+    handbooks: list[HandbookSpec] = field(default_factory=list)
     jieba_dict: Path | None = None
 
     # --- lookups -------------------------------------------------------------------------------

@@ -1,29 +1,208 @@
-"""Handbooks declared in site_config/handbooks.yml. (Rendering lands with the handbook issue.)"""
+"""Handbooks declared in site_config/handbooks.yml, rendered in parallel from the loaded Corpus.
+
+plan (books.py) → one job per PDF, biggest first → worker processes forked from this one, so they
+inherit the Corpus (sources are never parsed again) → each job lays out its HTML with the print
+templates and WeasyPrint writes the file atomically → manifest.json records what the 下载 page
+lists (read back when a partial build keeps the previous PDFs).
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
+import multiprocessing
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import nullcontext
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
+from markupsafe import Markup
+
+from .. import __version__
+from ..errors import BuildError
 from ..model.corpus import Corpus
 from ..site.tree import Download
+from . import books as _books
+from .books import Book
+from .typeset import TEMPLATES, base_css, make_environment, render_pdf
 
 MANIFEST = "manifest.json"
 
 
-def render_all(corpus: Corpus, out_dir: Path, progress=None) -> list[Download]:
-    """Render every handbook into ``out_dir``; returns what the 下载 page lists."""
+@dataclass
+class Rendered(Download):
+    """A Download plus how long it took (for the CLI's one line per file; not in the manifest)."""
+
+    seconds: float = 0.0
+
+
+def render_all(
+    corpus: Corpus,
+    out_dir: Path,
+    progress=None,
+    names: list[str] | None = None,
+    workers: int | None = None,
+) -> list[Download]:
+    """Render every handbook (or those ``names`` picks) into ``out_dir``.
+
+    Returns what was rendered (``Rendered`` items, in handbooks.yml order). The manifest lists
+    every PDF in ``out_dir``: a partial run keeps the entries of the files it did not render.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
-    downloads: list[Download] = []
-    write_manifest(out_dir, downloads)
-    return downloads
+    books = _books.plan(corpus, names)
+    rendered = _render(corpus, books, out_dir, progress, workers)
+    previous = read_manifest(out_dir) if names else []
+    fresh = {r.filename for r in rendered}
+    kept = [d for d in previous if d.filename not in fresh and (out_dir / d.filename).exists()]
+    order = {b.filename: i for i, b in enumerate(_books.plan(corpus) if names else books)}
+    listed = sorted([*kept, *rendered], key=lambda d: order.get(d.filename, len(order)))
+    if not names:
+        _remove_stale(out_dir, fresh)
+    write_manifest(out_dir, listed)
+    return rendered
+
+
+def render_book(corpus: Corpus, book: Book, out_dir: Path) -> Rendered:
+    """Lay out and write one book; raises BuildError naming the book if WeasyPrint fails."""
+    started = time.perf_counter()
+    target = out_dir / book.filename
+    try:
+        pages = render_pdf(book_html(corpus, book), target)
+    except Exception as exc:  # WeasyPrint, fonts, disk: say which book, keep the cause
+        raise BuildError(f"排印《{book.title}》（{book.filename}）失败：{exc}") from exc
+    return Rendered(
+        filename=book.filename,
+        title=book.title,
+        pages=pages,
+        size=human_size(target.stat().st_size),
+        date=build_date().isoformat(),
+        description=book.description,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def book_html(corpus: Corpus, book: Book) -> str:
+    """The print HTML of one book: the shared frame with the kind's chapters."""
+    contents = _books.contents(corpus, book)
+    today = build_date()
+    hospital = corpus.hospital
+    logo = corpus.root / "site_config" / hospital.logo if hospital.logo else None
+    return (
+        _environment()
+        .get_template(f"{book.kind}.html.j2")
+        .render(
+            book=book,
+            hospital=hospital,
+            css=Markup(_css()),
+            logo=logo.as_uri() if logo and logo.is_file() else "",
+            edition=book.spec.edition or hospital.edition,
+            date_cn=_books.date_cn(today),
+            version=__version__,
+            toc=contents.toc,
+            contents_note=contents.note,
+            **contents.values,
+        )
+    )
+
+
+def build_date() -> dt.date:
+    """Today, or SOURCE_DATE_EPOCH's date for reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return dt.date.today()
+
+
+def human_size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.1f} MB"
+    return f"{max(1, round(size / 1024))} KB"
+
+
+@cache
+def _environment():
+    return make_environment()
+
+
+@cache
+def _css() -> str:
+    return base_css() + "\n" + (TEMPLATES / "handbook.css").read_text(encoding="utf-8")
+
+
+# --- running the jobs -------------------------------------------------------------------------
+
+# Set in the parent just before forking: the workers inherit the loaded Corpus and the job list.
+_JOBS: tuple[Corpus, list[Book], Path] | None = None
+
+
+def _run_job(index: int) -> Rendered:
+    assert _JOBS is not None, "worker started without the parent's jobs"
+    corpus, books, out_dir = _JOBS
+    return render_book(corpus, books[index], out_dir)
+
+
+def _render(corpus, books: list[Book], out_dir: Path, progress, workers) -> list[Rendered]:
+    workers = min(len(books), workers or os.cpu_count() or 1)
+    bar, task = progress("排印 PDF 手册", len(books)) if progress and books else (None, None)
+    results: dict[int, Rendered] = {}
+    if workers <= 1:
+        with bar or nullcontext():
+            for i, book in enumerate(books):
+                results[i] = render_book(corpus, book, out_dir)
+                if bar:
+                    bar.advance(task)
+        return [results[i] for i in range(len(books))]
+
+    global _JOBS
+    _warm_up()
+    _JOBS = (corpus, books, out_dir)
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            # Every worker is forked at the first submit, before the progress bar's thread starts.
+            biggest_first = sorted(range(len(books)), key=lambda i: -books[i].weight)
+            futures = {pool.submit(_run_job, i): i for i in biggest_first}
+            with bar or nullcontext():
+                for future in as_completed(futures):
+                    results[futures[future]] = future.result()
+                    if bar:
+                        bar.advance(task)
+    finally:
+        _JOBS = None
+    return [results[i] for i in range(len(books))]
+
+
+@cache
+def _warm_up() -> None:
+    """Import WeasyPrint and load both fonts once here, so forked workers start ready."""
+    from weasyprint import HTML
+
+    HTML(
+        string="<p style=\"font-family:'Noto Serif CJK SC'\">清廉</p>"
+        "<h1 style=\"font-family:'Noto Sans CJK SC'\">清廉</h1>"
+    ).render()
+
+
+# --- manifest ---------------------------------------------------------------------------------
+
+
+def _remove_stale(out_dir: Path, fresh: set[str]) -> None:
+    """A full run drops PDFs it made before that no handbook makes any more."""
+    for item in read_manifest(out_dir):
+        if item.filename not in fresh:
+            (out_dir / item.filename).unlink(missing_ok=True)
 
 
 def write_manifest(out_dir: Path, downloads: list[Download]) -> None:
-    data = [d.__dict__ for d in downloads]
-    (out_dir / MANIFEST).write_text(
-        json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8"
-    )
+    names = [f.name for f in dataclasses.fields(Download)]
+    data = [{n: getattr(d, n) for n in names} for d in downloads]
+    tmp = out_dir / f".{MANIFEST}.tmp"
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, out_dir / MANIFEST)
 
 
 def read_manifest(out_dir: Path) -> list[Download]:

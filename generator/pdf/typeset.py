@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import tempfile
 from functools import cache
 from pathlib import Path
@@ -50,11 +51,20 @@ def base_css() -> str:
     return (TEMPLATES / "base.css").read_text(encoding="utf-8")
 
 
-def markdown_html(text: str) -> Markup:
-    """Markdown body → HTML fragment (trusted source text), safe to insert in a template."""
+def markdown_html(text: str, shift: int = 0) -> Markup:
+    """Markdown body → HTML fragment (trusted source text), safe to insert in a template.
+
+    ``shift`` demotes headings (1: ``## 基本案情`` becomes ``<h3>``) to nest a body under a title.
+    """
     md = _markdown()
     md.reset()
-    return Markup(md.convert(text or ""))
+    html = md.convert(text or "")
+    if shift:
+        html = _HEADING.sub(lambda m: f"<{m[1]}h{min(6, int(m[2]) + shift)}", html)
+    return Markup(html)
+
+
+_HEADING = re.compile(r"<(/?)h([1-6])(?=[\s>])")
 
 
 @cache
@@ -89,6 +99,7 @@ def render_pdf(html: str, out_path: Path, base_url: str | None = None) -> int:
     os.close(fd)
     try:
         document.write_pdf(tmp)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; published PDFs must be readable by a web server
         os.replace(tmp, out_path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -16,8 +16,10 @@ from ..errors import Problem, ValidationError
 from ..model.corpus import Bank, Case, Corpus, Exam, Page, RiskRegister, Rule, Story
 from . import checks
 from .files import read_markdown, read_yaml
+from .handbooks import handbook_refs
 from .schemas import (
     CaseMeta,
+    HandbooksFile,
     HospitalFile,
     PageMeta,
     RemindersFile,
@@ -103,6 +105,7 @@ def load_corpus(root: Path) -> Corpus:
     reminders_file = r.yaml_file(root / "content/reminders.yml", RemindersFile, required=False)
     banks = [r.yaml_file(p, Bank) for p in r.files("quizzes", "*.yml")]
     exams = [r.yaml_file(p, Exam) for p in r.files("site_config/exams", "*.yml")]
+    handbooks = r.yaml_file(root / "site_config/handbooks.yml", HandbooksFile, required=False)
 
     rules = [x for x in rules if x]
     cases = [x for x in cases if x]
@@ -126,6 +129,8 @@ def load_corpus(root: Path) -> Corpus:
     if taxonomy:
         r.problems += checks.taxonomy_refs(cases, risks, taxonomy, lines)
     r.problems += checks.exam_refs(exams, banks, lines)
+    if handbooks and taxonomy:
+        r.problems += handbook_refs(handbooks, taxonomy, risks, lines)
     if r.problems:
         raise ValidationError(r.problems)
 
@@ -145,5 +150,6 @@ def load_corpus(root: Path) -> Corpus:
         banks=banks,
         exams=exams,
         pages={p.slug: p for p in pages},
+        handbooks=handbooks.handbooks if handbooks else [],
         jieba_dict=jieba if jieba.exists() else None,
     )

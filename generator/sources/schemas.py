@@ -168,6 +168,31 @@ class ExamFile(Source):
     sections: Annotated[list[ExamSection], Field(min_length=1)]
 
 
+HandbookKind = Literal["rules", "cases", "stories", "risks", "ward-cards"]
+
+
+class HandbookSpec(Source):
+    """One entry of site_config/handbooks.yml: a printable handbook (or a set of booklets)."""
+
+    id: Slug = Field(description="手册编号，也是 PDF 文件名（如 jiuxiang → jiuxiang.pdf）")
+    title: Text
+    kind: HandbookKind = Field(
+        description="rules 九项准则学习手册；cases 警示教育案例汇编；stories 清廉故事汇；"
+        "risks 岗位廉洁风险提示（每个有风险台账的科室一册）；ward-cards 清廉查房卡（每科一页）"
+    )
+    page_size: Literal["A4", "A5"]
+    description: str = ""
+    subtitle: str = ""
+    edition: str = Field("", description="版次，不填则用 hospital.yml 的 edition")
+    departments: list[Text] = Field(
+        [], description="risks、ward-cards：只为这些科室生成（不填则为全部适用科室）"
+    )
+
+
+class HandbooksFile(Source):
+    handbooks: Annotated[list[HandbookSpec], Field(min_length=1)]
+
+
 # Chinese labels for messages, by YAML key.
 FIELD_LABELS = {
     "rule": "条款号",
@@ -215,4 +240,9 @@ FIELD_LABELS = {
     "sections": "题型分节",
     "count": "题数",
     "points": "每题分值",
+    "handbooks": "手册列表",
+    "kind": "手册类型",
+    "page_size": "纸张尺寸",
+    "subtitle": "副标题",
+    "edition": "版次",
 }

@@ -1,0 +1,487 @@
+"""What goes into each handbook: the books a handbooks.yml entry makes, and their chapters.
+
+``plan`` turns the declared handbooks into books (one file each: a risk-register entry makes one
+booklet per department). ``contents`` gathers a book's chapters from the Corpus into plain view
+objects the print templates lay out; nothing here knows about HTML beyond Markdown bodies.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup
+
+from ..errors import ConfigError
+from ..model.corpus import Case, Corpus, Rule, Story
+from ..site.links import page_url
+from ..sources.handbooks import KIND_NAMES
+from ..sources.schemas import Department, HandbookSpec
+from .typeset import markdown_html
+
+LEVELS = ("高", "中", "低")
+
+
+@dataclass
+class Book:
+    """One PDF file to print."""
+
+    spec: HandbookSpec
+    filename: str
+    title: str  # as listed on the 下载 page
+    subtitle: str = ""
+    department: Department | None = None
+    weight: int = 1  # rough page estimate: the biggest books start first
+
+    @property
+    def kind(self) -> str:
+        return self.spec.kind
+
+    @property
+    def cover_title(self) -> str:
+        return self.spec.title
+
+    @property
+    def description(self) -> str:
+        return self.spec.description
+
+    @property
+    def size_class(self) -> str:
+        return self.spec.page_size.lower()
+
+
+@dataclass
+class TocEntry:
+    id: str
+    title: str
+    level: int = 1
+
+
+@dataclass
+class CaseView:
+    id: str
+    title: str
+    url: str
+    date_cn: str
+    department: str
+    role: str
+    category: str
+    rule_labels: str
+    summary: str
+    source: str
+    sections: dict[str, str]
+    body: Markup
+
+
+@dataclass
+class Contents:
+    """Everything a kind's template needs besides the shared frame."""
+
+    toc: list[TocEntry]
+    note: str  # 收录内容, for the colophon
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+# --- planning ----------------------------------------------------------------------------------
+
+
+def plan(corpus: Corpus, names: list[str] | None = None) -> list[Book]:
+    """The books to render in handbooks.yml order; ``names`` picks handbook ids or file names."""
+    books: list[Book] = []
+    for spec in corpus.handbooks:
+        books += _PLANNERS[spec.kind](corpus, spec)
+    return _pick(corpus, books, names) if names else books
+
+
+def _pick(corpus: Corpus, books: list[Book], names: list[str]) -> list[Book]:
+    wanted: set[str] = set()
+    for name in names:
+        stem = name.removesuffix(".pdf")
+        matches = [b for b in books if stem in (b.spec.id, b.filename.removesuffix(".pdf"))]
+        if not matches:
+            spec = next((s for s in corpus.handbooks if s.id == stem), None)
+            if spec is not None:
+                raise ConfigError(f"手册“{stem}”（{spec.title}）目前没有可排印的内容")
+            known = "、".join(s.id for s in corpus.handbooks) or "（无）"
+            raise ConfigError(
+                f"未知的手册“{name}”：site_config/handbooks.yml 中的手册编号有 {known}"
+            )
+        wanted.update(b.filename for b in matches)
+    return [b for b in books if b.filename in wanted]
+
+
+def _plan_rules(corpus: Corpus, spec: HandbookSpec) -> list[Book]:
+    if not corpus.rules:
+        return []
+    return [Book(spec, f"{spec.id}.pdf", spec.title, spec.subtitle, weight=4 * len(corpus.rules))]
+
+
+def _plan_cases(corpus: Corpus, spec: HandbookSpec) -> list[Book]:
+    if not corpus.cases:
+        return []
+    return [Book(spec, f"{spec.id}.pdf", spec.title, spec.subtitle, weight=2 * len(corpus.cases))]
+
+
+def _plan_stories(corpus: Corpus, spec: HandbookSpec) -> list[Book]:
+    if not corpus.stories:
+        return []
+    return [Book(spec, f"{spec.id}.pdf", spec.title, spec.subtitle, weight=2 * len(corpus.stories))]
+
+
+def _plan_risks(corpus: Corpus, spec: HandbookSpec) -> list[Book]:
+    books = []
+    for dept in _departments(corpus, spec, lambda d: d.name in corpus.risks_by_department):
+        register = corpus.risks_by_department[dept.name]
+        risks = sum(len(p.risks) for p in register.posts)
+        books.append(
+            Book(
+                spec,
+                f"{spec.id}-{dept.slug}.pdf",
+                f"{spec.title} · {dept.name}",
+                dept.name,
+                department=dept,
+                weight=6 + risks // 2 + len(corpus.cases_by_department.get(dept.name, [])),
+            )
+        )
+    return books
+
+
+def _plan_ward_cards(corpus: Corpus, spec: HandbookSpec) -> list[Book]:
+    depts = _departments(corpus, spec, lambda d: _card_case(corpus, d) is not None)
+    if not depts:
+        return []
+    return [Book(spec, f"{spec.id}.pdf", spec.title, spec.subtitle, weight=3 + len(depts))]
+
+
+def _departments(corpus: Corpus, spec: HandbookSpec, applies) -> list[Department]:
+    chosen = set(spec.departments)
+    return [d for d in corpus.departments if (not chosen or d.name in chosen) and applies(d)]
+
+
+_PLANNERS = {
+    "rules": _plan_rules,
+    "cases": _plan_cases,
+    "stories": _plan_stories,
+    "risks": _plan_risks,
+    "ward-cards": _plan_ward_cards,
+}
+
+
+# --- contents ---------------------------------------------------------------------------------
+
+
+def contents(corpus: Corpus, book: Book) -> Contents:
+    return _CONTENTS[book.kind](corpus, book)
+
+
+def _rules_contents(corpus: Corpus, book: Book) -> Contents:
+    chapters = []
+    for rule in corpus.rules.values():
+        sections = split_sections(rule.body)
+        case = _short_case(corpus, rule)
+        chapters.append(
+            {
+                "id": f"r{rule.rule}",
+                "title": f"{rule.label}　{rule.title}",
+                "rule": rule,
+                "url": site_url(corpus, f"rules/r{rule.rule}.md"),
+                "sections": {k: markdown_html(v) for k, v in sections.items()},
+                "case": _case_view(corpus, case) if case else None,
+            }
+        )
+    toc = [TocEntry(c["id"], c["title"]) for c in chapters]
+    cases = sum(1 for c in chapters if c["case"])
+    return Contents(
+        toc, f"九项准则 {len(chapters)} 条，警示案例 {cases} 个", {"chapters": chapters}
+    )
+
+
+def _short_case(corpus: Corpus, rule: Rule) -> Case | None:
+    """The most recent case whose main rule is this one (else any case citing it)."""
+    cited = corpus.cases_by_rule.get(rule.rule, [])
+    return next((c for c in cited if c.rules[0] == rule.rule), cited[0] if cited else None)
+
+
+def _cases_contents(corpus: Corpus, book: Book) -> Contents:
+    chapters, toc = [], []
+    for n, rule in corpus.rules.items():
+        cases = [c for c in corpus.cases if c.rules[0] == n]
+        if not cases:
+            continue
+        views = [_case_view(corpus, c, shift=1) for c in cases]
+        chapter = {
+            "id": f"rule-{n}",
+            "title": f"{rule.label}　{rule.title}",
+            "rule": rule,
+            "url": site_url(corpus, "cases/by-rule.md", f"rule-{n}"),
+            "cases": views,
+        }
+        chapters.append(chapter)
+        toc.append(TocEntry(chapter["id"], chapter["title"]))
+    by_department = [
+        (d.name, [_case_link(c) for c in corpus.cases_by_department[d.name]])
+        for d in corpus.departments
+        if corpus.cases_by_department.get(d.name)
+    ]
+    by_category = [
+        (c.name, [_case_link(x) for x in corpus.cases_by_category[c.name]])
+        for c in corpus.categories
+        if corpus.cases_by_category.get(c.name)
+    ]
+    indexes = [
+        {
+            "id": "index-department",
+            "title": "科室索引",
+            "url": site_url(corpus, "cases/by-department.md"),
+            "groups": by_department,
+        },
+        {
+            "id": "index-category",
+            "title": "类别索引",
+            "url": site_url(corpus, "cases/by-category.md"),
+            "groups": by_category,
+        },
+    ]
+    toc += [TocEntry(i["id"], i["title"]) for i in indexes]
+    note = f"警示案例 {len(corpus.cases)} 个，按准则条款编排，附科室索引和类别索引"
+    return Contents(toc, note, {"chapters": chapters, "indexes": indexes})
+
+
+def _case_link(case: Case) -> dict[str, str]:
+    return {"id": f"case-{case.id}", "title": case.title}
+
+
+def _stories_contents(corpus: Corpus, book: Book) -> Contents:
+    groups, toc = [], []
+    for i, (name, stories) in enumerate(corpus.stories_by_group.items(), start=1):
+        views = [_story_view(corpus, s) for s in stories]
+        groups.append({"id": f"group-{i}", "title": name, "stories": views})
+        toc.append(TocEntry(f"group-{i}", name))
+        toc += [TocEntry(v["id"], v["title"], 2) for v in views]
+    return Contents(toc, f"清廉故事 {len(corpus.stories)} 个", {"groups": groups})
+
+
+def _story_view(corpus: Corpus, story: Story) -> dict[str, Any]:
+    return {
+        "id": f"story-{story.id}",
+        "title": story.title,
+        "story": story,
+        "url": site_url(corpus, f"stories/{story.id}.md"),
+        "rules": "、".join(corpus.rules[n].label for n in story.rules if n in corpus.rules),
+        "body": markdown_html(story.body, shift=1),
+    }
+
+
+def _risks_contents(corpus: Corpus, book: Book) -> Contents:
+    dept = book.department
+    assert dept is not None
+    register = corpus.risks_by_department[dept.name]
+    posts, counts, rule_numbers = [], Counter(), set()
+    for post in register.posts:
+        risks = []
+        for risk in sorted(post.risks, key=lambda r: LEVELS.index(r.level)):
+            counts[risk.level] += 1
+            rule_numbers.update(risk.rules)
+            risks.append(
+                {
+                    "risk": risk.risk,
+                    "level": risk.level,
+                    "controls": risk.controls,
+                    "rules": "、".join(corpus.rules[n].label for n in risk.rules),
+                }
+            )
+        level_counts = Counter(r["level"] for r in risks)
+        posts.append({"post": post.post, "risks": risks, "counts": level_counts})
+    rules = [
+        {
+            "rule": corpus.rules[n],
+            "redlines": markdown_html(split_sections(corpus.rules[n].body).get("红线清单", "")),
+        }
+        for n in sorted(rule_numbers)
+    ]
+    own = corpus.cases_by_department.get(dept.name, [])
+    cases = own or [c for c in corpus.cases if c.rules[0] in rule_numbers][:3]
+    case_url = (
+        site_url(corpus, "cases/by-department.md", dept.slug)
+        if own
+        else site_url(corpus, "cases/by-rule.md")
+    )
+    chapters = [
+        {"id": "risk-points", "title": "岗位风险点与防控措施"},
+        {"id": "rules", "title": "相关准则条款"},
+        {"id": "cases", "title": "本科室警示案例" if own else "同类岗位警示案例"},
+    ]
+    toc = [TocEntry(c["id"], c["title"]) for c in chapters]
+    toc[1:1] = [TocEntry(f"post-{i}", p["post"], 2) for i, p in enumerate(posts, start=1)]
+    total = sum(counts.values())
+    note = (
+        f"{dept.name}：{len(posts)} 个岗位、{total} 个风险点（"
+        + "，".join(f"{lv}风险 {counts[lv]} 个" for lv in LEVELS if counts[lv])
+        + f"），相关准则 {len(rules)} 条，案例 {len(cases)} 个"
+    )
+    return Contents(
+        toc,
+        note,
+        {
+            "dept": dept,
+            "register": register,
+            "overview": markdown_html(register.overview),
+            "posts": posts,
+            "counts": counts,
+            "total": total,
+            "rules": rules,
+            "cases": [_case_view(corpus, c, shift=1) for c in cases],
+            "own_cases": bool(own),
+            "chapters": chapters,
+            "risk_url": site_url(corpus, f"risks/{dept.slug}.md"),
+            "rules_url": site_url(corpus, "rules/index.md"),
+            "case_url": case_url,
+        },
+    )
+
+
+def _ward_cards_contents(corpus: Corpus, book: Book) -> Contents:
+    cards = []
+    for dept in _departments(corpus, book.spec, lambda d: _card_case(corpus, d) is not None):
+        case = _card_case(corpus, dept)
+        rule = corpus.rules[case.rules[0]]
+        cards.append(_card(corpus, dept, case, rule))
+    toc = [TocEntry(c["id"], c["dept"].name) for c in cards]
+    return Contents(toc, f"清廉查房卡 {len(cards)} 张（每科一页）", {"cards": cards})
+
+
+def _card_case(corpus: Corpus, dept: Department) -> Case | None:
+    """The department's latest case; without one, the latest case on its main risk's rule."""
+    own = corpus.cases_by_department.get(dept.name)
+    if own:
+        return own[0]
+    register = corpus.risks_by_department.get(dept.name)
+    if register is None:
+        return None
+    risks = sorted(
+        (r for p in register.posts for r in p.risks), key=lambda r: LEVELS.index(r.level)
+    )
+    for risk in risks:
+        for n in risk.rules:
+            found = next((c for c in corpus.cases if c.rules[0] == n), None)
+            if found:
+                return found
+    return None
+
+
+def _card(corpus: Corpus, dept: Department, case: Case, rule: Rule) -> dict[str, Any]:
+    case_sections = split_sections(case.body)
+    rule_sections = split_sections(rule.body)
+    lesson = case_sections.get("警示启示", "")
+    points = []
+    register = corpus.risks_by_department.get(dept.name)
+    if register:
+        risks = sorted(
+            ((p.post, r) for p in register.posts for r in p.risks),
+            key=lambda pr: LEVELS.index(pr[1].level),
+        )
+        for post, risk in risks[:3]:
+            points.append(f"【{post}】{clip(plain_text(risk.risk), 60)}：本岗位现在怎么防？")
+    checks = list_items(rule_sections.get("自查要点", ""))
+    points += checks[: 5 - len(points)]
+    return {
+        "id": f"card-{dept.slug}",
+        "dept": dept,
+        "own_case": case.department == dept.name,
+        "case": _case_view(corpus, case),
+        "case_text": clip(
+            plain_text(case.summary or first_paragraph(case_sections.get("基本案情", ""))), 150
+        ),
+        "lesson": clip(plain_text(first_paragraph(lesson)), 170),
+        "rule": rule,
+        "rule_url": site_url(corpus, f"rules/r{rule.rule}.md"),
+        "explain": clip(plain_text(first_paragraph(rule_sections.get("释义", ""))), 190),
+        "points": points,
+    }
+
+
+_CONTENTS = {
+    "rules": _rules_contents,
+    "cases": _cases_contents,
+    "stories": _stories_contents,
+    "risks": _risks_contents,
+    "ward-cards": _ward_cards_contents,
+}
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def site_url(corpus: Corpus, path: str, anchor: str = "") -> str:
+    """The intranet address of a generated page (``rules/r1.md`` → ``…/rules/r1/``)."""
+    base = corpus.hospital.site_url.rstrip("/") + "/"
+    return base + page_url(path) + (f"#{anchor}" if anchor else "")
+
+
+def date_cn(value) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def _case_view(corpus: Corpus, case: Case, shift: int = 0) -> CaseView:
+    sections = split_sections(case.body)
+    return CaseView(
+        id=case.id,
+        title=case.title,
+        url=site_url(corpus, f"cases/{case.id}.md"),
+        date_cn=date_cn(case.date),
+        department=case.department,
+        role=case.role,
+        category=case.category,
+        rule_labels="、".join(corpus.rules[n].label for n in case.rules if n in corpus.rules),
+        summary=case.summary,
+        source=case.source,
+        sections={k: markdown_html(v, shift=shift) for k, v in sections.items()},
+        body=markdown_html(case.body, shift=shift),
+    )
+
+
+_SECTION = re.compile(r"^##\s+(.+?)\s*$", re.MULTILINE)
+
+
+def split_sections(body: str) -> dict[str, str]:
+    """A Markdown body's ``## 标题`` sections by title; text before the first is under ''."""
+    parts = _SECTION.split(body)
+    sections = {"": parts[0].strip()}
+    for i in range(1, len(parts), 2):
+        sections[parts[i].strip()] = parts[i + 1].strip()
+    return sections
+
+
+def first_paragraph(markdown: str) -> str:
+    for block in re.split(r"\n\s*\n", markdown.strip()):
+        block = block.strip()
+        if block and not block.startswith(("#", "-", "*", "|", ">", "!!!")):
+            return block
+    return ""
+
+
+def list_items(markdown: str) -> list[str]:
+    return [plain_text(m) for m in re.findall(r"^\s*[-*]\s+(.+)$", markdown, re.MULTILINE)]
+
+
+def plain_text(markdown: str) -> str:
+    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", markdown)
+    text = re.sub(r"(\*\*|__|\*|`)", "", text)
+    return re.sub(r"\s*\n\s*", "", text).strip()
+
+
+def clip(text: str, limit: int) -> str:
+    """At most ``limit`` characters, cut after a sentence when one ends late enough."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    cut = max(head.rfind(p) for p in "。！？；")
+    if cut >= limit * 0.5:
+        return head[: cut + 1]
+    return head.rstrip("，、：；") + "……"
+
+
+def kind_name(kind: str) -> str:
+    return KIND_NAMES[kind]
