@@ -42,6 +42,19 @@ def mini_docs(target: Path) -> None:
             shutil.copyfile(path, dest)
 
 
+@golden_set("mini-exam-key")
+def mini_exam_key(target: Path) -> None:
+    """key.json of the mini fixture's exam: the draw, each version's order and option labels."""
+    from generator.quiz.draw import draw
+    from generator.quiz.key import key_json
+    from generator.quiz.paper import load_exam
+    from generator.sources.loader import load_corpus
+
+    corpus = load_corpus(MINI)
+    exam, line = load_exam(MINI / "site_config/exams/test-exam.yml", corpus)
+    (target / "key.json").write_text(key_json(draw(exam, corpus.banks, line)), encoding="utf-8")
+
+
 def render(name: str, target: Path) -> None:
     GOLDEN_SETS[name](target)
 

@@ -1,0 +1,92 @@
+"""``qinglian quiz grade``: key.json + a filled answer sheet → scores, item analysis and report.
+
+Stages: read the key → read the sheet (both raise ConfigError naming the file) → grade every row
+(``grade.py``) → statistics (``stats.py``) → write ``scores.csv``, ``scores.xlsx``, ``items.csv``,
+``report.html`` and, when rows were rejected, ``rejected.csv``. The files are written beside the
+output folder first and moved in only when all of them are ready; the folder itself (which the
+trainer names) is never replaced, only our files in it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import QinglianError
+from . import results
+from .grade import Grading, grade
+from .key import load_key
+from .report import Catalogue, render_report
+from .sheet import read_sheet
+from .stats import ExamStats, analyse
+
+OUTPUTS = ("scores.csv", "scores.xlsx", "items.csv", "report.html", "rejected.csv")
+
+
+@dataclass
+class GradeReport:
+    folder: Path
+    grading: Grading
+    stats: ExamStats
+    files: list[str]
+
+
+def check_sheet(
+    key_path: Path,
+    sheet_path: Path,
+    out: Path,
+    catalogue: Catalogue | None = None,
+    progress=None,
+) -> GradeReport:
+    key = load_key(key_path)
+    sheet = read_sheet(sheet_path, key.question_count)
+    grading = grade(key, sheet, progress=progress)
+    stats = analyse(grading)
+    catalogue = catalogue or Catalogue()
+    files = _write(grading, stats, catalogue, Path(out))
+    return GradeReport(Path(out).resolve(), grading, stats, files)
+
+
+def catalogue_from(root: Path) -> Catalogue:
+    """Rule titles and question stems from the content root, when it loads cleanly."""
+    if not (root / "quizzes").is_dir():
+        return Catalogue()
+    from ..sources.loader import load_corpus
+
+    try:
+        corpus = load_corpus(root)
+    except QinglianError:
+        return Catalogue()
+    return Catalogue(
+        rule_titles={n: rule.title for n, rule in corpus.rules.items()},
+        stems={q.id: q.stem for q in corpus.questions},
+    )
+
+
+def _write(grading: Grading, stats: ExamStats, catalogue: Catalogue, out: Path) -> list[str]:
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.parent / f".{out.name}-new-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    try:
+        first = next(iter(grading.key.versions))
+        results.write_scores_csv(grading, tmp / "scores.csv")
+        results.write_scores_xlsx(grading, tmp / "scores.xlsx")
+        results.write_items_csv(stats, tmp / "items.csv", catalogue.rule_label, first)
+        html = render_report(grading, stats, catalogue)
+        (tmp / "report.html").write_text(html, encoding="utf-8")
+        if grading.rejected:
+            results.write_rejected_csv(grading, tmp / "rejected.csv")
+        out.mkdir(exist_ok=True)
+        written = sorted(p.name for p in tmp.iterdir())
+        for name in written:
+            os.replace(tmp / name, out / name)
+        for name in OUTPUTS:  # a rejected.csv from an earlier run would mislead
+            if name not in written:
+                (out / name).unlink(missing_ok=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return written

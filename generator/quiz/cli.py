@@ -1,0 +1,171 @@
+"""``qinglian quiz paper | grade | export``: registered by ``generator/cli.py`` (``_extend``).
+
+Only this module talks to the terminal; the library raises ConfigError/ValidationError, which the
+main CLI turns into Chinese messages and exit codes. ``grade`` returns 2 when rows were rejected.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from rich.markup import escape
+
+from ..errors import ConfigError
+
+REJECTED_EXIT = 2
+SHOW_REJECTED = 20
+
+
+def register(sub, root_opt: argparse.ArgumentParser) -> None:
+    quiz = sub.add_parser("quiz", help="考试：生成试卷与答案、评分并出报告、导出题库到 LMS")
+    commands = quiz.add_subparsers(dest="quiz_command", metavar="子命令", required=True)
+
+    p = commands.add_parser(
+        "paper",
+        parents=[root_opt],
+        help="按考试配置抽题，生成各版本试卷、答案、key.json 和答题卡模板",
+        description="按考试配置（site_config/exams/*.yml）抽题并生成 paper-<版本>.pdf、key.pdf、"
+        "key.json、answer-sheet.xlsx 和 answer-sheet.csv。考试文件在某个内容根目录的 "
+        "site_config/exams/ 下时，题库取自该内容根目录。",
+    )
+    p.add_argument("exam", type=Path, metavar="EXAM.yml", help="考试配置文件")
+    p.add_argument(
+        "--out",
+        type=Path,
+        help="输出目录（其下生成 <考试编号>/ 文件夹），默认 内容根目录/private；不能放在 dist/ 下",
+    )
+    p.set_defaults(func=cmd_paper)
+
+    p = commands.add_parser(
+        "grade",
+        parents=[root_opt],
+        help="按 key.json 给答题表评分，生成成绩表、题目分析和成绩分析报告",
+        description="读取答题表（CSV 或 xlsx），写出 scores.csv、scores.xlsx、items.csv、report.html；"
+        "有无法评分的行时另写 rejected.csv，退出码为 2。",
+    )
+    p.add_argument("key", type=Path, metavar="KEY.json", help="quiz paper 生成的 key.json")
+    p.add_argument("answers", type=Path, metavar="ANSWERS", help="答题表：.csv 或 .xlsx")
+    p.add_argument(
+        "--out",
+        type=Path,
+        help="成绩输出目录，默认 内容根目录/private/<考试编号>-grades；不能放在 dist/ 下",
+    )
+    p.set_defaults(func=cmd_grade)
+
+    p = commands.add_parser(
+        "export",
+        parents=[root_opt],
+        help="把题库导出为 Moodle XML 或 GIFT，供医院的学习平台（LMS）导入",
+        description="默认包含“仅用于考试”（exam_only）的题目：LMS 上的考试正需要它们，导出文件只交给"
+        "平台管理员，不会发布到站点。用于开放练习时加 --public-only 排除这些题。",
+    )
+    p.add_argument("banks", type=Path, nargs="+", metavar="BANK.yml", help="题库文件（可多个）")
+    p.add_argument("--format", required=True, choices=["moodle", "gift"], help="导出格式")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE", help="输出文件")
+    p.add_argument("--public-only", action="store_true", help="不导出仅用于考试的题目")
+    p.set_defaults(func=cmd_export)
+
+
+def _not_in_dist(out: Path) -> None:
+    """Exam papers, keys and grades never go into a content root's dist/ (it is published)."""
+    out = out.resolve()
+    for folder in (out, *out.parents):
+        root = folder.parent
+        if folder.name == "dist" and any(
+            (root / marker).exists() for marker in ("mkdocs.yml", "site_config", "content")
+        ):
+            raise ConfigError(
+                f"{out}：试卷、答案和成绩不能放在 dist/ 下（dist/ 会整体发布到网站）；"
+                "请换一个 --out 目录"
+            )
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def cmd_paper(args) -> int:
+    from ..cli import console
+    from ..sources.loader import load_corpus
+    from .draw import CHINESE_NUMERALS, TYPE_NAMES, number
+    from .paper import exam_root, make_papers
+
+    root = exam_root(args.exam, args.root)
+    out = args.out if args.out is not None else root / "private"
+    _not_in_dist(out)
+    corpus = load_corpus(root)
+    report = make_papers(corpus, args.exam, out)
+    drawn = report.drawn
+    exam = drawn.exam
+    counts = "、".join(f"{TYPE_NAMES[s.type]} {s.count}" for s in exam.sections)
+    console.print(
+        f"已抽题：{counts}，共 {drawn.question_count} 题，满分 {number(drawn.total)} 分；"
+        f"版本 {'、'.join(exam.versions)}（随机种子 {exam.seed}）。"
+    )
+    if exam.min_per_rule:
+        per_rule: dict[int, int] = {}
+        for qs in drawn.sections:
+            for q in qs:
+                for n in set(q.rules):
+                    per_rule[n] = per_rule.get(n, 0) + 1
+        shown = "、".join(f"第{CHINESE_NUMERALS[n - 1]}条 {c}" for n, c in sorted(per_rule.items()))
+        console.print(f"每条准则至少 {exam.min_per_rule} 题：{shown}。")
+    console.print(f"输出 → {escape(_shown(report.folder))}/")
+    for name, pages in report.files:
+        console.print(f"  {name}" + (f"  {pages} 页" if pages else ""))
+    console.print(
+        f"用时 {report.seconds:.1f} 秒。答案与答题卡属考试资料，请妥善保管，勿放入 dist/ 或网站。"
+    )
+    return 0
+
+
+def cmd_grade(args) -> int:
+    from ..cli import _progress_factory, console, err
+    from .checker import catalogue_from, check_sheet
+    from .draw import number, one_decimal
+    from .key import load_key
+
+    key = load_key(args.key)
+    out = args.out if args.out is not None else args.root / "private" / f"{key.exam}-grades"
+    _not_in_dist(out)
+    report = check_sheet(
+        args.key, args.answers, out, catalogue_from(args.root), progress=_progress_factory()
+    )
+    grading, overall = report.grading, report.stats.overall
+    if overall:
+        console.print(
+            f"已评分 {overall.count} 人：合格 {overall.passed} 人（{overall.pass_rate:.1%}），"
+            f"平均 {one_decimal(overall.mean)} 分，中位数 {number(overall.median)} 分（满分 {number(key.total)}）。"
+        )
+    else:
+        console.print("没有可以评分的行。")
+    console.print(f"输出 → {escape(_shown(report.folder))}/：{'、'.join(report.files)}")
+    if not grading.rejected:
+        return 0
+    err.print(f"[bold yellow]{len(grading.rejected)} 行未评分[/]（见 rejected.csv）：")
+    for r in grading.rejected[:SHOW_REJECTED]:
+        who = " ".join(x for x in (r.staff_id, r.name) if x)
+        err.print(f"  第 {r.row} 行 {escape(who)}：{escape(r.reason)}")
+    if len(grading.rejected) > SHOW_REJECTED:
+        err.print(f"  ……另有 {len(grading.rejected) - SHOW_REJECTED} 行")
+    return REJECTED_EXIT
+
+
+def cmd_export(args) -> int:
+    from ..cli import console
+    from .export import export, load_banks
+
+    banks = load_banks(args.banks)
+    exam_only = sum(1 for b in banks for q in b.questions if q.exam_only)
+    count = export(banks, args.format, args.out, public_only=args.public_only)
+    name = {"moodle": "Moodle XML", "gift": "GIFT"}[args.format]
+    console.print(f"已导出 {count} 题（{len(banks)} 个题库）为 {name} → {escape(_shown(args.out))}")
+    if exam_only and not args.public_only:
+        console.print(f"其中含仅用于考试的题目 {exam_only} 道；如需排除，加 --public-only。")
+    elif exam_only:
+        console.print(f"已排除仅用于考试的题目 {exam_only} 道。")
+    return 0

@@ -1,0 +1,228 @@
+"""``qinglian quiz paper``: an exam file → papers, key and answer-sheet templates.
+
+Stages: load the corpus → read the exam file → draw (``draw.py``) → write, into a folder beside
+the target, ``paper-<V>.pdf`` per version, ``key.pdf``, ``key.json``, ``answer-sheet.xlsx`` and
+``answer-sheet.csv`` → swap it in as ``<out>/<exam id>/``. A failure leaves the previous folder as
+it was. PDFs go through the shared typesetting module (``generator/pdf/typeset.py``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup, escape
+
+from ..errors import Problem, ValidationError
+from ..model.corpus import Corpus, Exam
+from ..outputs import staged
+from ..sources.files import read_yaml
+from ..sources.validate import validate_model
+from . import sheet
+from .draw import DrawnExam, Item, Version, draw, number, section_title
+from .key import key_json
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@dataclass
+class PaperReport:
+    folder: Path
+    drawn: DrawnExam
+    files: list[tuple[str, int | None]] = field(default_factory=list)  # (name, pages)
+    seconds: float = 0.0
+
+
+def exam_root(exam_path: Path, default: Path) -> Path:
+    """The content root an exam file belongs to: ``R`` for ``R/site_config/exams/x.yml``."""
+    parent = exam_path.resolve().parent
+    if parent.name == "exams" and parent.parent.name == "site_config":
+        return parent.parent.parent
+    return default
+
+
+def load_exam(path: Path, corpus: Corpus) -> tuple[Exam, Callable[..., int]]:
+    """Read and validate the exam file; returns the exam and its ``line(*keys)`` lookup."""
+    path = Path(path).resolve()
+    try:
+        rel = path.relative_to(corpus.root).as_posix()
+    except ValueError:
+        rel = str(path)
+    if not path.is_file():
+        raise ValidationError([Problem(rel, 1, "找不到考试文件")])
+    located, problems = read_yaml(path, rel)
+    if located is None:
+        raise ValidationError(problems)
+    exam, problems = validate_model(Exam, located, rel)
+    if exam is None:
+        raise ValidationError(problems)
+    exam.path = rel
+    return exam, lambda *loc: located.line(tuple(loc))
+
+
+def make_papers(corpus: Corpus, exam_path: Path, out: Path) -> PaperReport:
+    """Everything for one exam into ``out/<exam id>/``, replaced atomically."""
+    started = time.perf_counter()
+    exam, line = load_exam(exam_path, corpus)
+    drawn = draw(exam, corpus.banks, line)
+    folder = Path(out) / exam.id
+    report = PaperReport(folder=folder.resolve(), drawn=drawn)
+    with staged(folder) as tmp:
+        context = _context(corpus, drawn)
+        env = _environment()
+        for version in drawn.versions:
+            name = f"paper-{version.name}.pdf"
+            html = env.get_template("paper.html.j2").render(
+                version=version, sections=_sections(version, drawn), **context
+            )
+            report.files.append((name, _render(html, tmp / name)))
+        html = env.get_template("key.html.j2").render(
+            versions=[_with_sections(v, drawn) for v in drawn.versions], **context
+        )
+        report.files.append(("key.pdf", _render(html, tmp / "key.pdf")))
+        (tmp / "key.json").write_text(key_json(drawn), encoding="utf-8")
+        report.files.append(("key.json", None))
+        types = [item.type for item in drawn.versions[0].items]
+        sheet.write_xlsx_template(
+            tmp / "answer-sheet.xlsx",
+            types,
+            exam.versions,
+            [d.name for d in corpus.departments],
+            exam.title,
+        )
+        sheet.write_csv_template(tmp / "answer-sheet.csv", len(types))
+        report.files += [("answer-sheet.xlsx", None), ("answer-sheet.csv", None)]
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _render(html: str, path: Path) -> int:
+    from ..pdf.typeset import render_pdf
+
+    return render_pdf(html, path)
+
+
+def _environment() -> jinja2.Environment:
+    from ..pdf.typeset import make_environment
+
+    env = make_environment()
+    env.loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(TEMPLATES)), env.loader])
+    env.filters["blanks"] = _blanks
+    env.filters["columns"] = _columns
+    env.filters["answer"] = _answer
+    return env
+
+
+def _css() -> str:
+    from ..pdf.typeset import base_css
+
+    return base_css() + "\n" + (TEMPLATES / "exam.css").read_text(encoding="utf-8")
+
+
+def _blanks(stem: str) -> Markup:
+    """A fill stem with each ``____`` printed as a line long enough to write on."""
+    return Markup(str(escape(stem)).replace("____", '<span class="blank"></span>'))
+
+
+def _columns(item: Item) -> str:
+    longest = max((len(o) for o in item.options), default=0)
+    if longest <= 9:
+        return "cols-4"
+    if longest <= 20:
+        return "cols-2"
+    return "cols-1"
+
+
+def _answer(item: Item) -> str:
+    if item.type == "judge":
+        return "√" if item.answer == ("对",) else "×"
+    if item.type == "fill":
+        return " / ".join(item.answer)
+    return "".join(item.answer)
+
+
+def _rules_text(exam: Exam) -> list[str]:
+    types = {s.type for s in exam.sections}
+    lines = []
+    if "single" in types:
+        lines.append("单选题每题只有一个正确答案，将其字母填入括号内。")
+    if "multiple" in types:
+        if exam.multiple_scoring == "partial_half":
+            rule = "全部选对得满分；少选且所选都正确得一半分；有错选不得分"
+        else:
+            rule = "全部选对才得分，多选、少选、错选均不得分"
+        lines.append(f"多选题有两个或两个以上正确答案，{rule}。")
+    if "judge" in types:
+        lines.append("判断题认为正确的填“√”，错误的填“×”。")
+    if "fill" in types:
+        lines.append("填空题将答案写在横线上。")
+    return lines
+
+
+@dataclass
+class _Section:
+    title: str
+    items: list[Item]
+
+
+def _sections(version: Version, drawn: DrawnExam) -> list[_Section]:
+    return [
+        _Section(section_title(i, s), version.section_items(i))
+        for i, s in enumerate(drawn.exam.sections)
+    ]
+
+
+@dataclass
+class _KeyVersion:
+    name: str
+    items: list[Item]
+    sections: list[_Section]
+
+
+def _with_sections(version: Version, drawn: DrawnExam) -> _KeyVersion:
+    return _KeyVersion(version.name, version.items, _sections(version, drawn))
+
+
+def _mapping(drawn: DrawnExam, corpus: Corpus) -> list[dict]:
+    numbers = {v.name: {item.question.id: item.no for item in v.items} for v in drawn.versions}
+    first = drawn.versions[0]
+    rows = []
+    for item in first.items:
+        q = item.question
+        rows.append(
+            {
+                "id": q.id,
+                "type": {"single": "单选", "multiple": "多选", "judge": "判断", "fill": "填空"}[
+                    q.type
+                ],
+                "numbers": [numbers[v.name][q.id] for v in drawn.versions],
+                "rules": "、".join(_rule_label(corpus, n) for n in q.rules),
+            }
+        )
+    return rows
+
+
+def _rule_label(corpus: Corpus, n: int) -> str:
+    rule = corpus.rules.get(n)
+    return rule.label if rule else f"第{n}条"
+
+
+def _context(corpus: Corpus, drawn: DrawnExam) -> dict:
+    exam = drawn.exam
+    return {
+        "css": Markup(_css()),
+        "exam": exam,
+        "hospital": corpus.hospital.name,
+        "total": number(drawn.total),
+        "pass_score": number(exam.pass_score),
+        "rules_text": _rules_text(exam),
+        "section_titles": [section_title(i, s) for i, s in enumerate(exam.sections)],
+        "rule_titles": {
+            n: (corpus.rules[n].full_title if n in corpus.rules else f"第{n}条")
+            for n in range(1, 10)
+        },
+        "mapping": _mapping(drawn, corpus),
+    }

@@ -1,0 +1,114 @@
+"""``report.html``: one self-contained page a trainer opens, prints or copies charts from.
+
+No external resources: the stylesheet is inline and the charts are PNG data URIs (right-click →
+复制图片, then paste into Word). Every value that came from the answer sheet is escaped by
+Jinja2's autoescape.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from . import charts
+from .draw import CHINESE_NUMERALS, TYPE_NAMES, number, one_decimal
+from .grade import Grading
+from .stats import LOW_DISCRIMINATION, TOO_EASY, TOO_HARD, UPPER_LOWER, ExamStats
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@dataclass
+class Catalogue:
+    """What the key does not carry, from the content root when it is available."""
+
+    rule_titles: dict[int, str] = field(default_factory=dict)
+    stems: dict[str, str] = field(default_factory=dict)
+
+    def rule_label(self, n: int) -> str:
+        return f"第{CHINESE_NUMERALS[n - 1]}条" if 1 <= n <= 9 else f"第{n}条"
+
+    def rule_title(self, n: int) -> str:
+        title = self.rule_titles.get(n)
+        return f"{self.rule_label(n)} {title}" if title else self.rule_label(n)
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["num"] = lambda v: number(float(one_decimal(v)))
+    env.filters["pct"] = lambda v: "—" if v is None else f"{v * 100:.1f}%"
+    env.filters["r2"] = lambda v: "—" if v is None else f"{v:.2f}"
+    return env
+
+
+def _data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def render_report(grading: Grading, stats: ExamStats, catalogue: Catalogue | None = None) -> str:
+    catalogue = catalogue or Catalogue()
+    key = grading.key
+    pictures = {}
+    if stats.overall:
+        pictures["histogram"] = _data_uri(
+            charts.histogram(stats.histogram, key.pass_score, key.total, "成绩分布")
+        )
+        pictures["departments"] = _data_uri(
+            charts.bars(
+                [
+                    (
+                        g.name,
+                        g.mean / key.total,
+                        f"{one_decimal(g.mean)} 分 · 合格 {g.pass_rate:.0%}",
+                    )
+                    for g in stats.departments
+                ],
+                "各科室平均得分率",
+                mark=key.pass_score / key.total,
+            )
+        )
+        pictures["rules"] = _data_uri(
+            charts.bars(
+                [(catalogue.rule_title(r.rule), r.rate, f"{r.rate:.0%}") for r in stats.rules],
+                "各条款得分率（由低到高）",
+                mark=key.pass_score / key.total,
+            )
+        )
+    versions = {}
+    for r in grading.results:
+        versions.setdefault(r.version, []).append(r.total)
+    template = _environment().get_template("report.html.j2")
+    return template.render(
+        key=key,
+        grading=grading,
+        stats=stats,
+        catalogue=catalogue,
+        pictures=pictures,
+        versions={v: (len(t), sum(t) / len(t)) for v, t in sorted(versions.items())},
+        type_names={k: v.removesuffix("题") for k, v in TYPE_NAMES.items()},
+        first_version=next(iter(key.versions)),
+        flagged=[s for s in stats.items if s.flags],
+        negative=[s for s in stats.items if "负区分" in s.flags],
+        weakest=stats.rules[:3],
+        limits={
+            "easy": TOO_EASY,
+            "hard": TOO_HARD,
+            "low": LOW_DISCRIMINATION,
+            "group": UPPER_LOWER,
+        },
+        scoring={
+            "all_or_nothing": "全对得分，多选、少选、错选均不得分",
+            "partial_half": "全对得满分；少选且无错选得一半分；有错选不得分",
+        }[key.multiple_scoring],
+        generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+    )
