@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 from pathlib import Path
 
 from mkdocs.exceptions import Abort
@@ -71,12 +70,18 @@ class QinglianPlugin(BasePlugin):
     def on_pre_build(self, *, config):
         if self.corpus is None:
             return
+        import tempfile
+
         from ..build import _has_selftest
+        from ..outputs import sync_folder
         from .tree import SiteExtras, write_tree
 
-        docs = Path(config.docs_dir)
-        shutil.rmtree(docs, ignore_errors=True)
-        write_tree(self.corpus, docs, SiteExtras(has_selftest=_has_selftest(self.corpus)))
+        # Write into a scratch folder and copy over only what changed: rewriting the whole docs
+        # folder would wake `mkdocs serve`'s watcher and rebuild forever.
+        with tempfile.TemporaryDirectory() as scratch:
+            fresh = Path(scratch) / "docs"
+            write_tree(self.corpus, fresh, SiteExtras(has_selftest=_has_selftest(self.corpus)))
+            sync_folder(fresh, Path(config.docs_dir))
 
     def on_serve(self, server, *, config, builder):
         root = self._root(config)

@@ -187,7 +187,7 @@ class TreeWriter:
         rows = []
         for register in self.corpus.risks:
             counts = Counter(r.level for post in register.posts for r in post.risks)
-            top = next(level for level in LEVEL_ORDER if counts[level])
+            top = _department_light(counts)
             slug = self.corpus.department_by_name[register.department].slug
             rows.append({"register": register, "counts": counts, "top": top, "slug": slug})
             self.page(f"risks/{slug}.md", "risk.md.j2", register=register, slug=slug)
@@ -201,6 +201,15 @@ class TreeWriter:
         for slug, page in self.corpus.pages.items():
             if slug != "home":
                 self.page(PAGE_PLACES.get(slug, f"about/{slug}.md"), "page.md.j2", page=page)
+
+
+def _department_light(counts: Counter) -> str:
+    """亮灯 for a department: red with 3+ high risks, yellow with any high or 3+ medium, else green."""
+    if counts["高"] >= 3:
+        return "高"
+    if counts["高"] or counts["中"] >= 3:
+        return "中"
+    return "低"
 
 
 def _public_by_rule(corpus: Corpus) -> dict[int, list]:

@@ -28,6 +28,7 @@ from .schemas import (
     TaxonomyFile,
 )
 from .validate import validate_model
+from .yaml_lines import LocatedYaml
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -42,6 +43,7 @@ class _Reader:
         self.root = root
         self.problems: list[Problem] = []
         self.lines: dict[int, checks.Lines] = {}  # id(record) -> line lookup for cross checks
+        self.raw: dict[str, list[tuple[str, LocatedYaml]]] = {}  # folder -> every parsed file
 
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
@@ -60,6 +62,7 @@ class _Reader:
         self.problems += problems
         if located is None:
             return None
+        self.raw.setdefault(path.parent.name, []).append((rel, located))
         model, problems = validate_model(schema, located, rel)
         self.problems += problems
         if model is not None:
@@ -72,6 +75,7 @@ class _Reader:
         self.problems += problems
         if source is None:
             return None
+        self.raw.setdefault(path.parent.name, []).append((rel, source.meta))
         meta, problems = validate_model(schema, source.meta, rel)
         self.problems += problems
         self.problems += checks.missing_sections(source.body, source.body_line, sections, rel)
@@ -127,7 +131,7 @@ def load_corpus(root: Path) -> Corpus:
     r.problems += checks.unique_questions(banks, lines)
     r.problems += checks.question_answers(banks, lines)
     if taxonomy:
-        r.problems += checks.taxonomy_refs(cases, risks, taxonomy, lines)
+        r.problems += checks.taxonomy_refs(r.raw.get("cases", []), r.raw.get("risks", []), taxonomy)
     r.problems += checks.exam_refs(exams, banks, lines)
     if handbooks and taxonomy:
         r.problems += handbook_refs(handbooks, taxonomy, risks, lines)
