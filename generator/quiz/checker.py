@@ -45,7 +45,7 @@ def check_sheet(
     grading = grade(key, sheet, progress=progress)
     stats = analyse(grading)
     catalogue = catalogue or Catalogue()
-    files = _write(grading, stats, catalogue, Path(out))
+    files = _write(grading, stats, catalogue, Path(out), progress)
     return GradeReport(Path(out).resolve(), grading, stats, files)
 
 
@@ -65,7 +65,9 @@ def catalogue_from(root: Path) -> Catalogue:
     )
 
 
-def _write(grading: Grading, stats: ExamStats, catalogue: Catalogue, out: Path) -> list[str]:
+def _write(
+    grading: Grading, stats: ExamStats, catalogue: Catalogue, out: Path, progress=None
+) -> list[str]:
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.parent / f".{out.name}-new-{os.getpid()}"
@@ -74,7 +76,7 @@ def _write(grading: Grading, stats: ExamStats, catalogue: Catalogue, out: Path) 
     try:
         first = next(iter(grading.key.versions))
         results.write_scores_csv(grading, tmp / "scores.csv")
-        results.write_scores_xlsx(grading, tmp / "scores.xlsx")
+        results.write_scores_xlsx(grading, tmp / "scores.xlsx", progress)
         results.write_items_csv(stats, tmp / "items.csv", catalogue.rule_label, first)
         html = render_report(grading, stats, catalogue)
         (tmp / "report.html").write_text(html, encoding="utf-8")

@@ -16,12 +16,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from .key import Key, KeyItem
 from .sheet import Row, Sheet
 from .spelling import Unreadable, fold, read_choice, read_fill, read_judge
 
 Response = frozenset[str] | str | None
+T = TypeVar("T")
+PROGRESS_FROM = 500  # rows; fewer finish before a bar would be seen
 
 
 @dataclass
@@ -82,7 +85,7 @@ def grade(key: Key, sheet: Sheet, progress=None) -> Grading:
     """Grade every row of ``sheet``; ``progress`` is the CLI's optional progress-bar factory."""
     grading = Grading(key=key, sheet_rows=len(sheet.rows))
     where = _duplicates(sheet.rows)
-    for row in _tracked(sheet.rows, progress):
+    for row in tracked(sheet.rows, progress, "评分"):
         outcome = _grade_row(key, row, where)
         if isinstance(outcome, Rejected):
             grading.rejected.append(outcome)
@@ -91,14 +94,15 @@ def grade(key: Key, sheet: Sheet, progress=None) -> Grading:
     return grading
 
 
-def _tracked(rows: list[Row], progress) -> Iterable[Row]:
-    if progress is None or len(rows) < 500:
-        yield from rows
+def tracked(items: list[T], progress, description: str) -> Iterable[T]:
+    """``items`` with a progress bar when the CLI offers one and there are many of them."""
+    if progress is None or len(items) < PROGRESS_FROM:
+        yield from items
         return
-    bar, task = progress("评分", len(rows))
+    bar, task = progress(description, len(items))
     with bar:
-        for row in rows:
-            yield row
+        for item in items:
+            yield item
             bar.advance(task)
 
 

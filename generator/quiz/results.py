@@ -10,7 +10,7 @@ import csv
 from pathlib import Path
 
 from .draw import TYPE_NAMES, number
-from .grade import Grading
+from .grade import Grading, tracked
 from .stats import ExamStats, ItemStats
 
 SCORE_COLUMNS = ["行号", "工号", "姓名", "科室", "版本", "得分", "满分", "合格"]
@@ -71,44 +71,47 @@ def write_scores_csv(grading: Grading, path: Path) -> None:
     _write_csv(path, header, rows)
 
 
-def write_scores_xlsx(grading: Grading, path: Path) -> None:
+def write_scores_xlsx(grading: Grading, path: Path, progress=None) -> None:
+    """The same table for Excel (write-only mode: thousands of rows in a few seconds)."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     header, _ = score_rows(grading)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "成绩"
-    ws.append(header)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="EEE6E4")
-    failed = PatternFill("solid", fgColor="F8D7D3")
-    for r in grading.results:
-        ws.append(
-            [
-                r.row,
-                r.staff_id,
-                r.name,
-                r.department,
-                r.version,
-                round(r.total, 2),
-                grading.key.total,
-                "是" if r.passed else "否",
-                *r.scores,
-            ]
-        )
-        row = ws.max_row
-        ws.cell(row=row, column=2).number_format = "@"
-        for column in (2, 3, 4):  # sheet text stays text, never a formula
-            cell = ws.cell(row=row, column=column)
-            cell.data_type = "s"
-        if not r.passed:
-            ws.cell(row=row, column=8).fill = failed
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("成绩")
     for n, width in enumerate([6, 12, 10, 14, 6, 8, 8, 6], start=1):
         ws.column_dimensions[get_column_letter(n)].width = width
     ws.freeze_panes = "F2"
+    bold, shade = Font(bold=True), PatternFill("solid", fgColor="EEE6E4")
+    failed = PatternFill("solid", fgColor="F8D7D3")
+
+    def cell(value, fill=None, font=None, text=False):
+        c = WriteOnlyCell(ws, value=value)
+        if text:  # sheet text stays text, never a formula
+            c.data_type, c.number_format = "s", "@"
+        if fill:
+            c.fill = fill
+        if font:
+            c.font = font
+        return c
+
+    ws.append([cell(name, shade, bold) for name in header])
+    for r in tracked(grading.results, progress, "写出成绩表"):
+        ws.append(
+            [
+                r.row,
+                cell(r.staff_id, text=True),
+                cell(r.name, text=True),
+                cell(r.department, text=True),
+                r.version,
+                round(r.total, 2),
+                grading.key.total,
+                cell("是") if r.passed else cell("否", failed),
+                *r.scores,
+            ]
+        )
     wb.save(path)
 
 
