@@ -6,7 +6,6 @@ Everything is written into a temporary folder beside ``out``; only a complete bu
 
 from __future__ import annotations
 
-import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,9 +34,12 @@ def build(root: Path, out: Path, only: str | None = None, progress=None) -> Buil
     with staged(out) as tmp:
         report.downloads = _pdf_stage(corpus, tmp, out, only, progress)
         if only in (None, "site"):
-            extras = SiteExtras(downloads=report.downloads, has_selftest=_has_selftest(corpus))
+            extras = SiteExtras(
+                downloads=report.downloads,
+                downloads_dir=tmp / "pdf",
+                has_selftest=_has_selftest(corpus),
+            )
             report.site = build_site(corpus, tmp / "site", corpus.root / "build" / "docs", extras)
-            _publish_downloads(tmp / "pdf", tmp / "site" / "downloads", report.downloads)
         else:
             carry_over(out, tmp, "site")
     report.seconds = time.perf_counter() - started
@@ -60,11 +62,3 @@ def _has_selftest(corpus: Corpus) -> bool:
     except ImportError:
         return False
     return bool(corpus.public_questions)
-
-
-def _publish_downloads(pdf_dir: Path, target: Path, downloads: list[Download]) -> None:
-    if not downloads:
-        return
-    target.mkdir(parents=True, exist_ok=True)
-    for item in downloads:
-        shutil.copyfile(pdf_dir / item.filename, target / item.filename)

@@ -48,6 +48,7 @@ class SiteExtras:
     """What other stages contribute to the site."""
 
     downloads: list[Download] = field(default_factory=list)
+    downloads_dir: Path | None = None  # where the listed files are; copied into the tree
     has_selftest: bool = False
 
 
@@ -197,6 +198,12 @@ class TreeWriter:
     def simple_pages(self) -> None:
         self.page("reminders/index.md", "reminders.md.j2")
         self.page("downloads.md", "downloads.md.j2", downloads=self.extras.downloads)
+        if self.extras.downloads_dir:
+            # Part of the docs tree, so MkDocs checks the links and copies the files.
+            for item in self.extras.downloads:
+                target = self.docs / "downloads" / item.filename
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(self.extras.downloads_dir / item.filename, target)
         self.page("tags.md", "tags.md.j2")
         for slug, page in self.corpus.pages.items():
             if slug != "home":
