@@ -59,11 +59,17 @@ def cmd_build(args) -> int:
 def cmd_serve(args) -> int:
     from mkdocs.commands.serve import serve
 
-    from .build import build
+    from .sources.loader import load_corpus
 
-    build(args.root, args.root / "build" / "preview", only="site")
-    console.print(f"预览地址：http://{args.addr}/ （按 Ctrl+C 停止）")
-    serve(config_file=str(args.root / "mkdocs.yml"), dev_addr=args.addr, livereload=True)
+    load_corpus(args.root)  # report every source problem in Chinese before starting
+    (args.root / "build" / "docs").mkdir(parents=True, exist_ok=True)  # MkDocs wants docs_dir
+    console.print(f"预览地址：http://{args.addr}/ （修改源文件后自动刷新，按 Ctrl+C 停止）")
+    try:
+        serve(config_file=str(args.root / "mkdocs.yml"), dev_addr=args.addr, livereload=True)
+    except OSError as exc:
+        raise ConfigError(
+            f"无法在 {args.addr} 启动预览：{exc.strerror}（换一个端口：--addr 127.0.0.1:8001）"
+        ) from None
     return 0
 
 
