@@ -12,7 +12,10 @@ from generator.model.corpus import CHINESE_NUMERALS
 from generator.sources.loader import load_corpus
 
 REPO = Path(__file__).resolve().parent.parent
-REFERENCE = REPO.parent / "shared" / "reference" / "nine-rules.md"
+# A copy of shared/reference/nine-rules.md kept with the tests, so they run in any clone; where the
+# team's shared folder sits beside the repo (as in CI), the copy must still match it.
+REFERENCE = Path(__file__).resolve().parent / "fixtures" / "reference" / "nine-rules.md"
+SHARED_REFERENCE = REPO.parent / "shared" / "reference" / "nine-rules.md"
 STORY_GROUPS = {"历代清官", "医德楷模", "革命与当代楷模", "身边的故事"}
 FESTIVALS = {"元旦", "春节", "端午节", "中秋节", "国庆节", "中国医师节", "国际护士节"}
 SURNAMES = "张王李赵刘陈杨黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段钱汤尹黎易常武乔贺赖龚文"
@@ -42,6 +45,13 @@ def _reference_rules() -> dict[int, tuple[str, bool, str]]:
 def _plain_quotes(text: str) -> str:
     """The reference writes ASCII quotes; the pages use Chinese typographic quotes."""
     return text.replace("“", '"').replace("”", '"')
+
+
+def test_reference_copy_is_current():
+    copy = REFERENCE.read_text(encoding="utf-8")
+    assert "国卫医发〔2021〕37号" in copy
+    if SHARED_REFERENCE.exists():
+        assert copy == SHARED_REFERENCE.read_text(encoding="utf-8"), "请用 shared/reference 更新副本"
 
 
 def test_official_text_is_verbatim_with_document_number(corpus):
