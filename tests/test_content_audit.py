@@ -51,7 +51,9 @@ def test_reference_copy_is_current():
     copy = REFERENCE.read_text(encoding="utf-8")
     assert "国卫医发〔2021〕37号" in copy
     if SHARED_REFERENCE.exists():
-        assert copy == SHARED_REFERENCE.read_text(encoding="utf-8"), "请用 shared/reference 更新副本"
+        assert copy == SHARED_REFERENCE.read_text(encoding="utf-8"), (
+            "请用 shared/reference 更新副本"
+        )
 
 
 def test_official_text_is_verbatim_with_document_number(corpus):
