@@ -56,6 +56,7 @@ golden: venv
 
 bench: deps-build venv
 	$(BIN)/python bench/site_build.py
+	$(BIN)/python bench/pdf_handbooks.py
 
 clean:
 	rm -rf build dist .pytest_cache

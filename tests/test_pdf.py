@@ -404,6 +404,8 @@ def test_shipped_handbooks(shipped_build, tmp_path):
         pdf = out / "pdf" / d.filename
         for font, emb, sub in fonts(pdf):
             assert font in SC_FONTS and (emb, sub) == ("yes", "yes"), f"{d.filename}: {font}"
+    cards = [page for _, t, page in outline(PdfReader(out / "pdf" / "ward-cards.pdf"))][1:]
+    assert [b - a for a, b in zip(cards, cards[1:], strict=False)] == [1] * (len(cards) - 1)
     cases = PdfReader(out / "pdf" / "cases.pdf")
     case_marks = [t for lv, t, _ in outline(cases) if lv == 2]
     assert sorted(case_marks) == sorted(c.title for c in corpus.cases)

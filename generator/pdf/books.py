@@ -34,6 +34,7 @@ class Book:
     subtitle: str = ""
     department: Department | None = None
     weight: int = 1  # rough page estimate: the biggest books start first
+    blurb: str = ""  # what this file holds, when more specific than the handbook's description
 
     @property
     def kind(self) -> str:
@@ -45,7 +46,7 @@ class Book:
 
     @property
     def description(self) -> str:
-        return self.spec.description
+        return self.blurb or self.spec.description
 
     @property
     def size_class(self) -> str:
@@ -134,7 +135,14 @@ def _plan_risks(corpus: Corpus, spec: HandbookSpec) -> list[Book]:
     books = []
     for dept in _departments(corpus, spec, lambda d: d.name in corpus.risks_by_department):
         register = corpus.risks_by_department[dept.name]
-        risks = sum(len(p.risks) for p in register.posts)
+        levels = Counter(r.level for p in register.posts for r in p.risks)
+        risks = sum(levels.values())
+        cases = len(corpus.cases_by_department.get(dept.name, []))
+        blurb = (
+            f"{dept.name}：{len(register.posts)} 个岗位、{risks} 个廉洁风险点"
+            f"（高风险 {levels['高']} 个），附防控措施、相关准则条款和"
+            + (f"本科室警示案例 {cases} 个。" if cases else "同类岗位警示案例。")
+        )
         books.append(
             Book(
                 spec,
@@ -142,7 +150,8 @@ def _plan_risks(corpus: Corpus, spec: HandbookSpec) -> list[Book]:
                 f"{spec.title} · {dept.name}",
                 dept.name,
                 department=dept,
-                weight=6 + risks // 2 + len(corpus.cases_by_department.get(dept.name, [])),
+                weight=6 + risks // 2 + cases,
+                blurb=blurb,
             )
         )
     return books
