@@ -404,6 +404,23 @@ def test_shipped_handbooks(shipped_build, tmp_path):
         pdf = out / "pdf" / d.filename
         for font, emb, sub in fonts(pdf):
             assert font in SC_FONTS and (emb, sub) == ("yes", "yes"), f"{d.filename}: {font}"
+    # No heading is stranded at the foot of a page.
+    headings = {"释义", "红线清单", "自查要点", "案例警示", "处理结果", "本条案例", "启示"}
+    headings |= {"基本案情", "违反条款", "案例剖析", "警示启示"}
+    headings |= {p.post for register in corpus.risks for p in register.posts}
+    headings |= {c.title for c in corpus.cases} | {s.title for s in corpus.stories}
+    for d in report.downloads:
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(out / "pdf" / d.filename), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for n, page in enumerate(text.split("\f"), start=1):
+            lines = [x.strip() for x in page.splitlines() if x.strip() and not x.strip().isdigit()]
+            assert not lines or lines[-1] not in headings, (
+                f"{d.filename} 第 {n} 页页脚：{lines[-1]}"
+            )
     cards = [page for _, t, page in outline(PdfReader(out / "pdf" / "ward-cards.pdf"))][1:]
     assert [b - a for a, b in zip(cards, cards[1:], strict=False)] == [1] * (len(cards) - 1)
     cases = PdfReader(out / "pdf" / "cases.pdf")
