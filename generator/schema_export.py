@@ -17,6 +17,7 @@ SCHEMAS = {
     "exam.schema.json": schemas.ExamFile,
     "taxonomy.schema.json": schemas.TaxonomyFile,
     "hospital.schema.json": schemas.HospitalFile,
+    "handbooks.schema.json": schemas.HandbooksFile,
 }
 
 
