@@ -431,3 +431,20 @@ def test_shipped_handbooks(shipped_build, tmp_path):
     rule = next(r.rule for r in corpus.rules.values() if n == f"{r.label}　{r.title}")
     codes = qr_codes(out / "pdf" / "cases.pdf", page, tmp_path)
     assert codes == [f"{site}cases/by-rule/#rule-{rule}"]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_failing_book_is_named_and_stops_the_run(mini_build, tmp_path, monkeypatch, workers):
+    from generator.errors import BuildError
+    from generator.pdf import handbooks
+
+    def broken(html, out_path, base_url=None):
+        if "stories" in out_path.name:
+            raise OSError("磁盘已满")
+        out_path.write_bytes(b"%PDF-1.7")
+        return 1
+
+    monkeypatch.setattr(handbooks, "render_pdf", broken)
+    with pytest.raises(BuildError, match=r"排印《清廉故事汇》（stories\.pdf）失败：磁盘已满"):
+        handbooks.render_all(load_corpus(mini_build[0]), tmp_path / "pdf", workers=workers)
+    assert not (tmp_path / "pdf" / "manifest.json").exists()

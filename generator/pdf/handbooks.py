@@ -146,34 +146,46 @@ def _run_job(index: int) -> Rendered:
 
 
 def _render(corpus, books: list[Book], out_dir: Path, progress, workers) -> list[Rendered]:
+    """Render ``books`` (in their order) serially or in forked workers, advancing the bar."""
     workers = min(len(books), workers or os.cpu_count() or 1)
     bar, task = progress("排印 PDF 手册", len(books)) if progress and books else (None, None)
-    results: dict[int, Rendered] = {}
+
+    def done() -> None:
+        if bar:
+            bar.advance(task)
+
     if workers <= 1:
         with bar or nullcontext():
-            for i, book in enumerate(books):
-                results[i] = render_book(corpus, book, out_dir)
-                if bar:
-                    bar.advance(task)
-        return [results[i] for i in range(len(books))]
+            return [_tick(render_book(corpus, book, out_dir), done) for book in books]
+    return _render_parallel(corpus, books, out_dir, workers, bar, done)
 
+
+def _render_parallel(corpus, books, out_dir, workers, bar, done) -> list[Rendered]:
     global _JOBS
     _warm_up()
     _JOBS = (corpus, books, out_dir)
+    results: dict[int, Rendered] = {}
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             # Every worker is forked at the first submit, before the progress bar's thread starts.
             biggest_first = sorted(range(len(books)), key=lambda i: -books[i].weight)
             futures = {pool.submit(_run_job, i): i for i in biggest_first}
-            with bar or nullcontext():
-                for future in as_completed(futures):
-                    results[futures[future]] = future.result()
-                    if bar:
-                        bar.advance(task)
+            try:
+                with bar or nullcontext():
+                    for future in as_completed(futures):
+                        results[futures[future]] = _tick(future.result(), done)
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)  # stop at the first failure
+                raise
     finally:
         _JOBS = None
     return [results[i] for i in range(len(books))]
+
+
+def _tick(result: Rendered, done) -> Rendered:
+    done()
+    return result
 
 
 @cache
