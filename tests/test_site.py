@@ -79,16 +79,30 @@ def test_rule_pages_quote_official_text_with_document_number(shipped_build):
     assert "已与原文逐字核对" in page1
 
 
+def search(page, base: str, query: str):
+    """Type a query into Material's search box as a person would; return the result links.
+
+    Material reads the query on ``keyup``. Playwright inserts Chinese characters as text without
+    key events (a real input method fires them), so finish with a real key press, as a person
+    confirming the IME does.
+    """
+    page.goto(base)
+    page.wait_for_load_state("networkidle")
+    box = page.locator("input.md-search__input")
+    page.click(".md-search__input")
+    box.press_sequentially(query, delay=30)
+    box.press("End")
+    results = page.locator(".md-search-result__item > a.md-search-result__link")
+    results.first.wait_for(timeout=10_000)
+    page.wait_for_timeout(500)  # let the last keystroke's results settle
+    return results
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize(("query", "expected"), SEARCHES)
 def test_chinese_search_finds_rule_page_near_top(site, page, query, expected):
     _, base, _ = site
-    page.goto(base)
-    page.click("label.md-search__icon, .md-search__input")
-    page.fill("input.md-search__input", query)
-    results = page.locator(".md-search-result__item > a.md-search-result__link")
-    results.first.wait_for(timeout=10_000)
-    page.wait_for_timeout(1000)  # the search box debounces typing; let the last query settle
+    results = search(page, base, query)
     hrefs = [results.nth(i).get_attribute("href") for i in range(min(3, results.count()))]
     paths = [urlsplit(h).path for h in hrefs]
     assert any(p.endswith("/qinglian/" + expected) for p in paths), hrefs
