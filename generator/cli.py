@@ -111,17 +111,26 @@ def _progress_factory():
     return factory
 
 
-def make_parser() -> argparse.ArgumentParser:
-    root_opt = argparse.ArgumentParser(add_help=False)
-    root_opt.add_argument(
+def _root_option(default) -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument(
         "--root",
         type=Path,
-        default=Path("."),
+        default=default,
         help="内容根目录（含 content/ cases/ quizzes/ site_config/ mkdocs.yml），默认当前目录",
     )
+    return parent
+
+
+def make_parser() -> argparse.ArgumentParser:
+    # --root works before or after the subcommand: the subcommands' copy has no default of its
+    # own (SUPPRESS), so it only overrides the top-level value when given.
     parser = argparse.ArgumentParser(
-        prog="qinglian", description="清廉：医院廉洁从业教育知识库工具", parents=[root_opt]
+        prog="qinglian",
+        description="清廉：医院廉洁从业教育知识库工具",
+        parents=[_root_option(Path("."))],
     )
+    root_opt = _root_option(argparse.SUPPRESS)
     parser.add_argument("--version", action="version", version=f"qinglian {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="命令", required=True)
 
