@@ -110,3 +110,31 @@ def page(browser):
     pg.on("request", lambda request: pg.requested.append(request.url))
     yield pg
     context.close()
+
+
+class ProgressRecorder:
+    """A stand-in for the CLI's progress factory that records what it was asked to show.
+
+    ``calls`` holds ``(description, total)`` for each bar opened and the task id for each advance.
+    """
+
+    def __init__(self):
+        self.calls: list = []
+
+    def __call__(self, description: str, total: int):
+        self.calls.append((description, total))
+        return self, "task"
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def advance(self, task):
+        self.calls.append(task)
+
+
+@pytest.fixture
+def progress_recorder() -> ProgressRecorder:
+    return ProgressRecorder()

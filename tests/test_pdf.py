@@ -270,26 +270,12 @@ def test_long_table_splits_with_repeated_header(mini_root, tmp_path):
         assert sum(f"第{i}项" in t for t in with_rows) == 1
 
 
-def test_render_all_reports_progress_and_keeps_other_files(mini_build, tmp_path):
+def test_render_all_reports_progress_and_keeps_other_files(mini_build, tmp_path, progress_recorder):
     from generator.pdf.handbooks import read_manifest, render_all
 
     root, _, _ = mini_build
     corpus = load_corpus(root)
-    calls = []
-
-    class Bar:
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return False
-
-        def advance(self, task):
-            calls.append(task)
-
-    def factory(description, total):
-        calls.append((description, total))
-        return Bar(), "task"
+    factory, calls = progress_recorder, progress_recorder.calls
 
     out = tmp_path / "pdf"
     first = render_all(corpus, out, progress=factory, names=["ward-cards", "stories"])

@@ -417,21 +417,11 @@ def test_outputs_and_escaped_report(tmp_path):
     assert not (out / "rejected.csv").exists()
 
 
-def test_progress_bar_for_many_rows(tmp_path):
-    calls = []
-
-    class Bar:
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return False
-
-        def advance(self, task):
-            calls.append(task)
+def test_progress_bar_for_many_rows(tmp_path, progress_recorder):
+    calls = progress_recorder.calls
 
     key = load_key(write_key(tmp_path))
     rows = [[str(i), "某", "科", "A", "B", "", "", "", ""] for i in range(600)]
     sheet = read_sheet(write_csv(tmp_path / "many.csv", rows), 5)
-    grading = grade(key, sheet, progress=lambda description, total: (Bar(), "task"))
-    assert len(grading.results) == 600 and len(calls) == 600
+    grading = grade(key, sheet, progress=progress_recorder)
+    assert len(grading.results) == 600 and calls.count("task") == 600
