@@ -85,7 +85,8 @@ def cmd_new(args) -> int:
     from .scaffold import new_item
 
     path = new_item(args.root, args.kind, args)
-    console.print(f"已创建 {path}，请补全内容后运行 qinglian check。")
+    done = "已在末尾添加一道题目：" if args.kind == "question" else "已创建 "
+    console.print(f"{done}{path}，请补全内容后运行 qinglian check。")
     return 0
 
 
