@@ -63,6 +63,7 @@ def test_links_are_relative_and_nothing_external(site):
             continue  # MkDocs writes the 404 page with root-absolute links (served at any depth)
         text = html.read_text(encoding="utf-8")
         assert not re.search(r'(?:href|src)="/(?!/)', text), f"{html}: root-absolute link"
+        text = re.sub(r'<link rel="canonical"[^>]*>', "", text)  # an address, never fetched
         assert not re.search(r'<(?:link|script|img)[^>]+(?:href|src)="(?:https?:)?//', text), (
             f"{html}: external resource"
         )
@@ -129,3 +130,14 @@ def test_case_library_reachable_by_facets(site, page):
     assert page.locator("h1").inner_text().rstrip("¶") == title
     assert "基本案情" in page.content()
     assert [u for u in page.requested if not u.startswith("http://127.0.0.1:")] == []
+
+
+def test_404_page_works_at_the_published_sub_path(site, shipped_build):
+    site_dir, _, _ = site
+    root, _, _ = shipped_build
+    from generator.sources.loader import load_corpus
+
+    path = urlsplit(load_corpus(root).hospital.site_url).path  # e.g. /qinglian/
+    page404 = (site_dir / "404.html").read_text(encoding="utf-8")
+    assets = re.findall(r'(?:href|src)="([^"]*assets/[^"]+)"', page404)
+    assert assets and all(a.startswith(path + "assets/") for a in assets), assets

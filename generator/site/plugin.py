@@ -32,6 +32,9 @@ def site_identity(corpus: Corpus, default_name: str = "清廉知识库") -> dict
     h = corpus.hospital
     return {
         "site_name": f"{h.short_name}{default_name}",
+        # Pages link relatively either way; site_url lets MkDocs write a 404 page that works at
+        # the published sub-path, and canonical links for the intranet address.
+        "site_url": h.site_url,
         "copyright": f"{h.name} · {h.issuer or h.name}编制 · 内部学习资料，注意保存",
     }
 
