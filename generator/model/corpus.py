@@ -6,9 +6,11 @@ Site, PDF and quiz stages read this; none of them opens a source file again.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
 
 from ..sources.schemas import (
     BankFile,
@@ -27,6 +29,8 @@ from ..sources.schemas import (
 )
 
 CHINESE_NUMERALS = "一二三四五六七八九"
+T = TypeVar("T")
+K = TypeVar("K")
 
 
 class Rule(RuleMeta):
@@ -114,48 +118,27 @@ class Corpus:
 
     @cached_property
     def cases_by_rule(self) -> dict[int, list[Case]]:
-        index: dict[int, list[Case]] = defaultdict(list)
-        for case in self.cases:
-            for n in dict.fromkeys(case.rules):
-                index[n].append(case)
-        return index
+        return _group(self.cases, lambda case: case.rules)
 
     @cached_property
     def stories_by_rule(self) -> dict[int, list[Story]]:
-        index: dict[int, list[Story]] = defaultdict(list)
-        for story in self.stories:
-            for n in dict.fromkeys(story.rules):
-                index[n].append(story)
-        return index
+        return _group(self.stories, lambda story: story.rules)
 
     @cached_property
     def questions_by_rule(self) -> dict[int, list[Question]]:
-        index: dict[int, list[Question]] = defaultdict(list)
-        for q in self.questions:
-            for n in dict.fromkeys(q.rules):
-                index[n].append(q)
-        return index
+        return _group(self.questions, lambda q: q.rules)
 
     @cached_property
     def cases_by_category(self) -> dict[str, list[Case]]:
-        index: dict[str, list[Case]] = defaultdict(list)
-        for case in self.cases:
-            index[case.category].append(case)
-        return index
+        return _group(self.cases, lambda case: [case.category])
 
     @cached_property
     def cases_by_department(self) -> dict[str, list[Case]]:
-        index: dict[str, list[Case]] = defaultdict(list)
-        for case in self.cases:
-            index[case.department].append(case)
-        return index
+        return _group(self.cases, lambda case: [case.department])
 
     @cached_property
     def cases_by_year(self) -> dict[int, list[Case]]:
-        index: dict[int, list[Case]] = defaultdict(list)
-        for case in self.cases:
-            index[case.date.year].append(case)
-        return dict(sorted(index.items(), reverse=True))
+        return dict(sorted(_group(self.cases, lambda case: [case.date.year]).items(), reverse=True))
 
     @cached_property
     def risks_by_department(self) -> dict[str, RiskRegister]:
@@ -170,3 +153,12 @@ class Corpus:
 
     def bank(self, bank_id: str) -> Bank | None:
         return next((b for b in self.banks if b.bank == bank_id), None)
+
+
+def _group(items: list[T], keys: Callable[[T], list[K]]) -> defaultdict[K, list[T]]:
+    """Index items under each of their keys (a key listed twice counts once), keeping order."""
+    index: defaultdict[K, list[T]] = defaultdict(list)
+    for item in items:
+        for key in dict.fromkeys(keys(item)):
+            index[key].append(item)
+    return index
