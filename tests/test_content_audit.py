@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.model.corpus import CHINESE_NUMERALS
+from generator.model.terms import CHINESE_NUMERALS
 from generator.sources.loader import load_corpus
 
 REPO = Path(__file__).resolve().parent.parent

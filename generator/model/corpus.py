@@ -27,8 +27,8 @@ from ..sources.schemas import (
     RuleMeta,
     StoryMeta,
 )
+from .terms import rule_label
 
-CHINESE_NUMERALS = "一二三四五六七八九"
 T = TypeVar("T")
 K = TypeVar("K")
 
@@ -40,7 +40,7 @@ class Rule(RuleMeta):
     @property
     def label(self) -> str:
         """第八条"""
-        return f"第{CHINESE_NUMERALS[self.rule - 1]}条"
+        return rule_label(self.rule)
 
     @property
     def full_title(self) -> str:

@@ -90,8 +90,9 @@ def _shown(path: Path) -> str:
 
 def cmd_paper(args) -> int:
     from ..cli import console
+    from ..model.terms import TYPE_NAMES, rule_label
     from ..sources.loader import load_corpus
-    from .draw import CHINESE_NUMERALS, TYPE_NAMES, number
+    from .draw import number
     from .paper import exam_root, make_papers
 
     root = exam_root(args.exam, args.root)
@@ -112,7 +113,7 @@ def cmd_paper(args) -> int:
             for q in qs:
                 for n in set(q.rules):
                     per_rule[n] = per_rule.get(n, 0) + 1
-        shown = "、".join(f"第{CHINESE_NUMERALS[n - 1]}条 {c}" for n, c in sorted(per_rule.items()))
+        shown = "、".join(f"{rule_label(n)} {c}" for n, c in sorted(per_rule.items()))
         console.print(f"每条准则至少 {exam.min_per_rule} 题：{shown}。")
     console.print(f"输出 → {escape(_shown(report.folder))}/")
     for name, pages in report.files:

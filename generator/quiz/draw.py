@@ -23,13 +23,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..errors import Problem, ValidationError
-from ..model.corpus import CHINESE_NUMERALS, Bank, Exam
+from ..model.corpus import Bank, Exam
+from ..model.terms import CHINESE_NUMERALS, TYPE_NAMES, rule_label
 from ..sources.schemas import ExamSection, Question
 from .spelling import LABELS
 
 LineOf = Callable[..., int]
-
-TYPE_NAMES = {"single": "单选题", "multiple": "多选题", "judge": "判断题", "fill": "填空题"}
 
 # Options that refer to the others stay where the author put them.
 _PINNED_PREFIXES = ("以上", "上述", "全部", "都不", "均不", "都对", "均对", "其他", "其它")
@@ -207,7 +206,7 @@ def _minimum_problem(exam: Exam, usable: list[Question], short: dict[int, int]) 
     parts = []
     for rule, got in short.items():
         available = sum(1 for q in usable if rule in q.rules)
-        label = f"第{CHINESE_NUMERALS[rule - 1]}条"
+        label = rule_label(rule)
         if available < exam.min_per_rule:
             parts.append(f"{label}在所选题库的这些题型中只有 {available} 道题")
         else:

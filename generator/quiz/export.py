@@ -18,7 +18,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from ..errors import ConfigError, ValidationError
-from ..model.corpus import CHINESE_NUMERALS, Bank
+from ..model.corpus import Bank
+from ..model.terms import rule_label
 from ..sources import checks
 from ..sources.files import read_yaml
 from ..sources.schemas import Question
@@ -84,7 +85,7 @@ def _labels(q: Question) -> set[int]:
 
 
 def _rule_tags(q: Question) -> list[str]:
-    return [f"第{CHINESE_NUMERALS[n - 1]}条" for n in dict.fromkeys(q.rules)]
+    return [rule_label(n) for n in dict.fromkeys(q.rules)]
 
 
 # --- Moodle XML ------------------------------------------------------------------------------

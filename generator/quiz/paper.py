@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 
 from ..errors import Problem, ValidationError
 from ..model.corpus import Corpus, Exam
+from ..model.terms import rule_label
 from ..outputs import staged
 from ..sources.files import read_yaml
 from ..sources.validate import validate_model
@@ -199,15 +200,10 @@ def _mapping(drawn: DrawnExam, corpus: Corpus) -> list[dict]:
                     q.type
                 ],
                 "numbers": [numbers[v.name][q.id] for v in drawn.versions],
-                "rules": "、".join(_rule_label(corpus, n) for n in q.rules),
+                "rules": "、".join(rule_label(n) for n in q.rules),
             }
         )
     return rows
-
-
-def _rule_label(corpus: Corpus, n: int) -> str:
-    rule = corpus.rules.get(n)
-    return rule.label if rule else f"第{n}条"
 
 
 def _context(corpus: Corpus, drawn: DrawnExam) -> dict:

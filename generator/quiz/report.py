@@ -14,8 +14,9 @@ from pathlib import Path
 
 import jinja2
 
+from ..model.terms import TYPE_NAMES, rule_label
 from . import charts
-from .draw import CHINESE_NUMERALS, TYPE_NAMES, number, one_decimal
+from .draw import number, one_decimal
 from .grade import Grading
 from .stats import LOW_DISCRIMINATION, TOO_EASY, TOO_HARD, UPPER_LOWER, ExamStats
 
@@ -30,7 +31,7 @@ class Catalogue:
     stems: dict[str, str] = field(default_factory=dict)
 
     def rule_label(self, n: int) -> str:
-        return f"第{CHINESE_NUMERALS[n - 1]}条" if 1 <= n <= 9 else f"第{n}条"
+        return rule_label(n)
 
     def rule_title(self, n: int) -> str:
         title = self.rule_titles.get(n)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from .draw import TYPE_NAMES, number
+from ..model.terms import TYPE_NAMES
+from .draw import number
 from .grade import Grading, tracked
 from .stats import ExamStats, ItemStats
 

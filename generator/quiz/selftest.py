@@ -14,6 +14,7 @@ import json
 from typing import TYPE_CHECKING
 
 from ..model.corpus import Corpus
+from ..model.terms import TYPE_NAMES
 from ..site.links import html_url
 
 if TYPE_CHECKING:
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
 
 DATA = "quiz/questions.json"
 RANDOM_COUNT = 10
-TYPE_NAMES = {"single": "单选题", "multiple": "多选题", "judge": "判断题", "fill": "填空题"}
 
 
 def public_by_rule(corpus: Corpus) -> dict[int, list]:

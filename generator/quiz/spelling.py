@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-LABELS = "ABCDEFGHIJ"
+from ..model.terms import OPTION_LABELS as LABELS
 
 # Between option letters: spaces and the punctuation people use in lists (after NFKC folding,
 # so full-width ，；．／ are covered too).

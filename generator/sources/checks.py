@@ -8,9 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import Problem
-
-CHINESE_NUMERALS = "一二三四五六七八九"
-LABELS = "ABCDEFGHIJ"
+from ..model.terms import OPTION_LABELS, TYPE_NAMES, rule_label
 
 
 @dataclass
@@ -75,16 +73,14 @@ def rule_set(rules: list, lines: LinesOf) -> list[Problem]:
                 Problem(
                     path,
                     line,
-                    f"第{CHINESE_NUMERALS[rule.rule - 1]}条重复：{seen[rule.rule]} 已是这一条",
+                    f"{rule_label(rule.rule)}重复：{seen[rule.rule]} 已是这一条",
                 )
             )
         else:
             seen[rule.rule] = path
     for n in range(1, 10):
         if n not in seen and rules:
-            problems.append(
-                Problem("content/rules", 1, f"缺少第{CHINESE_NUMERALS[n - 1]}条的页面（rule: {n}）")
-            )
+            problems.append(Problem("content/rules", 1, f"缺少{rule_label(n)}的页面（rule: {n}）"))
     return problems
 
 
@@ -128,7 +124,7 @@ def _labels(answer: Any) -> list[str] | None:
 def _answer_problem(q: Any) -> tuple[str, str] | None:
     """(key, message) for a question whose answer does not fit its type and options."""
     options = q.options or []
-    valid = LABELS[: len(options)]
+    valid = OPTION_LABELS[: len(options)]
     if q.type in ("single", "multiple"):
         if len(options) < 2:
             return "options", f"{q.type == 'single' and '单选' or '多选'}题至少需要两个选项"
@@ -199,9 +195,6 @@ def taxonomy_refs(cases: list, risks: list, taxonomy: Any) -> list[Problem]:
                         )
                     )
     return problems
-
-
-TYPE_NAMES = {"single": "单选题", "multiple": "多选题", "judge": "判断题", "fill": "填空题"}
 
 
 def exam_refs(exams: list, banks: list, lines: LinesOf) -> list[Problem]:

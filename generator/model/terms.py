@@ -1,0 +1,12 @@
+"""The small vocabulary every stage prints: rule labels, option letters, question-type names."""
+
+from __future__ import annotations
+
+CHINESE_NUMERALS = "一二三四五六七八九"
+OPTION_LABELS = "ABCDEFGHIJ"
+TYPE_NAMES = {"single": "单选题", "multiple": "多选题", "judge": "判断题", "fill": "填空题"}
+
+
+def rule_label(n: int) -> str:
+    """第八条 (a number outside 1–9, from a hand-edited key, still prints readably)."""
+    return f"第{CHINESE_NUMERALS[n - 1]}条" if 1 <= n <= 9 else f"第{n}条"
