@@ -25,6 +25,7 @@ from markupsafe import Markup
 from .. import __version__
 from ..errors import BuildError
 from ..model.corpus import Corpus
+from ..outputs import replacing
 from ..site.tree import Download
 from . import books as _books
 from .books import Book
@@ -212,9 +213,8 @@ def _remove_stale(out_dir: Path, fresh: set[str]) -> None:
 def write_manifest(out_dir: Path, downloads: list[Download]) -> None:
     names = [f.name for f in dataclasses.fields(Download)]
     data = [{n: getattr(d, n) for n in names} for d in downloads]
-    tmp = out_dir / f".{MANIFEST}.tmp"
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, out_dir / MANIFEST)
+    with replacing(out_dir / MANIFEST) as tmp:
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 def read_manifest(out_dir: Path) -> list[Download]:

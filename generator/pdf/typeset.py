@@ -15,12 +15,13 @@ from __future__ import annotations
 import logging
 import os
 import re
-import tempfile
 from functools import cache
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
+
+from ..outputs import replacing
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -92,18 +93,10 @@ def render_pdf(html: str, out_path: Path, base_url: str | None = None) -> int:
 
     _quiet_weasyprint()
     out_path = Path(out_path)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
     base = base_url if base_url is not None else str(TEMPLATES) + os.sep
     document = HTML(string=html, base_url=base).render()
-    fd, tmp = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=out_path.parent)
-    os.close(fd)
-    try:
+    with replacing(out_path) as tmp:
         document.write_pdf(tmp)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; published PDFs must be readable by a web server
-        os.replace(tmp, out_path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return len(document.pages)
 
 

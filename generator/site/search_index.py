@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
+
+from ..outputs import replacing
 
 
 @dataclass
@@ -22,7 +23,6 @@ def rewrite_utf8(site_dir: Path) -> IndexSizes | None:
     raw = path.read_bytes()
     data = json.loads(raw)
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    with replacing(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
     return IndexSizes(before=len(raw), after=path.stat().st_size)
