@@ -243,8 +243,7 @@ def _item(q: Question, no: int, section: int, exam: Exam, rng: random.Random) ->
         rng.shuffle(shuffled)
         places = iter(shuffled)
         order = [next(places) if i in movable else i for i in order]
-    correct = q.answer if isinstance(q.answer, list) else [q.answer]
-    correct_idx = {LABELS.index(str(a).strip().upper()) for a in correct}
+    correct_idx = {LABELS.index(a) for a in q.answer_labels}
     printed = tuple(options[i] for i in order)
     answer = tuple(LABELS[pos] for pos, i in enumerate(order) if i in correct_idx)
     return Item(no, q, section, points, options=printed, answer=answer)

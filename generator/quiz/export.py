@@ -80,8 +80,7 @@ def share(correct: int) -> str:
 
 
 def _labels(q: Question) -> set[int]:
-    answer = q.answer if isinstance(q.answer, list) else [q.answer]
-    return {LABELS.index(str(a).strip().upper()) for a in answer}
+    return {LABELS.index(a) for a in q.answer_labels}
 
 
 def _rule_tags(q: Question) -> list[str]:

@@ -38,9 +38,9 @@ def _answer(q) -> list[str] | bool:
     """The answer in one shape per type: labels for single/multiple, bool for judge, strings."""
     if q.type == "judge":
         return bool(q.answer)
-    if isinstance(q.answer, list):
+    if q.type == "fill":
         return [str(a).strip() for a in q.answer]
-    return [str(q.answer).strip()]
+    return q.answer_labels
 
 
 def question_data(corpus: Corpus) -> dict:

@@ -114,13 +114,6 @@ def unique_questions(banks: list, lines: LinesOf) -> list[Problem]:
     return problems
 
 
-def _labels(answer: Any) -> list[str] | None:
-    values = answer if isinstance(answer, list) else [answer]
-    if not all(isinstance(v, str) for v in values):
-        return None
-    return [v.strip().upper() for v in values]
-
-
 def _answer_problem(q: Any) -> tuple[str, str] | None:
     """(key, message) for a question whose answer does not fit its type and options."""
     options = q.options or []
@@ -130,9 +123,10 @@ def _answer_problem(q: Any) -> tuple[str, str] | None:
             return "options", f"{q.type == 'single' and '单选' or '多选'}题至少需要两个选项"
         if len(set(options)) != len(options):
             return "options", "选项有重复"
-        labels = _labels(q.answer)
-        if labels is None or not labels:
+        given = q.answer if isinstance(q.answer, list) else [q.answer]
+        if not given or not all(isinstance(v, str) for v in given):
             return "answer", "答案应为选项字母，如 B 或 [A, C]"
+        labels = q.answer_labels
         if q.type == "single" and (isinstance(q.answer, list) or len(labels) != 1):
             return "answer", "单选题的答案只能是一个选项字母"
         if q.type == "multiple" and not isinstance(q.answer, list):

@@ -113,6 +113,16 @@ class Question(Source):
     difficulty: Annotated[int, Field(ge=1, le=3)] | None = None
     exam_only: bool = False
 
+    @property
+    def answer_labels(self) -> list[str]:
+        """single/multiple: the answer as option letters, trimmed and uppercased, always a list.
+
+        ``answer: [a, ' c']`` and ``answer: C`` read as ``["A", "C"]`` and ``["C"]`` everywhere
+        (checks, the draw, LMS exports, the self-test data), never one way here and another there.
+        """
+        values = self.answer if isinstance(self.answer, list) else [self.answer]
+        return [str(v).strip().upper() for v in values]
+
 
 class BankFile(Source):
     bank: Slug
