@@ -305,10 +305,11 @@ def test_cli_pdf_lines_and_unknown_name(mini_build, tmp_path, capsys):
 
 
 def test_unknown_name_is_a_config_error(mini_build):
-    from generator.pdf.books import plan
+    from generator.pdf.books import pick, plan
 
+    corpus = load_corpus(mini_build[0])
     with pytest.raises(ConfigError, match="未知的手册“x”"):
-        plan(load_corpus(mini_build[0]), ["x"])
+        pick(corpus, plan(corpus), ["x"])
 
 
 BAD_HANDBOOKS = """\
@@ -424,7 +425,7 @@ def test_a_failing_book_is_named_and_stops_the_run(mini_build, tmp_path, monkeyp
     from generator.errors import BuildError
     from generator.pdf import handbooks
 
-    def broken(html, out_path, base_url=None):
+    def broken(html, out_path):
         if "stories" in out_path.name:
             raise OSError("磁盘已满")
         out_path.write_bytes(b"%PDF-1.7")

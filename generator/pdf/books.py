@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable, Sized
 from dataclasses import dataclass, field
 from typing import Any
 
-from markupsafe import Markup
-
 from ..errors import ConfigError
 from ..model.corpus import Case, Corpus, Rule, Story
-from ..site.links import page_url
-from ..sources.handbooks import KIND_NAMES
+from ..site import links
 from ..sources.schemas import Department, HandbookSpec
 from .typeset import markdown_html
 
@@ -72,8 +70,8 @@ class CaseView:
     rule_labels: str
     summary: str
     source: str
-    sections: dict[str, str]
-    body: Markup
+    sections: dict[str, str]  # Markdown; templates convert what they print (| md)
+    body: str
 
 
 @dataclass
@@ -88,15 +86,16 @@ class Contents:
 # --- planning ----------------------------------------------------------------------------------
 
 
-def plan(corpus: Corpus, names: list[str] | None = None) -> list[Book]:
-    """The books to render in handbooks.yml order; ``names`` picks handbook ids or file names."""
+def plan(corpus: Corpus) -> list[Book]:
+    """Every book handbooks.yml declares, in its order."""
     books: list[Book] = []
     for spec in corpus.handbooks:
         books += _PLANNERS[spec.kind](corpus, spec)
-    return _pick(corpus, books, names) if names else books
+    return books
 
 
-def _pick(corpus: Corpus, books: list[Book], names: list[str]) -> list[Book]:
+def pick(corpus: Corpus, books: list[Book], names: list[str]) -> list[Book]:
+    """The planned books that ``names`` (handbook ids or file names) ask for."""
     wanted: set[str] = set()
     for name in names:
         stem = name.removesuffix(".pdf")
@@ -113,22 +112,16 @@ def _pick(corpus: Corpus, books: list[Book], names: list[str]) -> list[Book]:
     return [b for b in books if b.filename in wanted]
 
 
-def _plan_rules(corpus: Corpus, spec: HandbookSpec) -> list[Book]:
-    if not corpus.rules:
-        return []
-    return [Book(spec, f"{spec.id}.pdf", spec.title, spec.subtitle, weight=4 * len(corpus.rules))]
+def _single_book(items: Callable[[Corpus], Sized], pages_each: int):
+    """A planner for a kind that makes one book of all its items (none when there are none)."""
 
+    def planner(corpus: Corpus, spec: HandbookSpec) -> list[Book]:
+        count = len(items(corpus))
+        if not count:
+            return []
+        return [Book(spec, f"{spec.id}.pdf", spec.title, spec.subtitle, weight=pages_each * count)]
 
-def _plan_cases(corpus: Corpus, spec: HandbookSpec) -> list[Book]:
-    if not corpus.cases:
-        return []
-    return [Book(spec, f"{spec.id}.pdf", spec.title, spec.subtitle, weight=2 * len(corpus.cases))]
-
-
-def _plan_stories(corpus: Corpus, spec: HandbookSpec) -> list[Book]:
-    if not corpus.stories:
-        return []
-    return [Book(spec, f"{spec.id}.pdf", spec.title, spec.subtitle, weight=2 * len(corpus.stories))]
+    return planner
 
 
 def _plan_risks(corpus: Corpus, spec: HandbookSpec) -> list[Book]:
@@ -170,9 +163,9 @@ def _departments(corpus: Corpus, spec: HandbookSpec, applies) -> list[Department
 
 
 _PLANNERS = {
-    "rules": _plan_rules,
-    "cases": _plan_cases,
-    "stories": _plan_stories,
+    "rules": _single_book(lambda c: c.rules, pages_each=4),
+    "cases": _single_book(lambda c: c.cases, pages_each=2),
+    "stories": _single_book(lambda c: c.stories, pages_each=2),
     "risks": _plan_risks,
     "ward-cards": _plan_ward_cards,
 }
@@ -195,8 +188,8 @@ def _rules_contents(corpus: Corpus, book: Book) -> Contents:
                 "id": f"r{rule.rule}",
                 "title": f"{rule.label}　{rule.title}",
                 "rule": rule,
-                "url": site_url(corpus, f"rules/r{rule.rule}.md"),
-                "sections": {k: markdown_html(v) for k, v in sections.items()},
+                "url": site_url(corpus, links.rule_page(rule.rule)),
+                "sections": sections,
                 "case": _case_view(corpus, case) if case else None,
             }
         )
@@ -219,12 +212,12 @@ def _cases_contents(corpus: Corpus, book: Book) -> Contents:
         cases = [c for c in corpus.cases if c.rules[0] == n]
         if not cases:
             continue
-        views = [_case_view(corpus, c, shift=1) for c in cases]
+        views = [_case_view(corpus, c) for c in cases]
         chapter = {
             "id": f"rule-{n}",
             "title": f"{rule.label}　{rule.title}",
             "rule": rule,
-            "url": site_url(corpus, "cases/by-rule.md", f"rule-{n}"),
+            "url": site_url(corpus, links.cases_facet_page("rule"), links.rule_anchor(n)),
             "cases": views,
         }
         chapters.append(chapter)
@@ -243,13 +236,13 @@ def _cases_contents(corpus: Corpus, book: Book) -> Contents:
         {
             "id": "index-department",
             "title": "科室索引",
-            "url": site_url(corpus, "cases/by-department.md"),
+            "url": site_url(corpus, links.cases_facet_page("department")),
             "groups": by_department,
         },
         {
             "id": "index-category",
             "title": "类别索引",
-            "url": site_url(corpus, "cases/by-category.md"),
+            "url": site_url(corpus, links.cases_facet_page("category")),
             "groups": by_category,
         },
     ]
@@ -277,7 +270,7 @@ def _story_view(corpus: Corpus, story: Story) -> dict[str, Any]:
         "id": f"story-{story.id}",
         "title": story.title,
         "story": story,
-        "url": site_url(corpus, f"stories/{story.id}.md"),
+        "url": site_url(corpus, links.story_page(story.id)),
         "rules": "、".join(corpus.rules[n].label for n in story.rules if n in corpus.rules),
         "body": markdown_html(story.body, shift=1),
     }
@@ -313,9 +306,9 @@ def _risks_contents(corpus: Corpus, book: Book) -> Contents:
     own = corpus.cases_by_department.get(dept.name, [])
     cases = own or [c for c in corpus.cases if c.rules[0] in rule_numbers][:3]
     case_url = (
-        site_url(corpus, "cases/by-department.md", dept.slug)
+        site_url(corpus, links.cases_facet_page("department"), dept.slug)
         if own
-        else site_url(corpus, "cases/by-rule.md")
+        else site_url(corpus, links.cases_facet_page("rule"))
     )
     chapters = [
         {"id": "risk-points", "title": "岗位风险点与防控措施"},
@@ -341,10 +334,10 @@ def _risks_contents(corpus: Corpus, book: Book) -> Contents:
             "counts": counts,
             "total": total,
             "rules": rules,
-            "cases": [_case_view(corpus, c, shift=1) for c in cases],
+            "cases": [_case_view(corpus, c) for c in cases],
             "own_cases": bool(own),
             "chapters": chapters,
-            "risk_url": site_url(corpus, f"risks/{dept.slug}.md"),
+            "risk_url": site_url(corpus, links.risk_page(dept.slug)),
             "rules_url": site_url(corpus, "rules/index.md"),
             "case_url": case_url,
         },
@@ -405,7 +398,7 @@ def _card(corpus: Corpus, dept: Department, case: Case, rule: Rule) -> dict[str,
         ),
         "lesson": clip(plain_text(first_paragraph(lesson)), 170),
         "rule": rule,
-        "rule_url": site_url(corpus, f"rules/r{rule.rule}.md"),
+        "rule_url": site_url(corpus, links.rule_page(rule.rule)),
         "explain": clip(plain_text(first_paragraph(rule_sections.get("释义", ""))), 190),
         "points": points,
     }
@@ -425,20 +418,18 @@ _CONTENTS = {
 
 def site_url(corpus: Corpus, path: str, anchor: str = "") -> str:
     """The intranet address of a generated page (``rules/r1.md`` → ``…/rules/r1/``)."""
-    base = corpus.hospital.site_url.rstrip("/") + "/"
-    return base + page_url(path) + (f"#{anchor}" if anchor else "")
+    return links.absolute_url(corpus.hospital.site_url, path, anchor)
 
 
 def date_cn(value) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
-def _case_view(corpus: Corpus, case: Case, shift: int = 0) -> CaseView:
-    sections = split_sections(case.body)
+def _case_view(corpus: Corpus, case: Case) -> CaseView:
     return CaseView(
         id=case.id,
         title=case.title,
-        url=site_url(corpus, f"cases/{case.id}.md"),
+        url=site_url(corpus, links.case_page(case.id)),
         date_cn=date_cn(case.date),
         department=case.department,
         role=case.role,
@@ -446,8 +437,8 @@ def _case_view(corpus: Corpus, case: Case, shift: int = 0) -> CaseView:
         rule_labels="、".join(corpus.rules[n].label for n in case.rules if n in corpus.rules),
         summary=case.summary,
         source=case.source,
-        sections={k: markdown_html(v, shift=shift) for k, v in sections.items()},
-        body=markdown_html(case.body, shift=shift),
+        sections=split_sections(case.body),
+        body=case.body,
     )
 
 
@@ -490,7 +481,3 @@ def clip(text: str, limit: int) -> str:
     if cut >= limit * 0.5:
         return head[: cut + 1]
     return head.rstrip("，、：；") + "……"
-
-
-def kind_name(kind: str) -> str:
-    return KIND_NAMES[kind]

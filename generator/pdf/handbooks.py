@@ -54,12 +54,13 @@ def render_all(
     every PDF in ``out_dir``: a partial run keeps the entries of the files it did not render.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
-    books = _books.plan(corpus, names)
+    planned = _books.plan(corpus)
+    books = _books.pick(corpus, planned, names) if names else planned
     rendered = _render(corpus, books, out_dir, progress, workers)
     previous = read_manifest(out_dir) if names else []
     fresh = {r.filename for r in rendered}
     kept = [d for d in previous if d.filename not in fresh and (out_dir / d.filename).exists()]
-    order = {b.filename: i for i, b in enumerate(_books.plan(corpus) if names else books)}
+    order = {b.filename: i for i, b in enumerate(planned)}
     listed = sorted([*kept, *rendered], key=lambda d: order.get(d.filename, len(order)))
     if not names:
         _remove_stale(out_dir, fresh)

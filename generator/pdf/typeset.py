@@ -25,8 +25,6 @@ from ..outputs import replacing
 
 TEMPLATES = Path(__file__).parent / "templates"
 
-SERIF = '"Noto Serif CJK SC"'
-SANS = '"Noto Sans CJK SC"'
 
 # Markdown extensions the sources use; kept to what prints well.
 _MD_EXTENSIONS = ["tables", "attr_list", "def_list", "sane_lists", "admonition", "footnotes"]
@@ -75,26 +73,24 @@ def _markdown():
     return markdown.Markdown(extensions=_MD_EXTENSIONS, output_format="html")
 
 
-def qr_svg(url: str, size_mm: float | None = None) -> Markup:
-    """Inline vector SVG of a QR code for ``url`` (sized by CSS, or ``size_mm`` if given)."""
+def qr_svg(url: str) -> Markup:
+    """Inline vector SVG of a QR code for ``url`` (sized by CSS)."""
     import segno
 
     svg = segno.make(url, error="m", micro=False).svg_inline(
         scale=1, border=2, omitsize=True, svgclass="qr", lineclass=None
     )
-    if size_mm:
-        svg = svg.replace("<svg ", f'<svg style="width:{size_mm}mm;height:{size_mm}mm" ', 1)
     return Markup(svg)
 
 
-def render_pdf(html: str, out_path: Path, base_url: str | None = None) -> int:
+def render_pdf(html: str, out_path: Path) -> int:
     """Render ``html`` with WeasyPrint into ``out_path`` atomically; returns the page count."""
     from weasyprint import HTML
 
     _quiet_weasyprint()
     out_path = Path(out_path)
-    base = base_url if base_url is not None else str(TEMPLATES) + os.sep
-    document = HTML(string=html, base_url=base).render()
+    # Relative references in the templates (the hospital logo is inlined) resolve here.
+    document = HTML(string=html, base_url=str(TEMPLATES) + os.sep).render()
     with replacing(out_path) as tmp:
         document.write_pdf(tmp)
     return len(document.pages)

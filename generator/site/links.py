@@ -27,3 +27,42 @@ def html_url(here: str, target: str) -> str:
     if rel == ".":
         return "./"
     return rel + "/" if target_url.endswith("/") and not rel.endswith("/") else rel
+
+
+# Where the site puts each kind of page. The site writer, the templates, the self-test and the
+# handbooks' QR codes all ask here, so a printed QR code can never point where no page is.
+
+
+def rule_page(n: int) -> str:
+    return f"rules/r{n}.md"
+
+
+def case_page(case_id: str) -> str:
+    return f"cases/{case_id}.md"
+
+
+def story_page(story_id: str) -> str:
+    return f"stories/{story_id}.md"
+
+
+def risk_page(department_slug: str) -> str:
+    return f"risks/{department_slug}.md"
+
+
+def practice_page(n: int) -> str:
+    return f"quiz/r{n}.md"
+
+
+def cases_facet_page(facet: str) -> str:
+    """cases/by-rule.md, by-category, by-department, by-year."""
+    return f"cases/by-{facet}.md"
+
+
+def rule_anchor(n: int) -> str:
+    """The anchor of rule n's group on cases/by-rule.md."""
+    return f"rule-{n}"
+
+
+def absolute_url(base: str, path: str, anchor: str = "") -> str:
+    """The published address of a page: ``base`` (hospital site_url) + its directory URL."""
+    return base.rstrip("/") + "/" + page_url(path) + (f"#{anchor}" if anchor else "")

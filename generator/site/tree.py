@@ -16,6 +16,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ..model.corpus import Case, Corpus
+from . import links
 from .links import html_url, md_link
 
 ASSETS = Path(__file__).parent / "assets"
@@ -70,7 +71,17 @@ def make_environment() -> Environment:
         keep_trailing_newline=True,
         autoescape=False,  # Markdown output; HTML fragments escape with |e explicitly
     )
-    env.globals.update(link=md_link, url=html_url)
+    env.globals.update(
+        link=md_link,
+        url=html_url,
+        rule_page=links.rule_page,
+        case_page=links.case_page,
+        story_page=links.story_page,
+        risk_page=links.risk_page,
+        practice_page=links.practice_page,
+        cases_facet_page=links.cases_facet_page,
+        rule_anchor=links.rule_anchor,
+    )
     env.filters.update(cell=_cell, q=_yaml_string)
     return env
 
@@ -134,18 +145,18 @@ class TreeWriter:
     def rules(self) -> None:
         self.page("rules/index.md", "rules_index.md.j2")
         for rule in self.corpus.rules.values():
-            self.page(f"rules/r{rule.rule}.md", "rule.md.j2", rule=rule)
+            self.page(links.rule_page(rule.rule), "rule.md.j2", rule=rule)
 
     def cases(self) -> None:
         c = self.corpus
         self.page("cases/index.md", "cases_index.md.j2")
         for case in c.cases:
-            self.page(f"cases/{case.id}.md", "case.md.j2", case=case, related=_related(c, case))
+            self.page(links.case_page(case.id), "case.md.j2", case=case, related=_related(c, case))
         facets = {
             "rule": (
                 "按准则",
                 [
-                    Group(r.full_title, f"rule-{n}", c.cases_by_rule.get(n, []))
+                    Group(r.full_title, links.rule_anchor(n), c.cases_by_rule.get(n, []))
                     for n, r in c.rules.items()
                 ],
             ),
@@ -172,7 +183,7 @@ class TreeWriter:
         }
         for facet, (heading, groups) in facets.items():
             self.page(
-                f"cases/by-{facet}.md",
+                links.cases_facet_page(facet),
                 "cases_by.md.j2",
                 facet=facet,
                 heading=heading,
@@ -182,7 +193,7 @@ class TreeWriter:
     def stories(self) -> None:
         self.page("stories/index.md", "stories_index.md.j2")
         for story in self.corpus.stories:
-            self.page(f"stories/{story.id}.md", "story.md.j2", story=story)
+            self.page(links.story_page(story.id), "story.md.j2", story=story)
 
     def risks(self) -> None:
         rows = []
@@ -191,7 +202,7 @@ class TreeWriter:
             top = _department_light(counts)
             slug = self.corpus.department_by_name[register.department].slug
             rows.append({"register": register, "counts": counts, "top": top, "slug": slug})
-            self.page(f"risks/{slug}.md", "risk.md.j2", register=register, slug=slug)
+            self.page(links.risk_page(slug), "risk.md.j2", register=register, slug=slug)
         rows.sort(key=lambda row: [-row["counts"][level] for level in LEVEL_ORDER])
         self.page("risks/index.md", "risks_index.md.j2", risk_rows=rows)
 
