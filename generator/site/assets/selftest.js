@@ -38,12 +38,16 @@
     return a;
   }
 
-  /** Trimmed, full-width ASCII and the ideographic space folded to half-width (as the grader does). */
+  /** As the grader's fold (quiz/spelling.py): full-width forms to half-width (NFKC), emoji
+   *  variation selectors dropped, trimmed. */
   function fold(text) {
-    return String(text)
-      .replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
-      .replace(/\u3000/g, " ")
-      .trim();
+    return String(text).normalize("NFKC").replace(/[\ufe0e\ufe0f]/g, "").trim();
+  }
+
+  /** As the grader's fold_fill: folded, inner runs of white space made one, Latin case ignored
+   *  (Python's casefold; the two differ only for rare letters such as ß). */
+  function foldFill(text) {
+    return fold(text).replace(/\s+/g, " ").toLowerCase();
   }
 
   // --- storage: {answers: {id: {ok, n, rules, t}}, wrong: {id: {n, rules, t}}} ----------------------
@@ -166,8 +170,8 @@
   function isCorrect(q, given) {
     if (q.type === "judge") return given === q.answer;
     if (q.type === "fill") {
-      const g = fold(given);
-      return g !== "" && q.answer.some((a) => fold(a) === g);
+      const g = foldFill(given);
+      return g !== "" && q.answer.some((a) => foldFill(a) === g);
     }
     return [].concat(given).sort().join() === q.answer.slice().sort().join();
   }
