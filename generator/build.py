@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .model.corpus import Corpus
 from .outputs import carry_over, staged
-from .site.engine import SiteReport, build_site
+from .site.engine import DOCS_DIR, SiteReport, build_site
 from .site.tree import Download, SiteExtras
 from .sources.loader import load_corpus
 
@@ -39,7 +39,7 @@ def build(root: Path, out: Path, only: str | None = None, progress=None) -> Buil
                 downloads_dir=tmp / "pdf",
                 has_selftest=_has_selftest(corpus),
             )
-            report.site = build_site(corpus, tmp / "site", corpus.root / "build" / "docs", extras)
+            report.site = build_site(corpus, tmp / "site", corpus.root / DOCS_DIR, extras)
         else:
             carry_over(out, tmp, "site")
     report.seconds = time.perf_counter() - started

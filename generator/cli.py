@@ -62,7 +62,9 @@ def cmd_serve(args) -> int:
     from .sources.loader import load_corpus
 
     load_corpus(args.root)  # report every source problem in Chinese before starting
-    (args.root / "build" / "docs").mkdir(parents=True, exist_ok=True)  # MkDocs wants docs_dir
+    from .site.engine import DOCS_DIR
+
+    (args.root / DOCS_DIR).mkdir(parents=True, exist_ok=True)  # MkDocs checks docs_dir exists
     console.print(f"预览地址：http://{args.addr}/ （修改源文件后自动刷新，按 Ctrl+C 停止）")
     try:
         serve(config_file=str(args.root / "mkdocs.yml"), dev_addr=args.addr, livereload=True)

@@ -141,3 +141,16 @@ def test_404_page_works_at_the_published_sub_path(site, shipped_build):
     page404 = (site_dir / "404.html").read_text(encoding="utf-8")
     assets = re.findall(r'(?:href|src)="([^"]*assets/[^"]+)"', page404)
     assert assets and all(a.startswith(path + "assets/") for a in assets), assets
+
+
+def test_build_from_another_working_directory(mini_root, tmp_path, monkeypatch):
+    """The jieba dictionary and every other path resolve against --root, not the shell's folder."""
+    from generator.build import build
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    report = build(mini_root, mini_root / "dist", only="site")
+    assert report.site.warnings == []
+    index = (mini_root / "dist/site/search/search_index.json").read_text(encoding="utf-8")
+    assert "\u200b红包\u200b" in index  # segmented with the root's user dictionary

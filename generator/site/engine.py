@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -16,9 +15,11 @@ from mkdocs.exceptions import MkDocsException
 
 from ..errors import BuildError, ConfigError
 from ..model.corpus import Corpus
-from .plugin import TREE_READY, site_identity
+from .plugin import site_identity
 from .search_index import IndexSizes, rewrite_utf8
 from .tree import SiteExtras, write_tree
+
+DOCS_DIR = Path("build") / "docs"  # under the content root; mkdocs.yml's docs_dir says the same
 
 
 @dataclass
@@ -46,13 +47,11 @@ def _quiet_mkdocs():
     logger.handlers, logger.propagate = [handler], False
     logger.setLevel(logging.WARNING)
     jieba.setLogLevel(logging.WARNING)  # its "Building prefix dict" chatter (reset on import)
-    os.environ[TREE_READY] = "1"
     try:
         yield handler.messages
     finally:
         logger.handlers, logger.propagate = saved[0], saved[1]
         logger.setLevel(saved[2])
-        os.environ.pop(TREE_READY, None)
 
 
 def build_site(corpus: Corpus, site_dir: Path, docs_dir: Path, extras: SiteExtras) -> SiteReport:
@@ -71,12 +70,14 @@ def build_site(corpus: Corpus, site_dir: Path, docs_dir: Path, extras: SiteExtra
                 site_dir=str(site_dir),
                 **site_identity(corpus),
             )
+            plugin = config.plugins.get("qinglian")
+            if plugin is not None:  # hand over what is already loaded and written
+                plugin.corpus, plugin.tree_ready = corpus, True
             mkdocs_build(config)
         except MkDocsException as exc:
             raise BuildError(f"MkDocs 构建站点失败：{exc}") from exc
     report = SiteReport(warnings=list(warnings))
     report.pages = sum(1 for _ in site_dir.rglob("index.html"))
-    plugin = config.plugins.get("qinglian")
     # The plugin rewrote the index and measured it; without the plugin in mkdocs.yml, do it here.
     report.index = plugin.index_sizes if plugin is not None else rewrite_utf8(site_dir)
     return report

@@ -1,10 +1,10 @@
 """The ``qinglian`` MkDocs plugin (mkdocs.yml ``plugins:``), so plain ``mkdocs build``/``serve`` work too.
 
-- on_config: resolve the jieba user dictionary against the content root (Material resolves it
-  against the working directory); for a plain MkDocs run, load the Corpus and take the site name
-  and footer from it.
+- on_config (before Material's search plugin reads the dictionary): resolve the jieba user
+  dictionary against the content root (Material resolves it against the working directory); for a
+  plain MkDocs run, load the Corpus and take the site name and footer from it.
 - on_pre_build: for a plain MkDocs run, regenerate the Markdown tree (``qinglian build`` has
-  already written it and sets QINGLIAN_TREE_READY).
+  already written it and hands the plugin its Corpus with ``tree_ready`` set).
 - on_serve: watch the source folders so an edit rebuilds the preview.
 - on_post_build: rewrite the search index as UTF-8.
 """
@@ -12,11 +12,10 @@
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 
 from mkdocs.exceptions import Abort
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 
 from ..errors import ValidationError
 from ..model.corpus import Corpus
@@ -24,14 +23,13 @@ from .search_index import IndexSizes, rewrite_utf8
 
 log = logging.getLogger("mkdocs.plugins.qinglian")
 SOURCE_DIRS = ("content", "cases", "quizzes", "site_config")
-TREE_READY = "QINGLIAN_TREE_READY"
 
 
-def site_identity(corpus: Corpus, default_name: str = "清廉知识库") -> dict[str, str]:
+def site_identity(corpus: Corpus) -> dict[str, str]:
     """MkDocs config values that come from site_config/hospital.yml."""
     h = corpus.hospital
     return {
-        "site_name": f"{h.short_name}{default_name}",
+        "site_name": f"{h.short_name}清廉知识库",
         # Pages link relatively either way; site_url lets MkDocs write a 404 page that works at
         # the published sub-path, and canonical links for the intranet address.
         "site_url": h.site_url,
@@ -42,13 +40,15 @@ def site_identity(corpus: Corpus, default_name: str = "清廉知识库") -> dict
 class QinglianPlugin(BasePlugin):
     """Regenerates the tree for plain MkDocs runs and post-processes the built site."""
 
-    corpus: Corpus | None = None
+    corpus: Corpus | None = None  # set by `qinglian build`; loaded here for plain MkDocs runs
+    tree_ready = False  # `qinglian build` has written the tree already
     index_sizes: IndexSizes | None = None
 
     @staticmethod
     def _root(config) -> Path:
         return Path(config.config_file_path).resolve().parent
 
+    @event_priority(100)
     def on_config(self, config):
         root = self._root(config)
         for plugin in config.plugins.values():
@@ -57,7 +57,7 @@ class QinglianPlugin(BasePlugin):
                 path = Path(cfg["jieba_dict_user"])
                 if not path.is_absolute():
                     cfg["jieba_dict_user"] = str(root / path)
-        if not os.environ.get(TREE_READY):
+        if self.corpus is None:
             from ..sources.loader import load_corpus
 
             try:
@@ -71,7 +71,7 @@ class QinglianPlugin(BasePlugin):
         return config
 
     def on_pre_build(self, *, config):
-        if self.corpus is None:
+        if self.tree_ready:
             return
         import tempfile
 
