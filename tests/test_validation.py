@@ -171,3 +171,12 @@ def test_failed_build_leaves_previous_dist_untouched(mini_root):
     assert (out / "marker.txt").read_text(encoding="utf-8") == "previous build"
     assert sorted(p.name for p in out.iterdir()) == ["marker.txt"]
     assert not [p for p in mini_root.iterdir() if p.name.startswith(".dist-")]
+
+
+def test_missing_or_unclosed_front_matter(mini_root):
+    (mini_root / "content/stories/plain.md").write_text("只有正文，没有 front matter。\n", "utf-8")
+    (mini_root / "content/stories/open.md").write_text("---\nid: open\ntitle: 未结束\n", "utf-8")
+    assert problems(mini_root) == [
+        "content/stories/open.md:1: front matter 没有结束：缺少第二个 --- 行",
+        "content/stories/plain.md:1: 缺少 front matter：文件第一行应为 ---，随后是“键: 值”，再以 --- 结束",
+    ]

@@ -6,12 +6,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import frontmatter
-
 from ..errors import Problem
 from .yaml_lines import LocatedYaml, parse_yaml
 
-_HANDLER = frontmatter.YAMLHandler()
 _BOUNDARY = re.compile(r"-{3,}\s*")
 
 
@@ -42,13 +39,13 @@ def read_markdown(path: Path, rel: str) -> tuple[MarkdownSource | None, list[Pro
     text, problems = read_text(path, rel)
     if text is None:
         return None, problems
-    if not _HANDLER.detect(text):
+    # Split by lines ourselves rather than with python-frontmatter: its split swallows blank lines
+    # after the closing "---", which would shift every body line number we report.
+    lines = text.split("\n")
+    if not _BOUNDARY.fullmatch(lines[0]):
         return None, [
             Problem(rel, 1, "缺少 front matter：文件第一行应为 ---，随后是“键: 值”，再以 --- 结束")
         ]
-    # Split by lines ourselves (python-frontmatter's split swallows blank lines after the closing
-    # "---", which would shift every body line number we report).
-    lines = text.split("\n")
     closing = next((i for i in range(1, len(lines)) if _BOUNDARY.fullmatch(lines[i])), None)
     if closing is None:
         return None, [Problem(rel, 1, "front matter 没有结束：缺少第二个 --- 行")]
