@@ -52,6 +52,8 @@ def cmd_build(args) -> int:
 
         for d in report.downloads:
             console.print(file_line(d))
+    if args.only == "pdf":
+        console.print("站点未重新生成：资料下载页仍是上次的版本，运行 qinglian build 可一并更新。")
     console.print(f"构建完成，用时 {report.seconds:.1f} 秒。")
     return 0
 
@@ -142,7 +144,11 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("build", parents=[root_opt], help="生成站点和 PDF 手册到 dist/")
     p.add_argument("--out", type=Path, default=Path("dist"), help="输出目录，默认 dist")
-    p.add_argument("--only", choices=["site", "pdf"], help="只生成站点或只生成 PDF")
+    p.add_argument(
+        "--only",
+        choices=["site", "pdf"],
+        help="只生成站点（沿用上次的 PDF）或只生成 PDF（站点不变）",
+    )
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("serve", parents=[root_opt], help="本地预览站点，修改源文件后自动刷新")
@@ -173,12 +179,11 @@ def make_parser() -> argparse.ArgumentParser:
 
 def _extend(sub, root_opt) -> None:
     """Subcommands of the PDF and quiz stages register themselves here."""
-    for module in ("generator.pdf.cli", "generator.quiz.cli"):
-        try:
-            mod = __import__(module, fromlist=["register"])
-        except ModuleNotFoundError:
-            continue
-        mod.register(sub, root_opt)
+    from .pdf import cli as pdf_cli
+    from .quiz import cli as quiz_cli
+
+    pdf_cli.register(sub, root_opt)
+    quiz_cli.register(sub, root_opt)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .errors import ConfigError
 from .sources.files import read_yaml
+from .sources.schemas import SLUG_PATTERN
 
 CASE_TEMPLATE = """---
 id: {id}
@@ -79,7 +80,7 @@ def _auto_id(prefix: str, folder: Path) -> str:
 
 
 def _check_id(value: str) -> str:
-    if not re.fullmatch(r"[a-z0-9-]+", value):
+    if not re.fullmatch(SLUG_PATTERN, value):
         raise ConfigError(f"编号“{value}”格式不对：只能使用小写字母、数字和连字符")
     return value
 

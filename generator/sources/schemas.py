@@ -13,7 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 RuleNo = Annotated[int, Field(ge=1, le=9, description="九项准则条款号 1–9")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Slug = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9-]+$")]
+SLUG_PATTERN = r"[a-z0-9-]+"
+Slug = Annotated[str, StringConstraints(strip_whitespace=True, pattern=f"^{SLUG_PATTERN}$")]
 RuleList = Annotated[list[RuleNo], Field(min_length=1)]
 
 
