@@ -129,6 +129,15 @@ class Corpus:
         return _group(self.questions, lambda q: q.rules)
 
     @cached_property
+    def public_questions_by_rule(self) -> dict[int, list[Question]]:
+        """Every rule's public questions, in rule order (an empty list when it has none).
+
+        What the site shows and practises; ``questions_by_rule`` includes exam-only questions.
+        """
+        index = _group(self.public_questions, lambda q: q.rules)
+        return {n: index.get(n, []) for n in self.rules}
+
+    @cached_property
     def cases_by_category(self) -> dict[str, list[Case]]:
         return _group(self.cases, lambda case: [case.category])
 

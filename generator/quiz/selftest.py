@@ -24,16 +24,6 @@ DATA = "quiz/questions.json"
 RANDOM_COUNT = 10
 
 
-def public_by_rule(corpus: Corpus) -> dict[int, list]:
-    """Public questions per rule that has any, in rule order (never ``questions_by_rule``)."""
-    index: dict[int, list] = {n: [] for n in corpus.rules}
-    for q in corpus.public_questions:
-        for n in dict.fromkeys(q.rules):
-            if n in index:
-                index[n].append(q)
-    return {n: qs for n, qs in index.items() if qs}
-
-
 def _answer(q) -> list[str] | bool:
     """The answer in one shape per type: labels for single/multiple, bool for judge, strings."""
     if q.type == "judge":
@@ -71,7 +61,7 @@ def page_data(here: str, corpus: Corpus) -> dict[str, str]:
 def write_selftest(writer: TreeWriter) -> None:
     """Write ``quiz/index.md``, ``quiz/r<N>.md`` per rule with questions, and the question data."""
     corpus = writer.corpus
-    by_rule = public_by_rule(corpus)
+    by_rule = {n: qs for n, qs in corpus.public_questions_by_rule.items() if qs}
     data = writer.docs / DATA
     data.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(question_data(corpus), ensure_ascii=False, separators=(",", ":"))

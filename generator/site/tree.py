@@ -100,7 +100,7 @@ class TreeWriter:
             "reminders": c.reminders,
             "cases_by_rule": c.cases_by_rule,
             "stories_by_rule": c.stories_by_rule,
-            "public_questions_by_rule": _public_by_rule(c),
+            "public_questions_by_rule": c.public_questions_by_rule,
             "cases_by_department": c.cases_by_department,
             "risks_by_department": c.risks_by_department,
             "category_by_name": c.category_by_name,
@@ -228,14 +228,6 @@ def _department_light(counts: Counter) -> str:
     if counts["高"] or counts["中"] >= 3:
         return "中"
     return "低"
-
-
-def _public_by_rule(corpus: Corpus) -> dict[int, list]:
-    index: dict[int, list] = {n: [] for n in range(1, 10)}
-    for q in corpus.public_questions:
-        for n in dict.fromkeys(q.rules):
-            index[n].append(q)
-    return index
 
 
 def _related(corpus: Corpus, case: Case, limit: int = 5) -> list[Case]:
