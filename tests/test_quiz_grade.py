@@ -268,6 +268,14 @@ def test_binary_and_xls_files(tmp_path):
         read_sheet(tmp_path / "c.xlsx", 5)
 
 
+def _repeat_question(key: dict) -> None:
+    """m1 renamed s1 on every version: same ids everywhere, but s1 twice on each paper."""
+    for entries in key["versions"].values():
+        for entry in entries:
+            if entry["id"] == "m1":
+                entry["id"] = "s1"
+
+
 @pytest.mark.parametrize(
     "change, message",
     [
@@ -276,6 +284,12 @@ def test_binary_and_xls_files(tmp_path):
         (lambda k: k["versions"]["A"][2].update(answer=["true"]), "是判断题"),
         (lambda k: k["versions"]["B"].pop(), "各版本题数不一致"),
         (lambda k: k.update(total=99), "与满分 99 不符"),
+        (
+            lambda k: k["versions"]["A"][0].update(answer=["B", "C"]),
+            "单选题的答案只能是一个选项字母",
+        ),
+        (lambda k: k["versions"]["A"][1].update(answer=["A", "A"]), "答案中有重复的选项字母"),
+        (_repeat_question, "A 卷中题目编号 s1 重复（同一道题在一卷中只能出现一次）"),
     ],
 )
 def test_bad_keys(tmp_path, change, message):

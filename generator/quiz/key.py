@@ -8,6 +8,7 @@ entries carry ``options`` in printed order. The grader needs nothing but this fi
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -16,8 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic import ValidationError as PydanticError
 
 from ..errors import ConfigError
+from ..sources.checks import choice_answer_problem
 from .draw import DrawnExam, Item
-from .spelling import LABELS, fold_fill
+from .spelling import fold_fill
 
 # --- writing ---------------------------------------------------------------------------------
 
@@ -216,11 +218,9 @@ def _item(name: str, version: str, e: _Entry) -> KeyItem:
         options = e.options or []
         if len(options) < 2:
             raise ConfigError(f"{where}缺少选项（options）")
-        valid = LABELS[: len(options)]
-        if any(a not in valid for a in answer) or len(set(answer)) != len(answer):
-            raise ConfigError(f"{where}的答案 {answer} 不是本题的选项字母（{valid}）")
-        if e.type == "single" and len(answer) != 1:
-            raise ConfigError(f"{where}是单选题，答案只能有一个字母")
+        problem = choice_answer_problem(answer, len(options), e.type == "single")
+        if problem:
+            raise ConfigError(f"{where}的答案有误：{problem}")
         return KeyItem(
             e.no, e.id, e.type, frozenset(answer), e.points, tuple(e.rules), tuple(options)
         )
@@ -237,6 +237,12 @@ def _check_shape(name: str, versions: dict[str, list[KeyItem]], total: float) ->
     if len(set(counts.values())) != 1:
         shown = "、".join(f"{v} 卷 {n} 题" for v, n in counts.items())
         raise ConfigError(f"{name}：各版本题数不一致（{shown}）")
+    for v, items in versions.items():
+        repeated = [qid for qid, n in Counter(item.id for item in items).items() if n > 1]
+        if repeated:
+            raise ConfigError(
+                f"{name}：{v} 卷中题目编号 {'、'.join(repeated)} 重复（同一道题在一卷中只能出现一次）"
+            )
     ids = {v: sorted(item.id for item in items) for v, items in versions.items()}
     if len({tuple(x) for x in ids.values()}) != 1:
         raise ConfigError(f"{name}：各版本的题目不同（各版本应是同一组题目的不同顺序）")

@@ -114,10 +114,25 @@ def unique_questions(banks: list, lines: LinesOf) -> list[Problem]:
     return problems
 
 
+def choice_answer_problem(labels: list[str], option_count: int, single: bool) -> str | None:
+    """What is wrong with the option letters of a single/multiple answer, or None.
+
+    Shared by the bank checks and the grader's reading of key.json.
+    """
+    valid = OPTION_LABELS[:option_count]
+    if single and len(labels) != 1:
+        return "单选题的答案只能是一个选项字母"
+    bad = [x for x in labels if x not in valid]
+    if bad:
+        return f"答案 {'、'.join(bad)} 不在选项之中（本题只有 {'、'.join(valid)}）"
+    if len(set(labels)) != len(labels):
+        return "答案中有重复的选项字母"
+    return None
+
+
 def _answer_problem(q: Any) -> tuple[str, str] | None:
     """(key, message) for a question whose answer does not fit its type and options."""
     options = q.options or []
-    valid = OPTION_LABELS[: len(options)]
     if q.type in ("single", "multiple"):
         if len(options) < 2:
             return "options", f"{q.type == 'single' and '单选' or '多选'}题至少需要两个选项"
@@ -126,16 +141,13 @@ def _answer_problem(q: Any) -> tuple[str, str] | None:
         given = q.answer if isinstance(q.answer, list) else [q.answer]
         if not given or not all(isinstance(v, str) for v in given):
             return "answer", "答案应为选项字母，如 B 或 [A, C]"
-        labels = q.answer_labels
-        if q.type == "single" and (isinstance(q.answer, list) or len(labels) != 1):
+        if q.type == "single" and isinstance(q.answer, list):
             return "answer", "单选题的答案只能是一个选项字母"
         if q.type == "multiple" and not isinstance(q.answer, list):
             return "answer", "多选题的答案应写成列表，如 [A, C]"
-        bad = [x for x in labels if x not in valid]
-        if bad:
-            return "answer", f"答案 {'、'.join(bad)} 不在选项之中（本题只有 {'、'.join(valid)}）"
-        if len(set(labels)) != len(labels):
-            return "answer", "答案中有重复的选项字母"
+        problem = choice_answer_problem(q.answer_labels, len(options), q.type == "single")
+        if problem:
+            return "answer", problem
     elif q.type == "judge":
         if options:
             return "options", "判断题不需要选项"
