@@ -111,11 +111,12 @@ def analyse(grading: Grading) -> ExamStats:
         (_group(name, rs, key.pass_score) for name, rs in by_department.items()),
         key=lambda g: (g.mean, g.name),
     )
+    kr20, alpha = _reliability(grading)
     return ExamStats(
         overall=_group("全体", results, key.pass_score) if results else None,
         stdev=statistics.pstdev(totals) if len(totals) > 1 else None,
-        kr20=_reliability(grading, dichotomous=True),
-        alpha=_reliability(grading, dichotomous=False),
+        kr20=kr20,
+        alpha=alpha,
         departments=departments,
         rules=_rules(grading),
         items=_items(grading),
@@ -146,54 +147,64 @@ def _histogram(totals: list[float], full: float) -> list[tuple[float, float, int
     return [tuple(b) for b in bins]
 
 
+def _columns(grading: Grading) -> dict[str, int]:
+    """Question id → column, in the first version's order.
+
+    key.json is checked to hold the same questions, once each, on every version, so every id of
+    every version has a column and versions add up question by question.
+    """
+    first = next(iter(grading.key.versions.values()))
+    return {item.id: n for n, item in enumerate(first)}
+
+
 def _matrix(grading: Grading) -> tuple[list[str], list[list[float | None]]]:
     """Question ids (first version's order) and each person's fraction of the points per id."""
     key = grading.key
-    first = next(iter(key.versions.values()))
-    ids = [item.id for item in first]
-    extra = [i for i in key.items_by_id() if i not in ids]
-    ids += extra
-    column = {qid: n for n, qid in enumerate(ids)}
+    column = _columns(grading)
     rows = []
     for r in grading.results:
-        row: list[float | None] = [None] * len(ids)
+        row: list[float | None] = [None] * len(column)
         for item, s in zip(key.versions[r.version], r.scores, strict=True):
             row[column[item.id]] = s / item.points
         rows.append(row)
-    return ids, rows
+    return list(column), rows
 
 
-def _reliability(grading: Grading, dichotomous: bool) -> float | None:
-    """KR-20 (right/wrong) or Cronbach's α (scores); None when it cannot be computed."""
+def _reliability(grading: Grading) -> tuple[float | None, float | None]:
+    """KR-20 (each question right or wrong) and Cronbach's α (actual scores), in one pass.
+
+    Either is None when it cannot be computed (fewer than two people or questions, or no spread).
+    """
     key = grading.key
     results = grading.results
     k = key.question_count
     if len(results) < 2 or k < 2:
-        return None
-    per_item: list[list[float]] = [[] for _ in range(k)]
-    positions = {v: _positions(grading, items) for v, items in key.versions.items()}
-    totals = []
+        return None, None
+    column = _columns(grading)
+    right: list[list[float]] = [[] for _ in range(k)]
+    scored: list[list[float]] = [[] for _ in range(k)]
+    right_totals, totals = [], []
     for r in results:
         items = key.versions[r.version]
-        values = [
-            (1.0 if s >= item.points - 1e-9 else 0.0) if dichotomous else s
-            for item, s in zip(items, r.scores, strict=True)
+        marks = [
+            1.0 if s >= item.points - 1e-9 else 0.0 for item, s in zip(items, r.scores, strict=True)
         ]
-        totals.append(sum(values))
-        # Items are aligned by question id so that versions add up question by question.
-        for position, value in zip(positions[r.version], values, strict=True):
-            per_item[position].append(value)
+        right_totals.append(sum(marks))
+        totals.append(sum(r.scores))
+        for item, mark, s in zip(items, marks, r.scores, strict=True):
+            right[column[item.id]].append(mark)
+            scored[column[item.id]].append(s)
+    return _alpha(right, right_totals), _alpha(scored, totals)
+
+
+def _alpha(per_item: list[list[float]], totals: list[float]) -> float | None:
+    """k/(k−1) · (1 − Σ item variances / variance of totals); KR-20 when values are 0 or 1."""
     variance = statistics.pvariance(totals)
     if variance == 0:
         return None
-    item_variance = sum(statistics.pvariance(v) for v in per_item if len(v) > 0)
+    k = len(per_item)
+    item_variance = sum(statistics.pvariance(v) for v in per_item)
     return k / (k - 1) * (1 - item_variance / variance)
-
-
-def _positions(grading: Grading, items: list[KeyItem]) -> list[int]:
-    first = next(iter(grading.key.versions.values()))
-    order = {item.id: n for n, item in enumerate(first)}
-    return [order.get(item.id, item.no - 1) for item in items]
 
 
 def _rules(grading: Grading) -> list[RuleStats]:
@@ -228,7 +239,7 @@ def _items(grading: Grading) -> list[ItemStats]:
             points=first_item.points,
             rules=first_item.rules,
             numbers={v: item.no for v, item in placements},
-            answer=_answer_in(first_item),
+            answer=first_item.answer_text,
         )
         values = [(i, row[column]) for i, row in enumerate(matrix) if row[column] is not None]
         s.takers = len(values)
@@ -243,10 +254,6 @@ def _items(grading: Grading) -> list[ItemStats]:
         _count_choices(s, grading, placements)
         stats.append(s)
     return stats
-
-
-def _answer_in(item: KeyItem) -> str:
-    return item.answer_text
 
 
 def _correlation(x: list[float], y: list[float]) -> float | None:
