@@ -397,7 +397,7 @@ def test_outputs_and_escaped_report(tmp_path):
     (out / "rejected.csv").parent.mkdir()
     (out / "rejected.csv").write_text("old", encoding="utf-8")
     (out / "keep.txt").write_text("mine", encoding="utf-8")
-    report = check_sheet(write_key(tmp_path), write_csv(tmp_path / "a.csv", rows), out)
+    report = check_sheet(load_key(write_key(tmp_path)), write_csv(tmp_path / "a.csv", rows), out)
     assert report.files == [
         "items.csv",
         "rejected.csv",
@@ -427,7 +427,7 @@ def test_outputs_and_escaped_report(tmp_path):
     assert [row[0] for row in items[1:]] == ["s1", "m1", "j1", "f1", "j2"]
 
     # A clean second run removes the stale rejected.csv.
-    check_sheet(write_key(tmp_path), write_csv(tmp_path / "b.csv", ROWS[:2]), out)
+    check_sheet(load_key(write_key(tmp_path)), write_csv(tmp_path / "b.csv", ROWS[:2]), out)
     assert not (out / "rejected.csv").exists()
 
 

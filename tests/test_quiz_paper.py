@@ -12,7 +12,7 @@ from generator.cli import main
 from generator.errors import ValidationError
 from generator.quiz.checker import check_sheet
 from generator.quiz.draw import draw
-from generator.quiz.key import key_json
+from generator.quiz.key import key_json, load_key
 from generator.quiz.paper import load_exam
 from generator.sources.loader import load_corpus
 from tests.conftest import MINI, REPO, copy_root
@@ -174,7 +174,7 @@ def test_xlsx_template_round_trip(papers, tmp_path):
     ws.append(["0008", "李四", "外科", "B", *_fill(key["versions"]["B"])])
     ws.append(["0009", "王五", "外科", "B"])
     wb.save(tmp_path / "filled.xlsx")
-    report = check_sheet(folder / "key.json", tmp_path / "filled.xlsx", tmp_path / "out")
+    report = check_sheet(load_key(folder / "key.json"), tmp_path / "filled.xlsx", tmp_path / "out")
     assert [(r.staff_id, r.total, r.passed) for r in report.grading.results] == [
         ("0007", 100, True),
         ("0008", 100, True),
@@ -195,6 +195,6 @@ def test_csv_template_round_trip(papers, tmp_path):
         b = _fill(key["versions"]["B"])
         b[1] = b[1][0]  # one correct option of the multiple only: half of 30
         writer.writerow(["2", "李四", "外科", "b", *b])
-    report = check_sheet(folder / "key.json", filled, tmp_path / "out")
+    report = check_sheet(load_key(folder / "key.json"), filled, tmp_path / "out")
     assert [r.total for r in report.grading.results] == [100, 85]
     assert "2,1,张三,内科,A,100,100,是" in (tmp_path / "out/scores.csv").read_text("utf-8-sig")

@@ -1,10 +1,11 @@
 """``qinglian quiz grade``: key.json + a filled answer sheet → scores, item analysis and report.
 
-Stages: read the key → read the sheet (both raise ConfigError naming the file) → grade every row
-(``grade.py``) → statistics (``stats.py``) → write ``scores.csv``, ``scores.xlsx``, ``items.csv``,
-``report.html`` and, when rows were rejected, ``rejected.csv``. The files are written beside the
-output folder first and moved in only when all of them are ready; the folder itself (which the
-trainer names) is never replaced, only our files in it.
+Stages: the key (read once by the caller with ``load_key``) → read the sheet (both raise
+ConfigError naming the file) → grade every row (``grade.py``) → statistics (``stats.py``) → write
+``scores.csv``, ``scores.xlsx``, ``items.csv``, ``report.html`` and, when rows were rejected,
+``rejected.csv``. The files are written beside the output folder first and moved in only when all
+of them are ready; the folder itself (which the trainer names) is never replaced, only our files
+in it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 from ..errors import QinglianError
 from . import results
 from .grade import Grading, grade
-from .key import load_key
+from .key import Key
 from .report import Catalogue, render_report
 from .sheet import read_sheet
 from .stats import ExamStats, analyse
@@ -34,13 +35,13 @@ class GradeReport:
 
 
 def check_sheet(
-    key_path: Path,
+    key: Key,
     sheet_path: Path,
     out: Path,
     catalogue: Catalogue | None = None,
     progress=None,
 ) -> GradeReport:
-    key = load_key(key_path)
+    """Grade the sheet at ``sheet_path`` by ``key`` (from ``load_key``) and write into ``out``."""
     sheet = read_sheet(sheet_path, key.question_count)
     grading = grade(key, sheet, progress=progress)
     stats = analyse(grading)

@@ -134,7 +134,7 @@ def cmd_grade(args) -> int:
     out = args.out if args.out is not None else args.root / "private" / f"{key.exam}-grades"
     _not_in_dist(out)
     report = check_sheet(
-        args.key, args.answers, out, catalogue_from(args.root), progress=_progress_factory()
+        key, args.answers, out, catalogue_from(args.root), progress=_progress_factory()
     )
     grading, overall = report.grading, report.stats.overall
     if overall:
