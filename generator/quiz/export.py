@@ -20,6 +20,7 @@ from pathlib import Path
 from ..errors import ConfigError, ValidationError
 from ..model.corpus import Bank
 from ..model.terms import rule_label
+from ..outputs import replacing
 from ..sources import checks
 from ..sources.files import read_yaml
 from ..sources.schemas import Question
@@ -197,9 +198,6 @@ def gift(banks: list[Bank], public_only: bool = False) -> str:
 def export(banks: list[Bank], fmt: str, out: Path, public_only: bool = False) -> int:
     """Write the export atomically; returns how many questions it holds."""
     text = moodle_xml(banks, public_only) if fmt == "moodle" else gift(banks, public_only)
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.parent / f".{out.name}.tmp"
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(out)
+    with replacing(Path(out)) as tmp:
+        tmp.write_text(text, encoding="utf-8")
     return sum(len(selected(b, public_only)) for b in banks)
