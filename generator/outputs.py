@@ -1,6 +1,6 @@
-"""Replace an output folder atomically: build beside it, then swap on success.
+"""Write outputs beside their target, then move them in on success.
 
-A failed build removes its temporary folder and leaves the previous output exactly as it was.
+A failure removes the temporary folder or file and leaves the previous output exactly as it was.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -50,6 +50,32 @@ def replacing(path: Path) -> Iterator[Path]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def staged_files(out: Path, owned: Iterable[str]) -> Iterator[Path]:
+    """Yield a temporary folder beside ``out`` for files that belong in ``out``.
+
+    For a folder someone else names and keeps other files in (a trainer's grades folder): on
+    normal exit each file written into the temporary folder is moved into ``out`` (created if
+    needed), and each name in ``owned`` that was not written this time is removed from ``out``,
+    so a stale file from an earlier run cannot mislead. Other files in ``out`` are left alone; on
+    failure ``out`` is untouched. The temporary folder is removed either way.
+    """
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
+    try:
+        yield tmp
+        out.mkdir(exist_ok=True)
+        produced = {p.name for p in tmp.iterdir()}
+        for name in sorted(produced):
+            os.replace(tmp / name, out / name)
+        for name in owned:
+            if name not in produced:
+                (out / name).unlink(missing_ok=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def carry_over(previous: Path, tmp: Path, name: str) -> None:

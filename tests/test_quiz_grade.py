@@ -431,6 +431,22 @@ def test_outputs_and_escaped_report(tmp_path):
     assert not (out / "rejected.csv").exists()
 
 
+def test_failed_write_leaves_the_folder_as_it_was(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    check_sheet(load_key(write_key(tmp_path)), write_csv(tmp_path / "a.csv", ROWS), out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert "rejected.csv" in before
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("generator.quiz.checker.render_report", broken)
+    with pytest.raises(RuntimeError):
+        check_sheet(load_key(write_key(tmp_path)), write_csv(tmp_path / "b.csv", ROWS[:2]), out)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
 def test_progress_bar_for_many_rows(tmp_path, progress_recorder):
     calls = progress_recorder.calls
 

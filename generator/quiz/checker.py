@@ -10,12 +10,11 @@ in it.
 
 from __future__ import annotations
 
-import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import QinglianError
+from ..outputs import staged_files
 from . import results
 from .grade import Grading, grade
 from .key import Key
@@ -69,12 +68,8 @@ def catalogue_from(root: Path) -> Catalogue:
 def _write(
     grading: Grading, stats: ExamStats, catalogue: Catalogue, out: Path, progress=None
 ) -> list[str]:
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.parent / f".{out.name}-new-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
-    try:
+    # Only our files in the trainer's folder; a rejected.csv from an earlier run would mislead.
+    with staged_files(out, OUTPUTS) as tmp:
         first = next(iter(grading.key.versions))
         results.write_scores_csv(grading, tmp / "scores.csv")
         results.write_scores_xlsx(grading, tmp / "scores.xlsx", progress)
@@ -83,13 +78,5 @@ def _write(
         (tmp / "report.html").write_text(html, encoding="utf-8")
         if grading.rejected:
             results.write_rejected_csv(grading, tmp / "rejected.csv")
-        out.mkdir(exist_ok=True)
         written = sorted(p.name for p in tmp.iterdir())
-        for name in written:
-            os.replace(tmp / name, out / name)
-        for name in OUTPUTS:  # a rejected.csv from an earlier run would mislead
-            if name not in written:
-                (out / name).unlink(missing_ok=True)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return written
