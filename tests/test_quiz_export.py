@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.quiz.export import MOODLE_FRACTIONS, gift, load_banks, moodle_xml
+from generator.errors import ConfigError, ValidationError
+from generator.quiz.export import MOODLE_FRACTIONS, gift, moodle_xml
+from generator.sources.loader import load_bank_files
 from tests.conftest import MINI, REPO
 
 MINI_BANK = MINI / "quizzes" / "basic.yml"
@@ -58,7 +60,7 @@ def _text(element, path):
 
 
 def test_moodle_round_trip():
-    banks = load_banks([MINI_BANK])
+    banks = load_bank_files([MINI_BANK])
     questions, root = _moodle(banks)
     category = root.find("question[@type='category']/category/text").text
     assert category == "$course$/top/清廉题库/测试题库"
@@ -96,7 +98,7 @@ def test_moodle_round_trip():
 
 
 def test_moodle_fractions_allowed_and_sum_to_100(tricky):
-    banks = load_banks([tricky, *sorted((REPO / "quizzes").glob("*.yml"))])
+    banks = load_bank_files([tricky, *sorted((REPO / "quizzes").glob("*.yml"))])
     questions, _ = _moodle(banks)
     assert len(questions) == 3 + sum(len(b.questions) for b in banks[1:])
     for q in questions:
@@ -111,7 +113,7 @@ def test_moodle_fractions_allowed_and_sum_to_100(tricky):
 
 
 def test_public_only_leaves_out_exam_only():
-    banks = load_banks([MINI_BANK])
+    banks = load_bank_files([MINI_BANK])
     questions, _ = _moodle(banks, public_only=True)
     assert "q-r8-002" not in [q.find("name/text").text for q in questions]
     assert "机密考题" not in moodle_xml(banks, public_only=True)
@@ -192,7 +194,7 @@ def parse_gift(text: str) -> list[dict]:
 
 
 def test_gift_round_trip(tricky):
-    banks = load_banks([MINI_BANK, tricky])
+    banks = load_bank_files([MINI_BANK, tricky])
     text = gift(banks)
     assert "$CATEGORY: $course$/top/清廉题库/特殊字符 ／ 题库" in text
     parsed = {q["id"]: q for q in parse_gift(text)}
@@ -239,3 +241,15 @@ def test_export_bad_bank(tmp_path, capsys):
     err = capsys.readouterr().err
     assert f"{bad}:4: 缺少必填字段 stem（题干）" in err and "Traceback" not in err
     assert not (tmp_path / "o").exists()
+
+
+def test_bank_files_are_checked_together_and_named_as_given(tmp_path):
+    copy = tmp_path / "copy.yml"
+    copy.write_text(MINI_BANK.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(ValidationError) as caught:
+        load_bank_files([MINI_BANK, copy])
+    found = [str(p) for p in caught.value.problems]
+    assert f"{copy}:1: 题库编号“test-basic”重复：已在 {MINI_BANK}:1 使用" in found
+    assert f"{copy}:4: 题目编号“q-r8-001”重复：已在 {MINI_BANK}:4 使用" in found
+    with pytest.raises(ConfigError, match="nope.yml：找不到题库文件"):
+        load_bank_files([MINI_BANK, tmp_path / "nope.yml"])

@@ -158,9 +158,10 @@ def cmd_grade(args) -> int:
 
 def cmd_export(args) -> int:
     from ..cli import console
-    from .export import export, load_banks
+    from ..sources.loader import load_bank_files
+    from .export import export
 
-    banks = load_banks(args.banks)
+    banks = load_bank_files(args.banks)
     exam_only = sum(1 for b in banks for q in b.questions if q.exam_only)
     count = export(banks, args.format, args.out, public_only=args.public_only)
     name = {"moodle": "Moodle XML", "gift": "GIFT"}[args.format]

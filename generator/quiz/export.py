@@ -17,14 +17,11 @@ import html
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from ..errors import ConfigError, ValidationError
+from ..errors import ConfigError
 from ..model.corpus import Bank
 from ..model.terms import rule_label
 from ..outputs import replacing
-from ..sources import checks
-from ..sources.files import read_yaml
 from ..sources.schemas import Question
-from ..sources.validate import validate_model
 from .spelling import LABELS
 
 # Moodle's allowed grades (question/engine/bank.php, fraction_options), as percentages.
@@ -35,32 +32,6 @@ MOODLE_FRACTIONS = (
 _SHARES = {round(100 / float(f), 3): f for f in MOODLE_FRACTIONS if float(f) > 0}
 
 GIFT_SPECIAL = "~=#{}:"
-
-
-def load_banks(paths: list[Path]) -> list[Bank]:
-    """Read and validate bank files given on the command line; every problem at once."""
-    problems, banks, lines = [], [], {}
-    for path in paths:
-        path = Path(path)
-        rel = str(path)
-        if not path.is_file():
-            raise ConfigError(f"{rel}：找不到题库文件")
-        located, found = read_yaml(path, rel)
-        problems += found
-        if located is None:
-            continue
-        bank, found = validate_model(Bank, located, rel)
-        problems += found
-        if bank is not None:
-            bank.path = rel
-            lines[id(bank)] = checks.Lines(rel, located.line)
-            banks.append(bank)
-    problems += checks.unique_ids(banks, "bank", "题库编号", lines.get)
-    problems += checks.unique_questions(banks, lines.get)
-    problems += checks.question_answers(banks, lines.get)
-    if problems:
-        raise ValidationError(problems)
-    return banks
 
 
 def category_path(bank: Bank) -> str:

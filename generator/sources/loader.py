@@ -7,12 +7,13 @@ an editor sees everything wrong in one run.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TypeVar
 
 from pydantic import BaseModel
 
-from ..errors import Problem, ValidationError
+from ..errors import ConfigError, Problem, ValidationError
 from ..model.corpus import Bank, Case, Corpus, Exam, Page, RiskRegister, Rule, Story
 from . import checks
 from .files import read_markdown, read_yaml
@@ -37,16 +38,19 @@ CASE_SECTIONS = ("基本案情", "处理结果", "违反条款", "案例剖析",
 
 
 class _Reader:
-    """Reads files under one root, remembering every problem and each record's source lines."""
+    """Reads files under one root, remembering every problem and each record's source lines.
 
-    def __init__(self, root: Path):
+    Without a root (files named on a command line) each file is named as it was given.
+    """
+
+    def __init__(self, root: Path | None):
         self.root = root
         self.problems: list[Problem] = []
         self.lines: dict[int, checks.Lines] = {}  # id(record) -> line lookup for cross checks
         self.raw: dict[str, list[tuple[str, LocatedYaml]]] = {}  # folder -> every parsed file
 
     def rel(self, path: Path) -> str:
-        return path.relative_to(self.root).as_posix()
+        return path.relative_to(self.root).as_posix() if self.root else str(path)
 
     def files(self, folder: str, pattern: str) -> list[Path]:
         base = self.root / folder
@@ -125,11 +129,9 @@ def load_corpus(root: Path) -> Corpus:
     r.problems += checks.rule_set(rules, lines)
     r.problems += checks.unique_ids(cases, "id", "案例编号", lines)
     r.problems += checks.unique_ids(stories, "id", "故事编号", lines)
-    r.problems += checks.unique_ids(banks, "bank", "题库编号", lines)
     r.problems += checks.unique_ids(exams, "id", "考试编号", lines)
     r.problems += checks.unique_ids(risks, "department", "科室风险台账", lines)
-    r.problems += checks.unique_questions(banks, lines)
-    r.problems += checks.question_answers(banks, lines)
+    r.problems += _bank_checks(banks, lines)
     if taxonomy:
         r.problems += checks.taxonomy_refs(r.raw.get("cases", []), r.raw.get("risks", []), taxonomy)
     r.problems += checks.exam_refs(exams, banks, lines)
@@ -157,3 +159,32 @@ def load_corpus(root: Path) -> Corpus:
         handbooks=handbooks.handbooks if handbooks else [],
         jieba_dict=jieba if jieba.exists() else None,
     )
+
+
+def _bank_checks(banks: list[Bank], lines: checks.LinesOf) -> list[Problem]:
+    """Across bank files: unique bank and question ids, answers that fit their questions."""
+    return [
+        *checks.unique_ids(banks, "bank", "题库编号", lines),
+        *checks.unique_questions(banks, lines),
+        *checks.question_answers(banks, lines),
+    ]
+
+
+def load_bank_files(paths: Iterable[Path]) -> list[Bank]:
+    """Read and validate bank files named on a command line, outside any content root.
+
+    Each file is named as given; every problem at once, with the same checks as ``load_corpus``.
+    """
+    r = _Reader(None)
+    banks = []
+    for path in map(Path, paths):
+        if not path.is_file():
+            raise ConfigError(f"{path}：找不到题库文件")
+        bank = r.yaml_file(path, Bank)
+        if bank is not None:
+            bank.path = r.rel(path)
+            banks.append(bank)
+    r.problems += _bank_checks(banks, r.lines.get)
+    if r.problems:
+        raise ValidationError(r.problems)
+    return banks
