@@ -5,6 +5,7 @@ from __future__ import annotations
 CHINESE_NUMERALS = "一二三四五六七八九"
 OPTION_LABELS = "ABCDEFGHIJ"
 TYPE_NAMES = {"single": "单选题", "multiple": "多选题", "judge": "判断题", "fill": "填空题"}
+SHORT_TYPE_NAMES = {"single": "单选", "multiple": "多选", "judge": "判断", "fill": "填空"}  # tables
 
 
 def rule_label(n: int) -> str:

@@ -73,7 +73,7 @@ def _write(
         first = next(iter(grading.key.versions))
         results.write_scores_csv(grading, tmp / "scores.csv")
         results.write_scores_xlsx(grading, tmp / "scores.xlsx", progress)
-        results.write_items_csv(stats, tmp / "items.csv", catalogue.rule_label, first)
+        results.write_items_csv(stats, tmp / "items.csv", first)
         html = render_report(grading, stats, catalogue)
         (tmp / "report.html").write_text(html, encoding="utf-8")
         if grading.rejected:

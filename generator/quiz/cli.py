@@ -92,7 +92,7 @@ def cmd_paper(args) -> int:
     from ..cli import console
     from ..model.terms import TYPE_NAMES, rule_label
     from ..sources.loader import load_corpus
-    from .draw import number
+    from .format import number
     from .paper import exam_root, make_papers
 
     root = exam_root(args.exam, args.root)
@@ -127,7 +127,7 @@ def cmd_paper(args) -> int:
 def cmd_grade(args) -> int:
     from ..cli import _progress_factory, console, err
     from .checker import catalogue_from, check_sheet
-    from .draw import number, one_decimal
+    from .format import number, one_decimal
     from .key import load_key
 
     key = load_key(args.key)

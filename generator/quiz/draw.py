@@ -26,6 +26,7 @@ from ..errors import Problem, ValidationError
 from ..model.corpus import Bank, Exam
 from ..model.terms import CHINESE_NUMERALS, TYPE_NAMES, rule_label
 from ..sources.schemas import ExamSection, Question
+from .format import number
 from .spelling import LABELS
 
 LineOf = Callable[..., int]
@@ -85,18 +86,6 @@ def section_title(index: int, section: ExamSection) -> str:
         f"{numeral}、{TYPE_NAMES[section.type]}（共 {section.count} 题，每题 {number(section.points)} 分，"
         f"共 {number(section.count * section.points)} 分）"
     )
-
-
-def number(value: float) -> str:
-    """2.0 → "2", 1.5 → "1.5" (scores and points as people write them)."""
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
-
-def one_decimal(value: float) -> str:
-    """Rounded half up to one decimal, as Excel's ROUND does (6.25 → "6.3", not "6.2")."""
-    from decimal import ROUND_HALF_UP, Decimal
-
-    return str(Decimal(repr(float(value))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def draw(exam: Exam, banks: list[Bank], line: LineOf | None = None) -> DrawnExam:

@@ -18,12 +18,13 @@ from markupsafe import Markup, escape
 
 from ..errors import Problem, ValidationError
 from ..model.corpus import Corpus, Exam
-from ..model.terms import rule_label
+from ..model.terms import SHORT_TYPE_NAMES, rule_label
 from ..outputs import staged
 from ..sources.files import read_yaml
 from ..sources.validate import validate_model
 from . import sheet
-from .draw import DrawnExam, Item, Version, draw, number, section_title
+from .draw import DrawnExam, Item, Version, draw, section_title
+from .format import number
 from .key import key_json
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -196,9 +197,7 @@ def _mapping(drawn: DrawnExam, corpus: Corpus) -> list[dict]:
         rows.append(
             {
                 "id": q.id,
-                "type": {"single": "单选", "multiple": "多选", "judge": "判断", "fill": "填空"}[
-                    q.type
-                ],
+                "type": SHORT_TYPE_NAMES[q.type],
                 "numbers": [numbers[v.name][q.id] for v in drawn.versions],
                 "rules": "、".join(rule_label(n) for n in q.rules),
             }
@@ -217,7 +216,7 @@ def _context(corpus: Corpus, drawn: DrawnExam) -> dict:
         "rules_text": _rules_text(exam),
         "section_titles": [section_title(i, s) for i, s in enumerate(exam.sections)],
         "rule_titles": {
-            n: (corpus.rules[n].full_title if n in corpus.rules else f"第{n}条")
+            n: (corpus.rules[n].full_title if n in corpus.rules else rule_label(n))
             for n in range(1, 10)
         },
         "mapping": _mapping(drawn, corpus),

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import jinja2
 
-from ..model.terms import TYPE_NAMES, rule_label
+from ..model.terms import SHORT_TYPE_NAMES, rule_label
 from . import charts
-from .draw import number, one_decimal
+from .format import number, one_decimal
 from .grade import Grading
 from .stats import LOW_DISCRIMINATION, TOO_EASY, TOO_HARD, UPPER_LOWER, ExamStats
 
@@ -30,12 +30,9 @@ class Catalogue:
     rule_titles: dict[int, str] = field(default_factory=dict)
     stems: dict[str, str] = field(default_factory=dict)
 
-    def rule_label(self, n: int) -> str:
-        return rule_label(n)
-
     def rule_title(self, n: int) -> str:
         title = self.rule_titles.get(n)
-        return f"{self.rule_label(n)} {title}" if title else self.rule_label(n)
+        return f"{rule_label(n)} {title}" if title else rule_label(n)
 
 
 def _environment() -> jinja2.Environment:
@@ -49,6 +46,7 @@ def _environment() -> jinja2.Environment:
     env.filters["num"] = lambda v: number(float(one_decimal(v)))
     env.filters["pct"] = lambda v: "—" if v is None else f"{v * 100:.1f}%"
     env.filters["r2"] = lambda v: "—" if v is None else f"{v:.2f}"
+    env.globals["rule_label"] = rule_label
     return env
 
 
@@ -96,7 +94,7 @@ def render_report(grading: Grading, stats: ExamStats, catalogue: Catalogue | Non
         catalogue=catalogue,
         pictures=pictures,
         versions={v: (len(t), sum(t) / len(t)) for v, t in sorted(versions.items())},
-        type_names={k: v.removesuffix("题") for k, v in TYPE_NAMES.items()},
+        type_names=SHORT_TYPE_NAMES,
         first_version=next(iter(key.versions)),
         flagged=[s for s in stats.items if s.flags],
         negative=[s for s in stats.items if "负区分" in s.flags],

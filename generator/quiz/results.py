@@ -9,8 +9,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from ..model.terms import TYPE_NAMES
-from .draw import number
+from ..model.terms import TYPE_NAMES, rule_label
+from .format import number
 from .grade import Grading, tracked
 from .stats import ExamStats, ItemStats
 
@@ -120,7 +120,7 @@ def _percent(value: float | None) -> str:
     return "" if value is None else f"{value:.3f}"
 
 
-def item_row(s: ItemStats, rule_label) -> list[object]:
+def item_row(s: ItemStats) -> list[object]:
     numbers = "；".join(f"{v}卷第{n}题" for v, n in s.numbers.items())
     takers = s.takers or 1
     if s.choices:
@@ -149,12 +149,12 @@ def item_row(s: ItemStats, rule_label) -> list[object]:
     ]
 
 
-def write_items_csv(stats: ExamStats, path: Path, rule_label, first_version: str) -> None:
+def write_items_csv(stats: ExamStats, path: Path, first_version: str) -> None:
     header = [
         f"选项选择频率（按{first_version}卷标号，✓为正确）" if c == "选项选择频率" else c
         for c in ITEM_COLUMNS
     ]
-    _write_csv(path, header, [item_row(s, rule_label) for s in stats.items])
+    _write_csv(path, header, [item_row(s) for s in stats.items])
 
 
 def write_rejected_csv(grading: Grading, path: Path) -> None:

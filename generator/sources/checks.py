@@ -135,7 +135,7 @@ def _answer_problem(q: Any) -> tuple[str, str] | None:
     options = q.options or []
     if q.type in ("single", "multiple"):
         if len(options) < 2:
-            return "options", f"{q.type == 'single' and '单选' or '多选'}题至少需要两个选项"
+            return "options", f"{TYPE_NAMES[q.type]}至少需要两个选项"
         if len(set(options)) != len(options):
             return "options", "选项有重复"
         given = q.answer if isinstance(q.answer, list) else [q.answer]
