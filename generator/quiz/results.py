@@ -46,9 +46,12 @@ def _safe(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
-def score_rows(grading: Grading) -> tuple[list[str], list[list[object]]]:
-    count = grading.key.question_count
-    header = SCORE_COLUMNS + [f"第{n}题" for n in range(1, count + 1)]
+def score_header(count: int) -> list[str]:
+    """The person columns, then one per question number as printed on each paper."""
+    return SCORE_COLUMNS + [f"第{n}题" for n in range(1, count + 1)]
+
+
+def score_rows(grading: Grading) -> list[list[object]]:
     rows = []
     for r in grading.results:
         rows.append(
@@ -64,12 +67,11 @@ def score_rows(grading: Grading) -> tuple[list[str], list[list[object]]]:
                 *(number(s) for s in r.scores),
             ]
         )
-    return header, rows
+    return rows
 
 
 def write_scores_csv(grading: Grading, path: Path) -> None:
-    header, rows = score_rows(grading)
-    _write_csv(path, header, rows)
+    _write_csv(path, score_header(grading.key.question_count), score_rows(grading))
 
 
 def write_scores_xlsx(grading: Grading, path: Path, progress=None) -> None:
@@ -79,7 +81,7 @@ def write_scores_xlsx(grading: Grading, path: Path, progress=None) -> None:
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    header, _ = score_rows(grading)
+    header = score_header(grading.key.question_count)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("成绩")
     for n, width in enumerate([6, 12, 10, 14, 6, 8, 8, 6], start=1):
