@@ -33,7 +33,6 @@ class Row:
 
 @dataclass
 class Sheet:
-    path: Path
     rows: list[Row]
 
 
@@ -153,7 +152,7 @@ def read_sheet(path: Path, question_count: int) -> Sheet:
     except OSError as exc:
         raise ConfigError(f"{path}：无法读取答题文件（{exc.strerror}）") from None
     if raw.startswith(b"PK\x03\x04"):
-        table = _xlsx_rows(path)
+        table = _xlsx_rows(path, raw)
     elif raw.startswith(b"\xd0\xcf\x11\xe0"):
         raise ConfigError(f"{path}：这是旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 或 CSV")
     elif path.suffix.lower() in (".xlsx", ".xlsm"):
@@ -183,11 +182,11 @@ def _csv_rows(path: Path, raw: bytes) -> list[tuple[int, list[object]]]:
         raise ConfigError(f"{path}:{reader.line_num}: CSV 格式错误（{exc}）") from None
 
 
-def _xlsx_rows(path: Path) -> list[tuple[int, list[object]]]:
+def _xlsx_rows(path: Path, raw: bytes) -> list[tuple[int, list[object]]]:
     from openpyxl import load_workbook
 
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise ConfigError(f"{path}：不是有效的 xlsx 文件（{type(exc).__name__}）") from None
     try:
@@ -224,7 +223,7 @@ def _parse(path: Path, table: list[tuple[int, list[object]]], question_count: in
         answers = {q: values[i] if i < len(values) else "" for q, i in columns.questions.items()}
         overflow = sum(1 for v in values[len(names) :] if v.strip())
         rows.append(Row(number, person, answers, overflow))
-    return Sheet(path, rows)
+    return Sheet(rows)
 
 
 @dataclass
@@ -236,7 +235,7 @@ class _Columns:
 def _columns(path: Path, row: int, names: list[str], question_count: int) -> _Columns:
     person: dict[str, int] = {}
     questions: dict[int, int] = {}
-    where = f"{path}:{row}" if row > 1 else f"{path}:1"
+    where = f"{path}:{row}"
     for index, name in enumerate(names):
         text = fold(name)
         if not text:
