@@ -20,10 +20,11 @@ from ..errors import Problem, ValidationError
 from ..model.corpus import Corpus, Exam
 from ..model.terms import SHORT_TYPE_NAMES, rule_label
 from ..outputs import staged
+from ..pdf.typeset import base_css, make_environment, render_pdf
 from ..sources.files import read_yaml
 from ..sources.validate import validate_model
 from . import sheet
-from .draw import DrawnExam, Item, Version, draw, section_title
+from .draw import DrawnExam, Item, draw, section_title
 from .format import number
 from .key import key_json
 
@@ -77,14 +78,10 @@ def make_papers(corpus: Corpus, exam_path: Path, out: Path) -> PaperReport:
         env = _environment()
         for version in drawn.versions:
             name = f"paper-{version.name}.pdf"
-            html = env.get_template("paper.html.j2").render(
-                version=version, sections=_sections(version, drawn), **context
-            )
-            report.files.append((name, _render(html, tmp / name)))
-        html = env.get_template("key.html.j2").render(
-            versions=[_with_sections(v, drawn) for v in drawn.versions], **context
-        )
-        report.files.append(("key.pdf", _render(html, tmp / "key.pdf")))
+            html = env.get_template("paper.html.j2").render(version=version, **context)
+            report.files.append((name, render_pdf(html, tmp / name)))
+        html = env.get_template("key.html.j2").render(versions=drawn.versions, **context)
+        report.files.append(("key.pdf", render_pdf(html, tmp / "key.pdf")))
         (tmp / "key.json").write_text(key_json(drawn), encoding="utf-8")
         report.files.append(("key.json", None))
         types = [item.type for item in drawn.versions[0].items]
@@ -101,15 +98,7 @@ def make_papers(corpus: Corpus, exam_path: Path, out: Path) -> PaperReport:
     return report
 
 
-def _render(html: str, path: Path) -> int:
-    from ..pdf.typeset import render_pdf
-
-    return render_pdf(html, path)
-
-
 def _environment() -> jinja2.Environment:
-    from ..pdf.typeset import make_environment
-
     env = make_environment()
     env.loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(TEMPLATES)), env.loader])
     env.filters["blanks"] = _blanks
@@ -119,8 +108,6 @@ def _environment() -> jinja2.Environment:
 
 
 def _css() -> str:
-    from ..pdf.typeset import base_css
-
     return base_css() + "\n" + (TEMPLATES / "exam.css").read_text(encoding="utf-8")
 
 
@@ -162,30 +149,6 @@ def _rules_text(exam: Exam) -> list[str]:
     if "fill" in types:
         lines.append("填空题将答案写在横线上。")
     return lines
-
-
-@dataclass
-class _Section:
-    title: str
-    items: list[Item]
-
-
-def _sections(version: Version, drawn: DrawnExam) -> list[_Section]:
-    return [
-        _Section(section_title(i, s), version.section_items(i))
-        for i, s in enumerate(drawn.exam.sections)
-    ]
-
-
-@dataclass
-class _KeyVersion:
-    name: str
-    items: list[Item]
-    sections: list[_Section]
-
-
-def _with_sections(version: Version, drawn: DrawnExam) -> _KeyVersion:
-    return _KeyVersion(version.name, version.items, _sections(version, drawn))
 
 
 def _mapping(drawn: DrawnExam, corpus: Corpus) -> list[dict]:
