@@ -8,6 +8,7 @@ that reads mkdocs.yml can build it too.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections import Counter
 from dataclasses import dataclass, field
@@ -214,11 +215,19 @@ class TreeWriter:
             for item in self.extras.downloads:
                 target = self.docs / "downloads" / item.filename
                 target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(self.extras.downloads_dir / item.filename, target)
+                _link_or_copy(self.extras.downloads_dir / item.filename, target)
         self.page("tags.md", "tags.md.j2")
         for slug, page in self.corpus.pages.items():
             if slug != "home":
                 self.page(PAGE_PLACES.get(slug, f"about/{slug}.md"), "page.md.j2", page=page)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """A hard link where the file system allows one (PDFs are large), else a copy."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def _department_light(counts: Counter) -> str:
