@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from generator.cli import main
-from tests.test_quiz_grade import ROWS, write_csv, write_key
+from tests.quiz_helpers import ROWS, write_csv, write_key
 
 
 def test_grade_clean(tmp_path, capsys):
