@@ -37,7 +37,6 @@ def build(root: Path, out: Path, only: str | None = None, progress=None) -> Buil
             extras = SiteExtras(
                 downloads=report.downloads,
                 downloads_dir=tmp / "pdf",
-                has_selftest=_has_selftest(corpus),
             )
             report.site = build_site(corpus, tmp / "site", corpus.root / DOCS_DIR, extras)
         else:
@@ -53,12 +52,3 @@ def _pdf_stage(corpus: Corpus, tmp: Path, out: Path, only: str | None, progress)
         return handbooks.render_all(corpus, tmp / "pdf", progress=progress)
     carry_over(out, tmp, "pdf")
     return handbooks.read_manifest(tmp / "pdf")
-
-
-def _has_selftest(corpus: Corpus) -> bool:
-    """The self-test pages exist once the quiz stage renders them (see generator.quiz)."""
-    try:
-        from .quiz import selftest  # noqa: F401
-    except ImportError:
-        return False
-    return bool(corpus.public_questions)

@@ -28,14 +28,13 @@ def golden_set(name: str):
 @golden_set("mini-docs")
 def mini_docs(target: Path) -> None:
     """The Markdown tree generated from the mini fixture (Markdown pages only, not static assets)."""
-    from generator.build import _has_selftest
-    from generator.site.tree import SiteExtras, write_tree
+    from generator.site.tree import write_tree
     from generator.sources.loader import load_corpus
 
     corpus = load_corpus(MINI)
     with tempfile.TemporaryDirectory() as tmp:
         docs = Path(tmp) / "docs"
-        write_tree(corpus, docs, SiteExtras(has_selftest=_has_selftest(corpus)))
+        write_tree(corpus, docs)
         for path in sorted(docs.rglob("*.md")):
             dest = target / path.relative_to(docs)
             dest.parent.mkdir(parents=True, exist_ok=True)

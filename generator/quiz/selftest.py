@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..model.corpus import Corpus
 from ..model.terms import TYPE_NAMES
+from ..site import links
 from ..site.links import html_url
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ def question_data(corpus: Corpus) -> dict:
 
 def page_data(here: str, corpus: Corpus) -> dict[str, str]:
     """``data-*`` attributes of a quiz container: URLs relative to the page, so any sub-path works."""
-    rule_urls = {str(n): html_url(here, f"rules/r{n}.md") for n in corpus.rules}
+    rule_urls = {str(n): html_url(here, links.rule_page(n)) for n in corpus.rules}
     return {
         "src": html_url(here, DATA),
         "home": html_url(here, "quiz/index.md"),
@@ -75,7 +76,7 @@ def write_selftest(writer: TreeWriter) -> None:
         quiz=page_data("quiz/index.md", corpus),
     )
     for n, questions in by_rule.items():
-        here = f"quiz/r{n}.md"
+        here = links.practice_page(n)
         writer.page(
             here,
             "quiz_rule.md.j2",

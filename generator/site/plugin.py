@@ -75,15 +75,14 @@ class QinglianPlugin(BasePlugin):
             return
         import tempfile
 
-        from ..build import _has_selftest
         from ..outputs import sync_folder
-        from .tree import SiteExtras, write_tree
+        from .tree import write_tree
 
         # Write into a scratch folder and copy over only what changed: rewriting the whole docs
         # folder would wake `mkdocs serve`'s watcher and rebuild forever.
         with tempfile.TemporaryDirectory() as scratch:
             fresh = Path(scratch) / "docs"
-            write_tree(self.corpus, fresh, SiteExtras(has_selftest=_has_selftest(self.corpus)))
+            write_tree(self.corpus, fresh)
             sync_folder(fresh, Path(config.docs_dir))
 
     def on_serve(self, server, *, config, builder):

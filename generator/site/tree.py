@@ -17,6 +17,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ..model.corpus import Case, Corpus
+from ..quiz.selftest import write_selftest
 from . import links
 from .links import html_url, md_link
 
@@ -51,7 +52,6 @@ class SiteExtras:
 
     downloads: list[Download] = field(default_factory=list)
     downloads_dir: Path | None = None  # where the listed files are; copied into the tree
-    has_selftest: bool = False
 
 
 def _cell(value: object) -> str:
@@ -107,7 +107,7 @@ class TreeWriter:
             "category_by_name": c.category_by_name,
             "department_by_name": c.department_by_name,
             "stories_by_group": c.stories_by_group,
-            "has_selftest": extras.has_selftest,
+            "has_selftest": bool(c.public_questions),
             "m": self.env.get_template("_macros.md.j2").make_module(
                 {"link": md_link, "url": html_url, "rules": c.rules}
             ),
@@ -127,9 +127,7 @@ class TreeWriter:
         self.stories()
         self.risks()
         self.simple_pages()
-        if self.extras.has_selftest:
-            from ..quiz.selftest import write_selftest
-
+        if self.corpus.public_questions:
             write_selftest(self)
 
     def assets(self) -> None:
