@@ -5,7 +5,7 @@ Site, PDF and quiz stages read this; none of them opens a source file again.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -23,11 +23,13 @@ from ..sources.schemas import (
     PageMeta,
     Question,
     Reminder,
+    Risk,
     RiskRegisterFile,
     RuleMeta,
     StoryMeta,
 )
-from .terms import rule_label
+from .sections import split_sections
+from .terms import RISK_LEVELS, STORY_GROUPS, rule_label
 
 T = TypeVar("T")
 K = TypeVar("K")
@@ -46,10 +48,20 @@ class Rule(RuleMeta):
     def full_title(self) -> str:
         return f"{self.label} {self.title}"
 
+    @cached_property
+    def sections(self) -> dict[str, str]:
+        """释义, 红线清单, 常见情形 … by title (Markdown)."""
+        return split_sections(self.body)
+
 
 class Case(CaseMeta):
     path: str = ""
     body: str = ""
+
+    @cached_property
+    def sections(self) -> dict[str, str]:
+        """基本案情, 处理结果, 违反条款 … by title (Markdown)."""
+        return split_sections(self.body)
 
 
 class Story(StoryMeta):
@@ -66,6 +78,16 @@ class Page(PageMeta):
 class RiskRegister(RiskRegisterFile):
     path: str = ""
 
+    @cached_property
+    def level_counts(self) -> Counter[str]:
+        return Counter(risk.level for post in self.posts for risk in post.risks)
+
+    @cached_property
+    def ranked_risks(self) -> list[tuple[str, Risk]]:
+        """(post, risk) pairs, high risks first, in source order within a level."""
+        pairs = [(post.post, risk) for post in self.posts for risk in post.risks]
+        return sorted(pairs, key=lambda pair: RISK_LEVELS.index(pair[1].level))
+
 
 class Bank(BankFile):
     path: str = ""
@@ -73,9 +95,6 @@ class Bank(BankFile):
 
 class Exam(ExamFile):
     path: str = ""
-
-
-STORY_GROUPS = ("历代清官", "医德楷模", "革命与当代楷模", "身边的故事")
 
 
 @dataclass
@@ -136,6 +155,11 @@ class Corpus:
         """
         index = _group(self.public_questions, lambda q: q.rules)
         return {n: index.get(n, []) for n in self.rules}
+
+    @cached_property
+    def cases_by_main_rule(self) -> dict[int, list[Case]]:
+        """Cases by the rule they are mainly about (the first of their ``rules``)."""
+        return _group(self.cases, lambda case: case.rules[:1])
 
     @cached_property
     def cases_by_category(self) -> dict[str, list[Case]]:

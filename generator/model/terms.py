@@ -1,9 +1,16 @@
-"""The small vocabulary every stage prints: rule labels, option letters, question-type names."""
+"""The small vocabulary every stage prints: rule labels, option letters, risk levels, story
+groups, question-type names."""
 
 from __future__ import annotations
 
+from typing import get_args
+
+from ..sources.schemas import RiskLevel, StoryGroup
+
 CHINESE_NUMERALS = "一二三四五六七八九"
 OPTION_LABELS = "ABCDEFGHIJ"
+RISK_LEVELS: tuple[str, ...] = get_args(RiskLevel)  # 高, 中, 低: most serious first
+STORY_GROUPS: tuple[str, ...] = get_args(StoryGroup)
 TYPE_NAMES = {"single": "单选题", "multiple": "多选题", "judge": "判断题", "fill": "填空题"}
 SHORT_TYPE_NAMES = {"single": "单选", "multiple": "多选", "judge": "判断", "fill": "填空"}  # tables
 

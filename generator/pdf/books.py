@@ -15,11 +15,10 @@ from typing import Any
 
 from ..errors import ConfigError
 from ..model.corpus import Case, Corpus, Rule, Story
+from ..model.terms import RISK_LEVELS
 from ..site import links
 from ..sources.schemas import Department, HandbookSpec
 from .typeset import markdown_html
-
-LEVELS = ("高", "中", "低")
 
 
 @dataclass
@@ -128,7 +127,7 @@ def _plan_risks(corpus: Corpus, spec: HandbookSpec) -> list[Book]:
     books = []
     for dept in _departments(corpus, spec, lambda d: d.name in corpus.risks_by_department):
         register = corpus.risks_by_department[dept.name]
-        levels = Counter(r.level for p in register.posts for r in p.risks)
+        levels = register.level_counts
         risks = sum(levels.values())
         cases = len(corpus.cases_by_department.get(dept.name, []))
         blurb = (
@@ -181,7 +180,7 @@ def contents(corpus: Corpus, book: Book) -> Contents:
 def _rules_contents(corpus: Corpus, book: Book) -> Contents:
     chapters = []
     for rule in corpus.rules.values():
-        sections = split_sections(rule.body)
+        sections = rule.sections
         case = _short_case(corpus, rule)
         chapters.append(
             {
@@ -203,13 +202,14 @@ def _rules_contents(corpus: Corpus, book: Book) -> Contents:
 def _short_case(corpus: Corpus, rule: Rule) -> Case | None:
     """The most recent case whose main rule is this one (else any case citing it)."""
     cited = corpus.cases_by_rule.get(rule.rule, [])
-    return next((c for c in cited if c.rules[0] == rule.rule), cited[0] if cited else None)
+    main = corpus.cases_by_main_rule.get(rule.rule)
+    return main[0] if main else (cited[0] if cited else None)
 
 
 def _cases_contents(corpus: Corpus, book: Book) -> Contents:
     chapters, toc = [], []
     for n, rule in corpus.rules.items():
-        cases = [c for c in corpus.cases if c.rules[0] == n]
+        cases = corpus.cases_by_main_rule.get(n, [])
         if not cases:
             continue
         views = [_case_view(corpus, c) for c in cases]
@@ -283,7 +283,7 @@ def _risks_contents(corpus: Corpus, book: Book) -> Contents:
     posts, counts, rule_numbers = [], Counter(), set()
     for post in register.posts:
         risks = []
-        for risk in sorted(post.risks, key=lambda r: LEVELS.index(r.level)):
+        for risk in sorted(post.risks, key=lambda r: RISK_LEVELS.index(r.level)):
             counts[risk.level] += 1
             rule_numbers.update(risk.rules)
             risks.append(
@@ -299,7 +299,7 @@ def _risks_contents(corpus: Corpus, book: Book) -> Contents:
     rules = [
         {
             "rule": corpus.rules[n],
-            "redlines": markdown_html(split_sections(corpus.rules[n].body).get("红线清单", "")),
+            "redlines": markdown_html(corpus.rules[n].sections.get("红线清单", "")),
         }
         for n in sorted(rule_numbers)
     ]
@@ -320,7 +320,7 @@ def _risks_contents(corpus: Corpus, book: Book) -> Contents:
     total = sum(counts.values())
     note = (
         f"{dept.name}：{len(posts)} 个岗位、{total} 个风险点（"
-        + "，".join(f"{lv}风险 {counts[lv]} 个" for lv in LEVELS if counts[lv])
+        + "，".join(f"{lv}风险 {counts[lv]} 个" for lv in RISK_LEVELS if counts[lv])
         + f"），相关准则 {len(rules)} 条，案例 {len(cases)} 个"
     )
     return Contents(
@@ -332,6 +332,7 @@ def _risks_contents(corpus: Corpus, book: Book) -> Contents:
             "overview": markdown_html(register.overview),
             "posts": posts,
             "counts": counts,
+            "levels": RISK_LEVELS,
             "total": total,
             "rules": rules,
             "cases": [_case_view(corpus, c) for c in cases],
@@ -346,10 +347,10 @@ def _risks_contents(corpus: Corpus, book: Book) -> Contents:
 
 def _ward_cards_contents(corpus: Corpus, book: Book) -> Contents:
     cards = []
-    for dept in _departments(corpus, book.spec, lambda d: _card_case(corpus, d) is not None):
+    for dept in _departments(corpus, book.spec, lambda d: True):
         case = _card_case(corpus, dept)
-        rule = corpus.rules[case.rules[0]]
-        cards.append(_card(corpus, dept, case, rule))
+        if case is not None:
+            cards.append(_card(corpus, dept, case, corpus.rules[case.rules[0]]))
     toc = [TocEntry(c["id"], c["dept"].name) for c in cards]
     return Contents(toc, f"清廉查房卡 {len(cards)} 张（每科一页）", {"cards": cards})
 
@@ -362,29 +363,20 @@ def _card_case(corpus: Corpus, dept: Department) -> Case | None:
     register = corpus.risks_by_department.get(dept.name)
     if register is None:
         return None
-    risks = sorted(
-        (r for p in register.posts for r in p.risks), key=lambda r: LEVELS.index(r.level)
-    )
-    for risk in risks:
+    for _, risk in register.ranked_risks:
         for n in risk.rules:
-            found = next((c for c in corpus.cases if c.rules[0] == n), None)
-            if found:
-                return found
+            if corpus.cases_by_main_rule.get(n):
+                return corpus.cases_by_main_rule[n][0]
     return None
 
 
 def _card(corpus: Corpus, dept: Department, case: Case, rule: Rule) -> dict[str, Any]:
-    case_sections = split_sections(case.body)
-    rule_sections = split_sections(rule.body)
+    case_sections, rule_sections = case.sections, rule.sections
     lesson = case_sections.get("警示启示", "")
     points = []
     register = corpus.risks_by_department.get(dept.name)
     if register:
-        risks = sorted(
-            ((p.post, r) for p in register.posts for r in p.risks),
-            key=lambda pr: LEVELS.index(pr[1].level),
-        )
-        for post, risk in risks[:3]:
+        for post, risk in register.ranked_risks[:3]:
             points.append(f"【{post}】{clip(plain_text(risk.risk), 60)}：本岗位现在怎么防？")
     checks = list_items(rule_sections.get("自查要点", ""))
     points += checks[: 5 - len(points)]
@@ -437,21 +429,9 @@ def _case_view(corpus: Corpus, case: Case) -> CaseView:
         rule_labels="、".join(corpus.rules[n].label for n in case.rules if n in corpus.rules),
         summary=case.summary,
         source=case.source,
-        sections=split_sections(case.body),
+        sections=case.sections,
         body=case.body,
     )
-
-
-_SECTION = re.compile(r"^##\s+(.+?)\s*$", re.MULTILINE)
-
-
-def split_sections(body: str) -> dict[str, str]:
-    """A Markdown body's ``## 标题`` sections by title; text before the first is under ''."""
-    parts = _SECTION.split(body)
-    sections = {"": parts[0].strip()}
-    for i in range(1, len(parts), 2):
-        sections[parts[i].strip()] = parts[i + 1].strip()
-    return sections
 
 
 def first_paragraph(markdown: str) -> str:

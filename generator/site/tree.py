@@ -17,13 +17,13 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ..model.corpus import Case, Corpus
+from ..model.terms import RISK_LEVELS
 from ..quiz.selftest import write_selftest
 from . import links
 from .links import html_url, md_link
 
 ASSETS = Path(__file__).parent / "assets"
 PAGE_PLACES = {"about": "about/index.md", "style-guide": "about/style-guide.md"}
-LEVEL_ORDER = ("高", "中", "低")
 
 
 @dataclass
@@ -197,12 +197,12 @@ class TreeWriter:
     def risks(self) -> None:
         rows = []
         for register in self.corpus.risks:
-            counts = Counter(r.level for post in register.posts for r in post.risks)
+            counts = register.level_counts
             top = _department_light(counts)
             slug = self.corpus.department_by_name[register.department].slug
             rows.append({"register": register, "counts": counts, "top": top, "slug": slug})
             self.page(links.risk_page(slug), "risk.md.j2", register=register, slug=slug)
-        rows.sort(key=lambda row: [-row["counts"][level] for level in LEVEL_ORDER])
+        rows.sort(key=lambda row: [-row["counts"][level] for level in RISK_LEVELS])
         self.page("risks/index.md", "risks_index.md.j2", risk_rows=rows)
 
     def simple_pages(self) -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import Problem
+from ..model.sections import split_sections
 from ..model.terms import OPTION_LABELS, TYPE_NAMES, rule_label
 
 
@@ -33,7 +34,7 @@ def _where(record: Any, lines: LinesOf, *loc: Any) -> tuple[str, int]:
 def missing_sections(
     body: str, body_line: int, sections: Iterable[str], path: str
 ) -> list[Problem]:
-    present = set(re.findall(r"^##\s+(.+?)\s*$", body, re.MULTILINE))
+    present = split_sections(body).keys()
     return [
         Problem(path, body_line - 1, f"正文缺少“## {name}”一节")
         for name in sections

@@ -47,6 +47,7 @@ class CaseMeta(Source):
     tags: list[Text] = []
 
 
+RiskLevel = Literal["高", "中", "低"]
 StoryGroup = Literal["历代清官", "医德楷模", "革命与当代楷模", "身边的故事"]
 
 
@@ -67,7 +68,7 @@ class PageMeta(Source):
 
 class Risk(Source):
     risk: Text
-    level: Literal["高", "中", "低"]
+    level: RiskLevel
     controls: Annotated[list[Text], Field(min_length=1)]
     rules: RuleList
 
