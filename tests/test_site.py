@@ -154,3 +154,21 @@ def test_build_from_another_working_directory(mini_root, tmp_path, monkeypatch):
     assert report.site.warnings == []
     index = (mini_root / "dist/site/search/search_index.json").read_text(encoding="utf-8")
     assert "\u200b红包\u200b" in index  # segmented with the root's user dictionary
+
+
+def test_hospital_logo_in_any_format_reaches_the_site(mini_root):
+    """A PNG logo named in hospital.yml becomes the site's logo and favicon."""
+    from PIL import Image
+
+    from generator.build import build
+
+    Image.new("RGB", (8, 8), "red").save(mini_root / "site_config/院徽.png")
+    hospital = mini_root / "site_config/hospital.yml"
+    hospital.write_text(hospital.read_text(encoding="utf-8") + "logo: 院徽.png\n", encoding="utf-8")
+    build(mini_root, mini_root / "dist", only="site")
+    site = mini_root / "dist/site"
+    assert (site / "assets/logo.png").read_bytes() == (
+        mini_root / "site_config/院徽.png"
+    ).read_bytes()
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert 'src="assets/logo.png"' in home and 'href="assets/logo.png"' in home

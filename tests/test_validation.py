@@ -180,3 +180,13 @@ def test_missing_or_unclosed_front_matter(mini_root):
         "content/stories/open.md:1: front matter 没有结束：缺少第二个 --- 行",
         "content/stories/plain.md:1: 缺少 front matter：文件第一行应为 ---，随后是“键: 值”，再以 --- 结束",
     ]
+
+
+def test_missing_logo_file(mini_root):
+    (mini_root / "site_config/hospital.yml").write_text(
+        (mini_root / "site_config/hospital.yml").read_text(encoding="utf-8") + "logo: 院徽.png\n",
+        encoding="utf-8",
+    )
+    assert problems(mini_root) == [
+        "site_config/hospital.yml:6: 找不到医院标志文件 site_config/院徽.png"
+    ]

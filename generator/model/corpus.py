@@ -112,7 +112,7 @@ class Corpus:
     exams: list[Exam]
     pages: dict[str, Page] = field(default_factory=dict)
     handbooks: list[HandbookSpec] = field(default_factory=list)
-    jieba_dict: Path | None = None
+    logo: Path | None = None  # the hospital's logo file, if hospital.yml names one
 
     # --- lookups -------------------------------------------------------------------------------
 
@@ -183,9 +183,6 @@ class Corpus:
         for story in self.stories:
             index[story.group].append(story)
         return {g: s for g, s in index.items() if s}
-
-    def bank(self, bank_id: str) -> Bank | None:
-        return next((b for b in self.banks if b.bank == bank_id), None)
 
 
 def _group(items: list[T], keys: Callable[[T], list[K]]) -> defaultdict[K, list[T]]:

@@ -92,7 +92,6 @@ def book_html(corpus: Corpus, book: Book) -> str:
     contents = _books.contents(corpus, book)
     today = build_date()
     hospital = corpus.hospital
-    logo = corpus.root / "site_config" / hospital.logo if hospital.logo else None
     return (
         _environment()
         .get_template(f"{book.kind}.html.j2")
@@ -100,7 +99,7 @@ def book_html(corpus: Corpus, book: Book) -> str:
             book=book,
             hospital=hospital,
             css=Markup(_css()),
-            logo=logo.as_uri() if logo and logo.is_file() else "",
+            logo=corpus.logo.as_uri() if corpus.logo else "",
             edition=book.spec.edition or hospital.edition,
             date_cn=_books.date_cn(today),
             version=__version__,

@@ -68,6 +68,9 @@ class QinglianPlugin(BasePlugin):
                 raise Abort(f"源文件有 {len(exc.problems)} 个问题，未生成站点") from None
             for key, value in site_identity(self.corpus).items():
                 config[key] = value
+        from .tree import site_logo
+
+        config.theme["logo"] = config.theme["favicon"] = site_logo(self.corpus)
         return config
 
     def on_pre_build(self, *, config):

@@ -132,9 +132,8 @@ class TreeWriter:
 
     def assets(self) -> None:
         shutil.copytree(ASSETS, self.docs / "assets", dirs_exist_ok=True)
-        logo = self.corpus.root / "site_config" / (self.corpus.hospital.logo or "logo.svg")
-        if self.corpus.hospital.logo and logo.is_file():
-            shutil.copyfile(logo, self.docs / "assets" / ("logo" + logo.suffix))
+        if self.corpus.logo:  # replaces the bundled logo; the plugin points the theme at it
+            shutil.copyfile(self.corpus.logo, self.docs / site_logo(self.corpus))
 
     def home(self) -> None:
         home = self.corpus.pages.get("home")
@@ -218,6 +217,11 @@ class TreeWriter:
         for slug, page in self.corpus.pages.items():
             if slug != "home":
                 self.page(PAGE_PLACES.get(slug, f"about/{slug}.md"), "page.md.j2", page=page)
+
+
+def site_logo(corpus: Corpus) -> str:
+    """Where the site's logo (and favicon) stands in the docs tree."""
+    return f"assets/logo{corpus.logo.suffix}" if corpus.logo else "assets/logo.svg"
 
 
 def _link_or_copy(source: Path, target: Path) -> None:

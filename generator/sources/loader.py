@@ -101,6 +101,7 @@ def load_corpus(root: Path) -> Corpus:
     r = _Reader(root)
 
     hospital = r.yaml_file(root / "site_config/hospital.yml", HospitalFile)
+    logo = _logo(r, root, hospital)
     taxonomy = r.yaml_file(root / "site_config/taxonomy.yml", TaxonomyFile)
 
     rules = [
@@ -142,7 +143,6 @@ def load_corpus(root: Path) -> Corpus:
 
     for page in pages:
         page.slug = Path(page.path).stem
-    jieba = root / "site_config/jieba_userdict.txt"
     return Corpus(
         root=root,
         hospital=hospital,
@@ -157,7 +157,7 @@ def load_corpus(root: Path) -> Corpus:
         exams=exams,
         pages={p.slug: p for p in pages},
         handbooks=handbooks.handbooks if handbooks else [],
-        jieba_dict=jieba if jieba.exists() else None,
+        logo=logo,
     )
 
 
@@ -188,3 +188,17 @@ def load_bank_files(paths: Iterable[Path]) -> list[Bank]:
     if r.problems:
         raise ValidationError(r.problems)
     return banks
+
+
+def _logo(r: _Reader, root: Path, hospital: HospitalFile | None) -> Path | None:
+    """The hospital logo file that hospital.yml names (under site_config/), checked to exist."""
+    if hospital is None or not hospital.logo:
+        return None
+    path = root / "site_config" / hospital.logo
+    if path.is_file():
+        return path
+    lines = r.lines[id(hospital)]
+    r.problems.append(
+        Problem(lines.path, lines.at("logo"), f"找不到医院标志文件 site_config/{hospital.logo}")
+    )
+    return None
