@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from markupsafe import Markup
-
 from .. import __version__
 from ..errors import BuildError
 from ..model.corpus import Corpus
@@ -29,7 +27,7 @@ from ..outputs import replacing
 from ..site.tree import Download
 from . import books as _books
 from .books import Book
-from .typeset import TEMPLATES, base_css, make_environment, render_pdf
+from .typeset import TEMPLATES, make_environment, render_pdf, stylesheet
 
 MANIFEST = "manifest.json"
 
@@ -98,7 +96,7 @@ def book_html(corpus: Corpus, book: Book) -> str:
         .render(
             book=book,
             hospital=hospital,
-            css=Markup(_css()),
+            css=stylesheet(TEMPLATES / "handbook.css"),
             logo=corpus.logo.as_uri() if corpus.logo else "",
             edition=book.spec.edition or hospital.edition,
             date_cn=_books.date_cn(today),
@@ -127,11 +125,6 @@ def human_size(size: int) -> str:
 @cache
 def _environment():
     return make_environment()
-
-
-@cache
-def _css() -> str:
-    return base_css() + "\n" + (TEMPLATES / "handbook.css").read_text(encoding="utf-8")
 
 
 # --- running the jobs -------------------------------------------------------------------------

@@ -50,6 +50,12 @@ def base_css() -> str:
     return (TEMPLATES / "base.css").read_text(encoding="utf-8")
 
 
+@cache
+def stylesheet(extra: Path) -> Markup:
+    """The shared print stylesheet followed by a product's own (handbooks, exam papers)."""
+    return Markup(base_css() + "\n" + extra.read_text(encoding="utf-8"))
+
+
 def markdown_html(text: str, shift: int = 0) -> Markup:
     """Markdown body → HTML fragment (trusted source text), safe to insert in a template.
 

@@ -20,7 +20,7 @@ from ..errors import Problem, ValidationError
 from ..model.corpus import Corpus, Exam
 from ..model.terms import SHORT_TYPE_NAMES, rule_label
 from ..outputs import staged
-from ..pdf.typeset import base_css, make_environment, render_pdf
+from ..pdf.typeset import make_environment, render_pdf, stylesheet
 from ..sources.files import read_yaml
 from ..sources.validate import validate_model
 from . import sheet
@@ -107,10 +107,6 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def _css() -> str:
-    return base_css() + "\n" + (TEMPLATES / "exam.css").read_text(encoding="utf-8")
-
-
 def _blanks(stem: str) -> Markup:
     """A fill stem with each ``____`` printed as a line long enough to write on."""
     return Markup(str(escape(stem)).replace("____", '<span class="blank"></span>'))
@@ -171,7 +167,7 @@ def _mapping(drawn: DrawnExam, corpus: Corpus) -> list[dict]:
 def _context(corpus: Corpus, drawn: DrawnExam) -> dict:
     exam = drawn.exam
     return {
-        "css": Markup(_css()),
+        "css": stylesheet(TEMPLATES / "exam.css"),
         "exam": exam,
         "hospital": corpus.hospital.name,
         "total": number(drawn.total),
