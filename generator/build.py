@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .model.corpus import Corpus
+from .model.downloads import Download
 from .outputs import carry_over, staged
 from .site.engine import DOCS_DIR, SiteReport, build_site
-from .site.tree import Download, SiteExtras
+from .site.tree import SiteExtras
 from .sources.loader import load_corpus
 
 

@@ -1,4 +1,5 @@
-"""The ``qinglian`` command. Only this module knows about the terminal; the library raises errors."""
+"""The ``qinglian`` command: argument parsing and the error boundary (errors → Chinese messages,
+exit codes). Subcommands live in ``commands/``; console output in ``terminal.py``."""
 
 from __future__ import annotations
 
@@ -6,20 +7,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from rich.console import Console
 from rich.markup import escape
 
 from . import __version__
 from .errors import ConfigError, QinglianError, ValidationError
-
-console = Console(stderr=False, highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-def _print_problems(exc: ValidationError) -> None:
-    for problem in exc.problems:
-        err.print(str(problem), markup=False)
-    err.print(f"[bold red]共 {len(exc.problems)} 个问题[/]，请逐条修改后再运行。")
+from .terminal import console, err, print_problems, progress_factory
 
 
 def cmd_check(args) -> int:
@@ -38,7 +30,7 @@ def cmd_build(args) -> int:
     from .build import build
 
     out = args.out if args.out.is_absolute() else Path.cwd() / args.out
-    report = build(args.root, out, only=args.only, progress=_progress_factory())
+    report = build(args.root, out, only=args.only, progress=progress_factory())
     site = report.site
     if site:
         for warning in site.warnings:
@@ -48,7 +40,7 @@ def cmd_build(args) -> int:
             line += f"；搜索索引 {site.index.before / 1e6:.2f} MB → {site.index.after / 1e6:.2f} MB（UTF-8）"
         console.print(line)
     if report.downloads:
-        from .pdf.cli import file_line
+        from .commands.pdf import file_line
 
         for d in report.downloads:
             console.print(file_line(d))
@@ -92,28 +84,6 @@ def cmd_new(args) -> int:
     done = "已在末尾添加一道题目：" if args.kind == "question" else "已创建 "
     console.print(f"{done}{path}，请补全内容后运行 qinglian check。")
     return 0
-
-
-def _progress_factory():
-    """A progress-bar factory on a terminal; None (quiet) in CI or when piped."""
-    import os
-
-    if not sys.stderr.isatty() or os.environ.get("CI"):
-        return None
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    def factory(description: str, total: int):
-        progress = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-        )
-        return progress, progress.add_task(description, total=total)
-
-    return factory
 
 
 def _root_option(default) -> argparse.ArgumentParser:
@@ -179,8 +149,8 @@ def make_parser() -> argparse.ArgumentParser:
 
 def _extend(sub, root_opt) -> None:
     """Subcommands of the PDF and quiz stages register themselves here."""
-    from .pdf import cli as pdf_cli
-    from .quiz import cli as quiz_cli
+    from .commands import pdf as pdf_cli
+    from .commands import quiz as quiz_cli
 
     pdf_cli.register(sub, root_opt)
     quiz_cli.register(sub, root_opt)
@@ -193,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except ValidationError as exc:
-        _print_problems(exc)
+        print_problems(exc)
         return exc.exit_code
     except ConfigError as exc:
         err.print(f"[bold red]错误[/]：{escape(str(exc))}")

@@ -44,9 +44,9 @@ def mini_docs(target: Path) -> None:
 @golden_set("mini-exam-key")
 def mini_exam_key(target: Path) -> None:
     """key.json of the mini fixture's exam: the draw, each version's order and option labels."""
-    from generator.quiz.draw import draw
-    from generator.quiz.key import key_json
-    from generator.quiz.paper import load_exam
+    from generator.exam.draw import draw
+    from generator.exam.key import key_json
+    from generator.exam.paper import load_exam
     from generator.sources.loader import load_corpus
 
     corpus = load_corpus(MINI)

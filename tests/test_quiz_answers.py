@@ -5,10 +5,10 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from generator.exam.draw import draw
+from generator.export.lms import gift, moodle_xml
 from generator.model.corpus import Bank, Corpus, Exam
-from generator.quiz.draw import draw
-from generator.quiz.export import gift, moodle_xml
-from generator.quiz.selftest import question_data
+from generator.site.selftest import question_data
 from generator.sources import checks
 from generator.sources.schemas import Question
 

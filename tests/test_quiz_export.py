@@ -10,7 +10,7 @@ import pytest
 
 from generator.cli import main
 from generator.errors import ConfigError, ValidationError
-from generator.quiz.export import MOODLE_FRACTIONS, gift, moodle_xml
+from generator.export.lms import MOODLE_FRACTIONS, gift, moodle_xml
 from generator.sources.loader import load_bank_files
 from tests.conftest import MINI, REPO
 

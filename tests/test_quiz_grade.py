@@ -11,12 +11,12 @@ import json
 import pytest
 
 from generator.errors import ConfigError
-from generator.quiz.checker import check_sheet
-from generator.quiz.grade import grade, read_response, score
-from generator.quiz.key import load_key
-from generator.quiz.sheet import read_sheet
-from generator.quiz.spelling import Unreadable
-from generator.quiz.stats import analyse
+from generator.exam.key import load_key
+from generator.grading.checker import check_sheet
+from generator.grading.grade import grade, read_response, score
+from generator.grading.sheet import read_sheet
+from generator.grading.spelling import Unreadable
+from generator.grading.stats import analyse
 from tests.quiz_helpers import KEY, ROWS, write_csv, write_key
 
 
@@ -372,7 +372,7 @@ def test_failed_write_leaves_the_folder_as_it_was(tmp_path, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("generator.quiz.checker.render_report", broken)
+    monkeypatch.setattr("generator.grading.checker.render_report", broken)
     with pytest.raises(RuntimeError):
         check_sheet(load_key(write_key(tmp_path)), write_csv(tmp_path / "b.csv", ROWS[:2]), out)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before

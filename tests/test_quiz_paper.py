@@ -10,10 +10,10 @@ import pytest
 
 from generator.cli import main
 from generator.errors import ValidationError
-from generator.quiz.checker import check_sheet
-from generator.quiz.draw import draw
-from generator.quiz.key import key_json, load_key
-from generator.quiz.paper import load_exam
+from generator.exam.draw import draw
+from generator.exam.key import key_json, load_key
+from generator.exam.paper import load_exam
+from generator.grading.checker import check_sheet
 from generator.sources.loader import load_corpus
 from tests.conftest import MINI, REPO, copy_root
 

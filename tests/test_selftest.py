@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.quiz.selftest import question_data
+from generator.site.selftest import question_data
 
 SECRET_MARK = "机密考题"  # only in the mini fixture's exam_only question
 PUBLIC_STEM = "患者家属在出院时塞给医生一个红包"  # a public single question of rule 8

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ConfigError
+from ..model import links
 from ..model.corpus import Case, Corpus, Rule, Story
 from ..model.terms import RISK_LEVELS
-from ..site import links
 from ..sources.schemas import Department, HandbookSpec
 from .typeset import markdown_html
 

@@ -23,8 +23,8 @@ from pathlib import Path
 from .. import __version__
 from ..errors import BuildError
 from ..model.corpus import Corpus
+from ..model.downloads import Download
 from ..outputs import replacing
-from ..site.tree import Download
 from . import books as _books
 from .books import Book
 from .typeset import TEMPLATES, make_environment, render_pdf, stylesheet

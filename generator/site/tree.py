@@ -16,26 +16,15 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from ..model import links
 from ..model.corpus import Case, Corpus
+from ..model.downloads import Download
+from ..model.links import html_url, md_link
 from ..model.terms import RISK_LEVELS
-from ..quiz.selftest import write_selftest
-from . import links
-from .links import html_url, md_link
+from .selftest import write_selftest
 
 ASSETS = Path(__file__).parent / "assets"
 PAGE_PLACES = {"about": "about/index.md", "style-guide": "about/style-guide.md"}
-
-
-@dataclass
-class Download:
-    """A file offered on the 下载 page (filled in by the PDF stage)."""
-
-    filename: str
-    title: str
-    pages: int
-    size: str
-    date: str
-    description: str = ""
 
 
 @dataclass

@@ -18,14 +18,14 @@ from markupsafe import Markup, escape
 
 from ..errors import Problem, ValidationError
 from ..model.corpus import Corpus, Exam
+from ..model.numbers import number
 from ..model.terms import SHORT_TYPE_NAMES, rule_label
 from ..outputs import staged
 from ..pdf.typeset import make_environment, render_pdf, stylesheet
 from ..sources.files import read_yaml
 from ..sources.validate import validate_model
-from . import sheet
+from . import answer_sheet as sheet
 from .draw import DrawnExam, Item, draw, section_title
-from .format import number
 from .key import key_json
 
 TEMPLATES = Path(__file__).parent / "templates"

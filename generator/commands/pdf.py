@@ -29,15 +29,15 @@ def register(sub, root_opt) -> None:
 
 
 def cmd_pdf(args) -> int:
-    from ..cli import _progress_factory, console
+    from ..pdf.handbooks import render_all
     from ..sources.loader import load_corpus
-    from .handbooks import render_all
+    from ..terminal import console, progress_factory
 
     started = time.perf_counter()
     out = args.out if args.out.is_absolute() else Path.cwd() / args.out
     corpus = load_corpus(args.root)
     rendered = render_all(
-        corpus, out, progress=_progress_factory(), names=args.names or None, workers=args.jobs
+        corpus, out, progress=progress_factory(), names=args.names or None, workers=args.jobs
     )
     if not rendered:
         console.print("没有需要排印的手册：site_config/handbooks.yml 不存在或没有可排印的内容。")

@@ -9,8 +9,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from ..model.numbers import number
 from ..model.terms import TYPE_NAMES, rule_label
-from .format import number
 from .grade import Grading, tracked
 from .stats import ExamStats, ItemStats
 

@@ -13,13 +13,13 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+from ..model import links
 from ..model.corpus import Corpus
+from ..model.links import html_url
 from ..model.terms import TYPE_NAMES
-from ..site import links
-from ..site.links import html_url
 
 if TYPE_CHECKING:
-    from ..site.tree import TreeWriter
+    from .tree import TreeWriter
 
 DATA = "quiz/questions.json"
 RANDOM_COUNT = 10

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import QinglianError
+from ..exam.key import Key
 from ..outputs import staged_files
 from . import results
 from .grade import Grading, grade
-from .key import Key
 from .report import Catalogue, render_report
 from .sheet import read_sheet
 from .stats import ExamStats, analyse

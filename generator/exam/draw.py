@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 
 from ..errors import Problem, ValidationError
 from ..model.corpus import Bank, Exam
+from ..model.numbers import number
 from ..model.terms import CHINESE_NUMERALS, TYPE_NAMES, rule_label
+from ..model.terms import OPTION_LABELS as LABELS
 from ..sources.schemas import ExamSection, Question
-from .format import number
-from .spelling import LABELS
 
 LineOf = Callable[..., int]
 

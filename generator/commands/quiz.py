@@ -89,11 +89,11 @@ def _shown(path: Path) -> str:
 
 
 def cmd_paper(args) -> int:
-    from ..cli import console
+    from ..exam.paper import exam_root, make_papers
+    from ..model.numbers import number
     from ..model.terms import TYPE_NAMES, rule_label
     from ..sources.loader import load_corpus
-    from .format import number
-    from .paper import exam_root, make_papers
+    from ..terminal import console
 
     root = exam_root(args.exam, args.root)
     out = args.out if args.out is not None else root / "private"
@@ -125,16 +125,16 @@ def cmd_paper(args) -> int:
 
 
 def cmd_grade(args) -> int:
-    from ..cli import _progress_factory, console, err
-    from .checker import catalogue_from, check_sheet
-    from .format import number, one_decimal
-    from .key import load_key
+    from ..exam.key import load_key
+    from ..grading.checker import catalogue_from, check_sheet
+    from ..model.numbers import number, one_decimal
+    from ..terminal import console, err, progress_factory
 
     key = load_key(args.key)
     out = args.out if args.out is not None else args.root / "private" / f"{key.exam}-grades"
     _not_in_dist(out)
     report = check_sheet(
-        key, args.answers, out, catalogue_from(args.root), progress=_progress_factory()
+        key, args.answers, out, catalogue_from(args.root), progress=progress_factory()
     )
     grading, overall = report.grading, report.stats.overall
     if overall:
@@ -157,9 +157,9 @@ def cmd_grade(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from ..cli import console
+    from ..export.lms import export
     from ..sources.loader import load_bank_files
-    from .export import export
+    from ..terminal import console
 
     banks = load_bank_files(args.banks)
     exam_only = sum(1 for b in banks for q in b.questions if q.exam_only)

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from .key import Key, KeyItem
+from ..exam.key import Key, KeyItem
 from .sheet import Row, Sheet
 from .spelling import Unreadable, fold, read_choice, read_fill, read_judge
 

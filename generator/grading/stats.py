@@ -20,8 +20,8 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from ..exam.key import KeyItem
 from .grade import Grading, Result
-from .key import KeyItem
 from .spelling import LABELS
 
 UPPER_LOWER = 0.27

@@ -9,8 +9,8 @@ letters and runs of spaces. A cell that cannot be read raises :class:`Unreadable
 from __future__ import annotations
 
 import re
-import unicodedata
 
+from ..model.answers import fold, fold_fill
 from ..model.terms import OPTION_LABELS as LABELS
 
 # Between option letters: spaces and the punctuation people use in lists (after NFKC folding,
@@ -23,19 +23,6 @@ JUDGE_FALSE = frozenset({"错", "×", "✗", "✘", "错误", "f", "false", "x"}
 
 class Unreadable(ValueError):
     """A cell that is not a valid answer to its question; the message says why (Chinese)."""
-
-
-def fold(value: object) -> str:
-    """A cell as text: full-width → half-width (NFKC), emoji variation selectors dropped, trimmed."""
-    if value is None:
-        return ""
-    text = unicodedata.normalize("NFKC", str(value))
-    return text.replace("\ufe0f", "").replace("\ufe0e", "").strip()
-
-
-def fold_fill(value: object) -> str:
-    """A fill answer as compared: folded, Latin case ignored, inner runs of spaces made one."""
-    return re.sub(r"\s+", " ", fold(value)).casefold()
 
 
 def label_range(count: int) -> str:

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import jinja2
 
+from ..model.numbers import number, one_decimal
 from ..model.terms import SHORT_TYPE_NAMES, rule_label
 from . import charts
-from .format import number, one_decimal
 from .grade import Grading
 from .stats import LOW_DISCRIMINATION, TOO_EASY, TOO_HARD, UPPER_LOWER, ExamStats
 

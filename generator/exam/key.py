@@ -17,9 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic import ValidationError as PydanticError
 
 from ..errors import ConfigError
+from ..model.answers import fold_fill
 from ..sources.checks import choice_answer_problem
 from .draw import DrawnExam, Item
-from .spelling import fold_fill
 
 # --- writing ---------------------------------------------------------------------------------
 

@@ -1,0 +1,1 @@
+"""Exam papers: drawing questions, printing papers and keys, key.json and blank answer sheets."""

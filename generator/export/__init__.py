@@ -1,0 +1,1 @@
+"""Exports of the question banks to learning platforms (Moodle XML, GIFT)."""

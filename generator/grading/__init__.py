@@ -1,0 +1,1 @@
+"""Grading: reading answer sheets, scoring, item statistics, charts and the report."""

@@ -1,1 +1,0 @@
-"""Quiz banks: the self-test on the site, exam papers, grading and exports."""
