@@ -11,13 +11,26 @@ from rich.markup import escape
 
 from . import __version__
 from .errors import ConfigError, QinglianError, ValidationError
-from .terminal import console, err, print_problems, progress_factory
+from .terminal import (
+    console,
+    describe_os_error,
+    err,
+    print_problems,
+    progress_factory,
+    write_crash_log,
+)
+
+INTERNAL_ERROR_EXIT = 70  # EX_SOFTWARE
 
 
 def cmd_check(args) -> int:
+    from .exam.draw import feasibility_problems
     from .sources.loader import load_corpus
 
     corpus = load_corpus(args.root)
+    problems = feasibility_problems(corpus)
+    if problems:
+        raise ValidationError(problems)
     console.print(
         f"检查通过：九项准则 {len(corpus.rules)} 条，案例 {len(corpus.cases)} 个，故事 {len(corpus.stories)} 个，"
         f"风险台账 {len(corpus.risks)} 个科室，题库 {len(corpus.banks)} 个（{len(corpus.questions)} 题），"
@@ -107,6 +120,9 @@ def make_parser() -> argparse.ArgumentParser:
     )
     root_opt = _root_option(argparse.SUPPRESS)
     parser.add_argument("--version", action="version", version=f"qinglian {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help="出现内部错误时直接显示完整的错误信息（供开发者排查）"
+    )
     sub = parser.add_subparsers(dest="command", metavar="命令", required=True)
 
     p = sub.add_parser("check", parents=[root_opt], help="检查所有源文件，列出全部问题")
@@ -174,6 +190,19 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         err.print("已中断。")
         return 130
+    except OSError as exc:
+        # Permissions, a full disk, a missing folder: the user's machine, not our bug.
+        err.print(f"[bold red]错误[/]：{escape(describe_os_error(exc))}")
+        return 1
+    except Exception:
+        if args.debug:
+            raise
+        log = write_crash_log()
+        err.print(
+            "[bold red]内部错误[/]：这是 qinglian 的缺陷，不是您的操作问题。"
+            f"完整的错误信息已写入 {escape(str(log))}，请连同它一起报告；加 --debug 可直接显示。"
+        )
+        return INTERNAL_ERROR_EXIT
 
 
 if __name__ == "__main__":

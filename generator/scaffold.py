@@ -6,23 +6,26 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import yaml
+
 from .errors import ConfigError
+from .model.corpus import Bank
+from .outputs import replacing
 from .sources.files import read_yaml
 from .sources.schemas import SLUG_PATTERN
+from .sources.validate import validate_model
+from .sources.yaml_lines import parse_yaml
 
-CASE_TEMPLATE = """---
-id: {id}
-title: {title}
-date: {date}
-rules: [{rule}]
-category: 请填写（取自 site_config/taxonomy.yml 的类别）
-department: 请填写（取自 site_config/taxonomy.yml 的科室）
-role: 请填写（如 科室主任、医生、护士、药师）
-source: 教学案例（根据公开通报的同类情形综合改编，人物与机构均为化名）
-summary: 一句话案情摘要（不超过60字）
-tags: []
----
+CASE_FIELDS = {
+    "category": "请填写（取自 site_config/taxonomy.yml 的类别）",
+    "department": "请填写（取自 site_config/taxonomy.yml 的科室）",
+    "role": "请填写（如 科室主任、医生、护士、药师）",
+    "source": "教学案例（根据公开通报的同类情形综合改编，人物与机构均为化名）",
+    "summary": "一句话案情摘要（不超过60字）",
+    "tags": [],
+}
 
+CASE_BODY = """
 ## 基本案情
 
 （时间段、人物化名、情节、金额。不得出现真实姓名、身份证号、手机号、银行卡号。）
@@ -40,28 +43,50 @@ tags: []
 ## 警示启示
 """
 
-STORY_TEMPLATE = """---
-id: {id}
-title: {title}
-era: 当代
-figure: 请填写（历史人物姓名；身边的故事写岗位，如 某医院心内科护士）
-group: 身边的故事
-source: 教学故事（根据医院常见情形综合改编，人物为化名）
-rules: [{rule}]
-summary: 一句话（不超过60字）
----
+STORY_FIELDS = {
+    "era": "当代",
+    "figure": "请填写（历史人物姓名；身边的故事写岗位，如 某医院心内科护士）",
+    "group": "身边的故事",
+    "source": "教学故事（根据医院常见情形综合改编，人物为化名）",
+}
 
+STORY_BODY = """
 （故事正文，400–800 字。）
 
 ## 启示
 """
 
-QUESTION_TEMPLATES = {
-    "single": "    options: [选项一, 选项二, 选项三, 选项四]\n    answer: A\n",
-    "multiple": "    options: [选项一, 选项二, 选项三, 选项四]\n    answer: [A, B]\n",
-    "judge": "    answer: true\n",
-    "fill": "    answer: [可接受的答案]\n",
+QUESTION_ANSWERS = {
+    "single": {"options": ["选项一", "选项二", "选项三", "选项四"], "answer": "A"},
+    "multiple": {"options": ["选项一", "选项二", "选项三", "选项四"], "answer": ["A", "B"]},
+    "judge": {"answer": True},
+    "fill": {"answer": ["可接受的答案"]},
 }
+
+
+def _dump(data: object) -> str:
+    """YAML as an editor would write it: Chinese kept, keys in order, short lists inline.
+
+    Values are dumped, never pasted into a template, so any title (a colon, a quote, a #) is
+    written as valid YAML that reads back as the same text.
+    """
+    return yaml.safe_dump(
+        data, allow_unicode=True, sort_keys=False, default_flow_style=None, width=1000
+    )
+
+
+def _markdown(meta: dict, body: str) -> str:
+    return f"---\n{_dump(meta)}---\n{body}"
+
+
+def _write_new(path: Path, text: str, rel: str) -> None:
+    """Write a new source file atomically, after checking it reads back as YAML."""
+    front = text.split("---\n")[1] if text.startswith("---\n") else text
+    located, problems = parse_yaml(front, rel)
+    if located is None:  # cannot happen with dumped YAML; never leave a broken file behind
+        raise ConfigError(f"内部错误：生成的 {rel} 不是有效的 YAML（{problems[0].message}）")
+    with replacing(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
 
 
 def _free_path(folder: Path, stem: str) -> Path:
@@ -90,18 +115,18 @@ def new_item(root: Path, kind: str, args) -> Path:
     if kind == "case":
         folder = root / "cases"
         ident = _check_id(args.id) if args.id else _auto_id(f"r{rule}", folder)
-        text = CASE_TEMPLATE.format(
-            id=ident, title=args.title or "某医院……案", date=dt.date.today().isoformat(), rule=rule
-        )
+        meta = {"id": ident, "title": args.title or "某医院……案", "date": dt.date.today()}
+        text = _markdown({**meta, "rules": [rule], **CASE_FIELDS}, CASE_BODY)
     elif kind == "story":
         folder = root / "content" / "stories"
         ident = _check_id(args.id) if args.id else _auto_id("story", folder)
-        text = STORY_TEMPLATE.format(id=ident, title=args.title or "故事标题", rule=rule)
+        meta = {"id": ident, "title": args.title or "故事标题", **STORY_FIELDS}
+        text = _markdown({**meta, "rules": [rule], "summary": "一句话（不超过60字）"}, STORY_BODY)
     else:
         return _new_question(root, args)
     folder.mkdir(parents=True, exist_ok=True)
     path = _free_path(folder, ident)
-    path.write_text(text, encoding="utf-8")
+    _write_new(path, text, path.relative_to(root).as_posix())
     return path
 
 
@@ -125,11 +150,25 @@ def _new_question(root: Path, args) -> Path:
         n += 1
     qid = args.id or f"q-r{rule}-{n:03d}"
     stem = args.title or ("题干，含一处空格 ____" if args.type == "fill" else "题干")
-    block = (
-        f"\n  - id: {_check_id(qid)}\n    type: {args.type}\n    stem: {stem}\n"
-        + QUESTION_TEMPLATES[args.type]
-        + f"    explanation: 解析，写明依据：第X条“……”\n    rules: [{rule}]\n    difficulty: 2\n    exam_only: false\n"
-    )
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.rstrip("\n") + "\n" + block, encoding="utf-8")
+    question = {
+        "id": _check_id(qid),
+        "type": args.type,
+        "stem": stem,
+        **QUESTION_ANSWERS[args.type],
+        "explanation": "解析，写明依据：第X条“……”",
+        "rules": [rule],
+        "difficulty": 2,
+        "exam_only": False,
+    }
+    block = "\n" + "".join(f"  {line}\n" for line in _dump([question]).splitlines())
+    text = path.read_text(encoding="utf-8").rstrip("\n") + "\n" + block
+    rel = path.relative_to(root).as_posix()
+    located, problems = parse_yaml(text, rel)
+    if located is None or not isinstance(located.data, dict):
+        raise ConfigError(f"{problems[0] if problems else rel}（题库文件未修改）")
+    _, problems = validate_model(Bank, located, rel)
+    if problems:
+        raise ConfigError(f"{problems[0]}（题库文件未修改）")
+    with replacing(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
     return path

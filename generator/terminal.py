@@ -5,8 +5,13 @@ The library never prints; only ``cli.py`` and ``commands/`` use this module.
 
 from __future__ import annotations
 
+import datetime as dt
+import errno
 import os
 import sys
+import tempfile
+import traceback
+from pathlib import Path
 
 from rich.console import Console
 
@@ -40,3 +45,35 @@ def progress_factory():
         return progress, progress.add_task(description, total=total)
 
     return factory
+
+
+_OS_REASONS = {
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EDQUOT: "磁盘配额已满",
+    errno.ENOENT: "找不到文件或目录",
+    errno.EROFS: "所在磁盘是只读的",
+    errno.EISDIR: "这是一个目录，不是文件",
+    errno.ENOTDIR: "路径中有一段不是目录",
+    errno.EEXIST: "已存在同名文件",
+    errno.EADDRINUSE: "端口已被占用",
+}
+
+
+def describe_os_error(exc: OSError) -> str:
+    """An OSError as one Chinese sentence naming the path: “无法写入 dist/…：没有权限”."""
+    reason = _OS_REASONS.get(exc.errno or 0, exc.strerror or str(exc))
+    paths = [p for p in (exc.filename, exc.filename2) if p]
+    where = " → ".join(str(p) for p in paths)
+    return f"无法读写 {where}：{reason}" if where else f"系统错误：{reason}"
+
+
+def write_crash_log() -> Path:
+    """The current exception's traceback in a file (for a bug report); returns its path."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    fd, name = tempfile.mkstemp(prefix=f"qinglian-错误-{stamp}-", suffix=".log")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(f"qinglian {' '.join(sys.argv[1:])}\n\n")
+        f.write(traceback.format_exc())
+    return Path(name)

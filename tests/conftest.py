@@ -27,6 +27,24 @@ CHROMIUM_ARGS = [
 ]
 
 
+BROWSER_FIXTURES = {"browser", "page"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test that drives Chromium must say so (``@pytest.mark.browser``), so `-m browser` and
+    `-m "not browser"` select exactly the browser tests."""
+    unmarked = [
+        item.nodeid
+        for item in items
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ()))
+        and item.get_closest_marker("browser") is None
+    ]
+    if unmarked:
+        raise pytest.UsageError(
+            "browser tests without @pytest.mark.browser: " + ", ".join(unmarked)
+        )
+
+
 def copy_root(source: Path, target: Path) -> Path:
     """A writable copy of a content root (sources only, no build output)."""
     ignore = shutil.ignore_patterns("build", "dist", "private", ".venv", "__pycache__")

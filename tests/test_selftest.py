@@ -113,6 +113,7 @@ def _only_local(page):
     assert outside == []
 
 
+@pytest.mark.browser
 def test_wrong_answer_goes_to_the_wrongbook_and_leaves_when_practised(page, site_url):
     from playwright.sync_api import expect
 
@@ -165,6 +166,7 @@ def test_wrong_answer_goes_to_the_wrongbook_and_leaves_when_practised(page, site
     _only_local(page)
 
 
+@pytest.mark.browser
 def test_keyboard_fill_folding_and_score(page, site_url):
     """Rule 1 has a judge and a fill question, in random order; answered from the keyboard."""
     from playwright.sync_api import expect
@@ -188,6 +190,7 @@ def test_keyboard_fill_folding_and_score(page, site_url):
     _only_local(page)
 
 
+@pytest.mark.browser
 def test_random_test_on_a_phone(browser, site_url):
     from playwright.sync_api import expect
 

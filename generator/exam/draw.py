@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..errors import Problem, ValidationError
-from ..model.corpus import Bank, Exam
+from ..model.corpus import Bank, Corpus, Exam
 from ..model.numbers import number
 from ..model.terms import CHINESE_NUMERALS, TYPE_NAMES, rule_label
 from ..model.terms import OPTION_LABELS as LABELS
@@ -124,6 +124,20 @@ def draw(exam: Exam, banks: list[Bank], line: LineOf | None = None) -> DrawnExam
     drawn = DrawnExam(exam=exam, sections=chosen)
     drawn.versions = [_version(drawn, name) for name in exam.versions]
     return drawn
+
+
+def feasibility_problems(corpus: Corpus) -> list[Problem]:
+    """Every exam of the corpus drawn as ``quiz paper`` draws it; what stops a draw, located.
+
+    ``qinglian check`` reports these, so a clean check means every exam can be drawn.
+    """
+    problems: list[Problem] = []
+    for exam in corpus.exams:
+        try:
+            draw(exam, corpus.banks, lambda *loc, path=exam.path: corpus.line_of(path, *loc))
+        except ValidationError as exc:
+            problems += exc.problems
+    return problems
 
 
 def _pool(exam: Exam, banks: list[Bank], line: LineOf) -> list[Question]:

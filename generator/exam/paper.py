@@ -2,8 +2,8 @@
 
 Stages: load the corpus → read the exam file → draw (``draw.py``) → write, into a folder beside
 the target, ``paper-<V>.pdf`` per version, ``key.pdf``, ``key.json``, ``answer-sheet.xlsx`` and
-``answer-sheet.csv`` → swap it in as ``<out>/<exam id>/``. A failure leaves the previous folder as
-it was. PDFs go through the shared typesetting module (``generator/pdf/typeset.py``).
+``answer-sheet.csv`` → move those files (only those) into ``<out>/<exam id>/``; other files a
+trainer keeps there stay. A failure leaves the previous folder as it was. PDFs go through the shared typesetting module (``generator/pdf/typeset.py``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from ..errors import Problem, ValidationError
 from ..model.corpus import Corpus, Exam
 from ..model.numbers import number
 from ..model.terms import SHORT_TYPE_NAMES, rule_label
-from ..outputs import staged
+from ..outputs import staged_files
 from ..pdf.typeset import make_environment, render_pdf, stylesheet
 from ..sources.files import read_yaml
 from ..sources.validate import validate_model
@@ -48,12 +48,16 @@ def exam_root(exam_path: Path, default: Path) -> Path:
 
 
 def load_exam(path: Path, corpus: Corpus) -> tuple[Exam, Callable[..., int]]:
-    """Read and validate the exam file; returns the exam and its ``line(*keys)`` lookup."""
+    """The exam and its ``line(*keys)`` lookup: the corpus's own when the file is one of its
+    exams (read and checked once, by the loader), else the file read and validated now."""
     path = Path(path).resolve()
     try:
         rel = path.relative_to(corpus.root).as_posix()
     except ValueError:
         rel = str(path)
+    for exam in corpus.exams:
+        if exam.path == rel:
+            return exam, lambda *loc: corpus.line_of(rel, *loc)
     if not path.is_file():
         raise ValidationError([Problem(rel, 1, "找不到考试文件")])
     located, problems = read_yaml(path, rel)
@@ -73,7 +77,7 @@ def make_papers(corpus: Corpus, exam_path: Path, out: Path) -> PaperReport:
     drawn = draw(exam, corpus.banks, line)
     folder = Path(out) / exam.id
     report = PaperReport(folder=folder.resolve(), drawn=drawn)
-    with staged(folder) as tmp:
+    with staged_files(folder, _owned(folder)) as tmp:
         context = _context(corpus, drawn)
         env = _environment()
         for version in drawn.versions:
@@ -96,6 +100,19 @@ def make_papers(corpus: Corpus, exam_path: Path, out: Path) -> PaperReport:
         report.files += [("answer-sheet.xlsx", None), ("answer-sheet.csv", None)]
     report.seconds = time.perf_counter() - started
     return report
+
+
+FIXED_OUTPUTS = ("key.pdf", "key.json", "answer-sheet.xlsx", "answer-sheet.csv")
+
+
+def _owned(folder: Path) -> list[str]:
+    """The files ``quiz paper`` writes into the exam folder, an earlier run's versions included.
+
+    Only these are replaced (or removed when no longer made); anything else a trainer keeps
+    there — a filled answer sheet, notes — is left alone.
+    """
+    earlier = [p.name for p in folder.glob("paper-*.pdf")] if folder.is_dir() else []
+    return [*FIXED_OUTPUTS, *earlier]
 
 
 def _environment() -> jinja2.Environment:

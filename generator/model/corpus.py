@@ -113,6 +113,14 @@ class Corpus:
     pages: dict[str, Page] = field(default_factory=dict)
     handbooks: list[HandbookSpec] = field(default_factory=list)
     logo: Path | None = None  # the hospital's logo file, if hospital.yml names one
+    # Each source file's line lookup (relative path → line of a key path), kept from loading so
+    # later stages (an exam's draw) locate problems without reading the file again.
+    lines: dict[str, Callable[[tuple], int]] = field(default_factory=dict)
+
+    def line_of(self, path: str, *loc: object) -> int:
+        """The line of key path ``loc`` in source file ``path`` (1 when unknown)."""
+        found = self.lines.get(path)
+        return found(tuple(loc)) if found else 1
 
     # --- lookups -------------------------------------------------------------------------------
 

@@ -21,13 +21,12 @@ from functools import cache
 from pathlib import Path
 
 from .. import __version__
-from ..errors import BuildError
 from ..model.corpus import Corpus
 from ..model.downloads import Download
 from ..outputs import replacing
 from . import books as _books
 from .books import Book
-from .typeset import TEMPLATES, make_environment, render_pdf, stylesheet
+from .typeset import TEMPLATES, make_environment, render_pdf, stylesheet, weasyprint_html
 
 MANIFEST = "manifest.json"
 
@@ -67,13 +66,16 @@ def render_all(
 
 
 def render_book(corpus: Corpus, book: Book, out_dir: Path) -> Rendered:
-    """Lay out and write one book; raises BuildError naming the book if WeasyPrint fails."""
+    """Lay out and write one book. Errors propagate as they are — an OSError (disk, permissions)
+    is the user's to fix and the CLI names its path; anything else is a bug whose traceback the
+    CLI keeps — with a note naming the book."""
     started = time.perf_counter()
     target = out_dir / book.filename
     try:
         pages = render_pdf(book_html(corpus, book), target)
-    except Exception as exc:  # WeasyPrint, fonts, disk: say which book, keep the cause
-        raise BuildError(f"排印《{book.title}》（{book.filename}）失败：{exc}") from exc
+    except Exception as exc:
+        exc.add_note(f"排印《{book.title}》（{book.filename}）时出错")
+        raise
     return Rendered(
         filename=book.filename,
         title=book.title,
@@ -185,9 +187,7 @@ def _tick(result: Rendered, done) -> Rendered:
 @cache
 def _warm_up() -> None:
     """Import WeasyPrint and load both fonts once here, so forked workers start ready."""
-    from weasyprint import HTML
-
-    HTML(
+    weasyprint_html()(
         string="<p style=\"font-family:'Noto Serif CJK SC'\">清廉</p>"
         "<h1 style=\"font-family:'Noto Sans CJK SC'\">清廉</h1>"
     ).render()

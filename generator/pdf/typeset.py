@@ -21,6 +21,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from ..errors import ConfigError
 from ..outputs import replacing
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -89,11 +90,24 @@ def qr_svg(url: str) -> Markup:
     return Markup(svg)
 
 
+def weasyprint_html():
+    """WeasyPrint's HTML class, or a Chinese ConfigError when its system libraries are missing."""
+    try:
+        from weasyprint import HTML
+    except OSError as exc:  # cffi cannot dlopen Pango: a machine without the Debian packages
+        raise ConfigError(
+            "排印 PDF 需要系统库 Pango（Debian 包 libpango-1.0-0、libpangoft2-1.0-0）和 "
+            "HarfBuzz 子集化库（libharfbuzz-subset0）：请以 root 运行 make build 自动安装，或执行 "
+            "apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
+            f"（原因：{exc}）"
+        ) from None
+    return HTML
+
+
 def render_pdf(html: str, out_path: Path) -> int:
     """Render ``html`` with WeasyPrint into ``out_path`` atomically; returns the page count."""
-    from weasyprint import HTML
-
-    _quiet_weasyprint()
+    HTML = weasyprint_html()
+    _quiet_font_tools()
     out_path = Path(out_path)
     # Relative references in the templates (the hospital logo is inlined) resolve here.
     document = HTML(string=html, base_url=str(TEMPLATES) + os.sep).render()
@@ -102,7 +116,7 @@ def render_pdf(html: str, out_path: Path) -> int:
     return len(document.pages)
 
 
-def _quiet_weasyprint() -> None:
-    """WeasyPrint warns about CSS it ignores; keep the CLI's output to our own lines."""
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+def _quiet_font_tools() -> None:
+    """fontTools narrates every font subset at INFO/WARNING; WeasyPrint's own warnings (CSS it
+    ignores, missing fonts) stay on — tests assert there are none."""
     logging.getLogger("fontTools").setLevel(logging.ERROR)

@@ -65,31 +65,10 @@ def personal_numbers(text: str, first_line: int, path: str) -> list[Problem]:
     return problems
 
 
-def rule_set(rules: list, lines: LinesOf) -> list[Problem]:
+def duplicates(entries: Iterable[tuple[Any, str, int]], what: str) -> list[Problem]:
+    """One message for every kind of duplicate id: ``(value, path, line)`` in reading order."""
     problems, seen = [], {}
-    for rule in rules:
-        path, line = _where(rule, lines, "rule")
-        if rule.rule in seen:
-            problems.append(
-                Problem(
-                    path,
-                    line,
-                    f"{rule_label(rule.rule)}重复：{seen[rule.rule]} 已是这一条",
-                )
-            )
-        else:
-            seen[rule.rule] = path
-    for n in range(1, 10):
-        if n not in seen and rules:
-            problems.append(Problem("content/rules", 1, f"缺少{rule_label(n)}的页面（rule: {n}）"))
-    return problems
-
-
-def unique_ids(records: list, key: str, what: str, lines: LinesOf) -> list[Problem]:
-    problems, seen = [], {}
-    for record in records:
-        value = getattr(record, key)
-        path, line = _where(record, lines, key)
+    for value, path, line in entries:
         if value in seen:
             first_path, first_line = seen[value]
             problems.append(
@@ -100,18 +79,58 @@ def unique_ids(records: list, key: str, what: str, lines: LinesOf) -> list[Probl
     return problems
 
 
+def unique_ids(records: list, key: str, what: str, lines: LinesOf) -> list[Problem]:
+    return duplicates(((getattr(r, key), *_where(r, lines, key)) for r in records), what)
+
+
 def unique_questions(banks: list, lines: LinesOf) -> list[Problem]:
-    problems, seen = [], {}
-    for bank in banks:
-        for i, q in enumerate(bank.questions):
-            path, line = _where(bank, lines, "questions", i, "id")
-            if q.id in seen:
-                first = seen[q.id]
+    entries = (
+        (q.id, *_where(bank, lines, "questions", i, "id"))
+        for bank in banks
+        for i, q in enumerate(bank.questions)
+    )
+    return duplicates(entries, "题目编号")
+
+
+def rule_set(rules: list, lines: LinesOf) -> list[Problem]:
+    """The nine rule pages: each once, none missing (an empty content/rules/ included)."""
+    problems = duplicates(
+        ((rule_label(r.rule), *_where(r, lines, "rule")) for r in rules), "准则页面"
+    )
+    present = {rule.rule for rule in rules}
+    for n in range(1, 10):
+        if n not in present:
+            problems.append(Problem("content/rules", 1, f"缺少{rule_label(n)}的页面（rule: {n}）"))
+    return problems
+
+
+def rule_refs(rules: list, records: list, lines: LinesOf) -> list[Problem]:
+    """``rules: [n]`` anywhere must name a rule whose page exists (a partial content root)."""
+    present = {rule.rule for rule in rules}
+    if not present:
+        return []  # rule_set already says every page is missing
+    problems = []
+
+    def check(record: Any, numbers: list[int], *loc: Any) -> None:
+        for i, n in enumerate(numbers):
+            if n not in present:
+                path, line = _where(record, lines, *loc, i)
                 problems.append(
-                    Problem(path, line, f"题目编号“{q.id}”重复：已在 {first[0]}:{first[1]} 使用")
+                    Problem(
+                        path, line, f"{rule_label(n)}没有页面（content/rules/ 中没有 rule: {n}）"
+                    )
                 )
-            else:
-                seen[q.id] = (path, line)
+
+    for record in records:
+        if hasattr(record, "questions"):
+            for i, q in enumerate(record.questions):
+                check(record, q.rules, "questions", i, "rules")
+        elif hasattr(record, "posts"):
+            for i, post in enumerate(record.posts):
+                for j, risk in enumerate(post.risks):
+                    check(record, risk.rules, "posts", i, "risks", j, "rules")
+        else:
+            check(record, getattr(record, "rules", []), "rules")
     return problems
 
 
@@ -204,26 +223,16 @@ def taxonomy_refs(cases: list, risks: list, taxonomy: Any) -> list[Problem]:
     return problems
 
 
-def exam_refs(exams: list, banks: list, lines: LinesOf) -> list[Problem]:
-    by_id = {b.bank: b for b in banks}
+def exam_refs(exams: list, banks: list, declared: set[str], lines: LinesOf) -> list[Problem]:
+    """Every bank an exam names exists. A bank whose file has errors of its own is not reported
+    again here (its file's problems say what is wrong). Whether the sections can be drawn is
+    ``exam.draw.feasibility_problems`` — the draw itself, so ``check`` and ``quiz paper`` agree."""
+    known = {b.bank for b in banks}
     problems = []
     for exam in exams:
-        pool = []
         for i, bank_id in enumerate(exam.banks):
-            if bank_id not in by_id:
+            if bank_id not in known and bank_id not in declared:
                 path, line = _where(exam, lines, "banks", i)
-                problems.append(Problem(path, line, f"题库“{bank_id}”不存在"))
-            else:
-                pool += by_id[bank_id].questions
-        for i, section in enumerate(exam.sections):
-            available = sum(1 for q in pool if q.type == section.type)
-            if section.count > available:
-                path, line = _where(exam, lines, "sections", i, "count")
-                problems.append(
-                    Problem(
-                        path,
-                        line,
-                        f"{TYPE_NAMES[section.type]}要抽 {section.count} 道，所选题库只有 {available} 道",
-                    )
-                )
+                listed = "、".join(sorted(known)) or "（无）"
+                problems.append(Problem(path, line, f"题库“{bank_id}”不存在（已有：{listed}）"))
     return problems

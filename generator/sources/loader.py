@@ -128,6 +128,8 @@ def load_corpus(root: Path) -> Corpus:
 
     lines = r.lines.get
     r.problems += checks.rule_set(rules, lines)
+    if len(rules) == len(r.raw.get("rules", [])):  # a broken rule file is reported on its own
+        r.problems += checks.rule_refs(rules, [*cases, *stories, *risks, *banks], lines)
     r.problems += checks.unique_ids(cases, "id", "案例编号", lines)
     r.problems += checks.unique_ids(stories, "id", "故事编号", lines)
     r.problems += checks.unique_ids(exams, "id", "考试编号", lines)
@@ -135,7 +137,7 @@ def load_corpus(root: Path) -> Corpus:
     r.problems += _bank_checks(banks, lines)
     if taxonomy:
         r.problems += checks.taxonomy_refs(r.raw.get("cases", []), r.raw.get("risks", []), taxonomy)
-    r.problems += checks.exam_refs(exams, banks, lines)
+    r.problems += checks.exam_refs(exams, banks, _ids(r.raw.get("quizzes", []), "bank"), lines)
     if handbooks and taxonomy:
         r.problems += handbook_refs(handbooks, taxonomy, risks, lines)
     if r.problems:
@@ -158,7 +160,17 @@ def load_corpus(root: Path) -> Corpus:
         pages={p.slug: p for p in pages},
         handbooks=handbooks.handbooks if handbooks else [],
         logo=logo,
+        lines={found.path: found.line for found in r.lines.values()},
     )
+
+
+def _ids(files: list[tuple[str, LocatedYaml]], key: str) -> set[str]:
+    """The ids files declare, read from the parsed YAML even when the file has other errors."""
+    return {
+        str(located.data[key])
+        for _, located in files
+        if isinstance(located.data, dict) and located.data.get(key) is not None
+    }
 
 
 def _bank_checks(banks: list[Bank], lines: checks.LinesOf) -> list[Problem]:

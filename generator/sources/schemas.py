@@ -11,6 +11,60 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+# Chinese labels by YAML key: the JSON Schema titles (editors show them) and the names in messages.
+FIELD_LABELS = {
+    "rule": "条款号",
+    "title": "标题",
+    "source": "来源",
+    "verified": "核对状态",
+    "official": "准则原文",
+    "id": "编号",
+    "date": "日期",
+    "rules": "涉及条款",
+    "category": "案例类别",
+    "department": "科室",
+    "era": "年代",
+    "figure": "人物",
+    "group": "故事分组",
+    "risk": "风险点",
+    "level": "风险等级",
+    "controls": "防控措施",
+    "post": "岗位",
+    "posts": "岗位列表",
+    "risks": "风险列表",
+    "name": "名称",
+    "when": "时间",
+    "month": "月份",
+    "reminders": "节点列表",
+    "type": "题型",
+    "stem": "题干",
+    "options": "选项",
+    "answer": "答案",
+    "explanation": "解析",
+    "difficulty": "难度",
+    "exam_only": "仅用于考试",
+    "bank": "题库编号",
+    "questions": "题目列表",
+    "categories": "案例类别表",
+    "departments": "科室表",
+    "slug": "网址标识",
+    "short_name": "简称",
+    "site_url": "站点网址",
+    "banks": "题库",
+    "versions": "试卷版本",
+    "seed": "随机种子",
+    "pass_score": "合格分",
+    "multiple_scoring": "多选题计分方式",
+    "sections": "题型分节",
+    "count": "题数",
+    "points": "每题分值",
+    "handbooks": "手册列表",
+    "kind": "手册类型",
+    "page_size": "纸张尺寸",
+    "subtitle": "副标题",
+    "edition": "版次",
+}
+
 RuleNo = Annotated[int, Field(ge=1, le=9, description="九项准则条款号 1–9")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 SLUG_PATTERN = r"[a-z0-9-]+"
@@ -18,10 +72,23 @@ Slug = Annotated[str, StringConstraints(strip_whitespace=True, pattern=f"^{SLUG_
 RuleList = Annotated[list[RuleNo], Field(min_length=1)]
 
 
-class Source(BaseModel):
-    """Front matter and YAML files: unknown keys are kept (more are welcome)."""
+def _title(name: str, _info: Any) -> str:
+    """Each field's JSON Schema title: its Chinese label (so editors show 标题, 题干 …)."""
+    return FIELD_LABELS.get(name, name)
 
-    model_config = ConfigDict(extra="allow")
+
+class Source(BaseModel):
+    """Markdown front matter: more keys are welcome (kept), near-misses of known keys are not
+    (``checks.near_miss_keys`` reports them)."""
+
+    model_config = ConfigDict(extra="allow", field_title_generator=_title)
+
+
+class Strict(BaseModel):
+    """Configuration and data YAML (banks, exams, hospital, taxonomy, handbooks): an unknown key
+    is an error, because a typo such as ``exam_onyl`` would otherwise be ignored silently."""
+
+    model_config = ConfigDict(extra="forbid", field_title_generator=_title)
 
 
 class RuleMeta(Source):
@@ -102,7 +169,7 @@ class RemindersFile(Source):
 QuestionType = Literal["single", "multiple", "judge", "fill"]
 
 
-class Question(Source):
+class Question(Strict):
     id: Slug
     type: QuestionType
     stem: Text
@@ -126,30 +193,30 @@ class Question(Source):
         return [str(v).strip().upper() for v in values]
 
 
-class BankFile(Source):
+class BankFile(Strict):
     bank: Slug
     title: Text
     questions: Annotated[list[Question], Field(min_length=1)]
 
 
-class Category(Source):
+class Category(Strict):
     slug: Slug
     name: Text
     description: str = ""
 
 
-class Department(Source):
+class Department(Strict):
     slug: Slug
     name: Text
     group: str = ""
 
 
-class TaxonomyFile(Source):
+class TaxonomyFile(Strict):
     categories: Annotated[list[Category], Field(min_length=1)]
     departments: Annotated[list[Department], Field(min_length=1)]
 
 
-class HospitalFile(Source):
+class HospitalFile(Strict):
     name: Text
     short_name: Text
     site_url: Text
@@ -158,13 +225,13 @@ class HospitalFile(Source):
     edition: str = ""
 
 
-class ExamSection(Source):
+class ExamSection(Strict):
     type: QuestionType
     count: Annotated[int, Field(ge=1)]
     points: Annotated[float, Field(gt=0)]
 
 
-class ExamFile(Source):
+class ExamFile(Strict):
     id: Slug
     title: Text
     banks: Annotated[list[Slug], Field(min_length=1)]
@@ -183,7 +250,7 @@ class ExamFile(Source):
 HandbookKind = Literal["rules", "cases", "stories", "risks", "ward-cards"]
 
 
-class HandbookSpec(Source):
+class HandbookSpec(Strict):
     """One entry of site_config/handbooks.yml: a printable handbook (or a set of booklets)."""
 
     id: Slug = Field(description="手册编号，也是 PDF 文件名（如 jiuxiang → jiuxiang.pdf）")
@@ -201,60 +268,5 @@ class HandbookSpec(Source):
     )
 
 
-class HandbooksFile(Source):
+class HandbooksFile(Strict):
     handbooks: Annotated[list[HandbookSpec], Field(min_length=1)]
-
-
-# Chinese labels for messages, by YAML key.
-FIELD_LABELS = {
-    "rule": "条款号",
-    "title": "标题",
-    "source": "来源",
-    "verified": "核对状态",
-    "official": "准则原文",
-    "id": "编号",
-    "date": "日期",
-    "rules": "涉及条款",
-    "category": "案例类别",
-    "department": "科室",
-    "era": "年代",
-    "figure": "人物",
-    "group": "故事分组",
-    "risk": "风险点",
-    "level": "风险等级",
-    "controls": "防控措施",
-    "post": "岗位",
-    "posts": "岗位列表",
-    "risks": "风险列表",
-    "name": "名称",
-    "when": "时间",
-    "month": "月份",
-    "reminders": "节点列表",
-    "type": "题型",
-    "stem": "题干",
-    "options": "选项",
-    "answer": "答案",
-    "explanation": "解析",
-    "difficulty": "难度",
-    "exam_only": "仅用于考试",
-    "bank": "题库编号",
-    "questions": "题目列表",
-    "categories": "案例类别表",
-    "departments": "科室表",
-    "slug": "网址标识",
-    "short_name": "简称",
-    "site_url": "站点网址",
-    "banks": "题库",
-    "versions": "试卷版本",
-    "seed": "随机种子",
-    "pass_score": "合格分",
-    "multiple_scoring": "多选题计分方式",
-    "sections": "题型分节",
-    "count": "题数",
-    "points": "每题分值",
-    "handbooks": "手册列表",
-    "kind": "手册类型",
-    "page_size": "纸张尺寸",
-    "subtitle": "副标题",
-    "edition": "版次",
-}

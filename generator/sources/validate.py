@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import typing
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -21,6 +23,84 @@ def _field_name(loc: tuple[Any, ...]) -> str:
         if isinstance(part, str) and not part.startswith(("function-", "list[", "literal[")):
             return part
     return "内容"
+
+
+def _submodel(annotation: Any) -> type[BaseModel] | None:
+    """The model a field holds, directly or inside list/Optional/Annotated."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _submodel(arg)
+        if found:
+            return found
+    return None
+
+
+def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The model whose field ``loc[-1]`` would be (``loc`` as pydantic reports it)."""
+    current: type[BaseModel] | None = model
+    for part in loc[:-1]:
+        if current is None:
+            return None
+        if isinstance(part, str):
+            field = current.model_fields.get(part)
+            current = _submodel(field.annotation) if field else None
+    return current
+
+
+def suggestion(key: str, known: typing.Iterable[str]) -> str:
+    """“，你是不是想写 exam_only？” for a near-miss of a known key, else ''."""
+    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.7)
+    return f"，你是不是想写 {close[0]}？" if close else ""
+
+
+def _unknown_key(model: type[BaseModel], loc: tuple[Any, ...]) -> str:
+    key = str(loc[-1])
+    owner = _model_at(model, loc)
+    known = list(owner.model_fields) if owner else []
+    hint = suggestion(key, known)
+    if hint:
+        return f"未知字段 {key}{hint}"
+    listed = "、".join(known)
+    return f"未知字段 {key}（此处可用的字段：{listed}）" if listed else f"未知字段 {key}"
+
+
+def _typo_of_missing(error: dict[str, Any], data: Any, loc: tuple[Any, ...]) -> str:
+    """For a missing key, the key beside it that looks like its typo (``tittle`` → title)."""
+    if error["type"] != "missing" or not loc:
+        return ""
+    for part in loc[:-1]:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return ""
+    if not isinstance(data, dict):
+        return ""
+    close = difflib.get_close_matches(str(loc[-1]), [str(k) for k in data], n=1, cutoff=0.7)
+    return f"（写成了 {close[0]}？）" if close else ""
+
+
+def near_miss_keys(record: BaseModel, loc: tuple[Any, ...] = ()) -> list[tuple[tuple, str]]:
+    """(loc, message) for extra keys that look like typos of known keys, in a lenient record.
+
+    Front matter may carry more keys than the schema knows (welcome), but ``tittle`` next to a
+    missing-looking ``title`` is a mistake an editor wants to hear about.
+    """
+    found: list[tuple[tuple, str]] = []
+    known = type(record).model_fields
+    for key in record.model_extra or {}:
+        hint = suggestion(str(key), [k for k in known if k not in record.model_fields_set])
+        if hint:
+            found.append(((*loc, key), f"字段 {key} 不认识{hint}"))
+    for name in known:
+        value = getattr(record, name, None)
+        if isinstance(value, BaseModel):
+            found += near_miss_keys(value, (*loc, name))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    found += near_miss_keys(item, (*loc, name, i))
+    return found
 
 
 def _message(error: dict[str, Any]) -> str:
@@ -77,10 +157,16 @@ def validate_model(
     if not isinstance(located.data, dict):
         return None, [Problem(path, located.line(), "内容应为“键: 值”形式的映射")]
     try:
-        return model.model_validate(located.data), []
+        record = model.model_validate(located.data)
     except PydanticError as exc:
         problems = []
         for error in exc.errors():
             loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and "[" in p))
-            problems.append(Problem(path, located.line(loc), _message(error)))
+            if error["type"] == "extra_forbidden":
+                message = _unknown_key(model, loc)
+            else:
+                message = _message(error) + _typo_of_missing(error, located.data, loc)
+            problems.append(Problem(path, located.line(loc), message))
         return None, problems
+    near = [Problem(path, located.line(loc), message) for loc, message in near_miss_keys(record)]
+    return (None, near) if near else (record, [])
