@@ -18,6 +18,8 @@ REFERENCE = Path(__file__).resolve().parent / "fixtures" / "reference" / "nine-r
 SHARED_REFERENCE = REPO.parent / "shared" / "reference" / "nine-rules.md"
 STORY_GROUPS = {"历代清官", "医德楷模", "革命与当代楷模", "身边的故事"}
 FESTIVALS = {"元旦", "春节", "端午节", "中秋节", "国庆节", "中国医师节", "国际护士节"}
+# The 12 节点话廉 occasions across the year (issue 10), matched inside reminder names.
+OCCASIONS = ["元旦", "春节", "元宵", "清明", "五一", "护士节", "端午", "七一", "医师节", "中秋", "国庆", "年终考核"]
 SURNAMES = "张王李赵刘陈杨黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段钱汤尹黎易常武乔贺赖龚文"
 PERSONAL = [
     (re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)"), "身份证号"),
@@ -89,7 +91,7 @@ def test_case_counts_spread_and_labels(corpus):
 
 
 def test_stories(corpus):
-    assert len(corpus.stories) >= 24
+    assert len(corpus.stories) >= 36
     groups = Counter(story.group for story in corpus.stories)
     assert set(groups) == STORY_GROUPS and min(groups.values()) >= 5, groups
     for story in corpus.stories:
@@ -99,10 +101,14 @@ def test_stories(corpus):
 
 
 def test_risk_register_and_reminders(corpus):
-    assert len(corpus.risks) >= 12
+    assert len(corpus.risks) >= 24
+    assert len({reg.department for reg in corpus.risks}) >= 24
     levels = Counter(r.level for reg in corpus.risks for post in reg.posts for r in post.risks)
     assert set(levels) == {"高", "中", "低"}
     assert {r.name for r in corpus.reminders} >= FESTIVALS
+    names = [r.name for r in corpus.reminders]
+    missing = [o for o in OCCASIONS if not any(o in name for name in names)]
+    assert not missing, missing
     months = [r.month for r in corpus.reminders]
     assert months == sorted(months)
 
