@@ -125,12 +125,18 @@ def test_wrong_answer_goes_to_the_wrongbook_and_leaves_when_practised(page, site
 
     feedback = page.locator(".ql-fb")
     expect(feedback).to_contain_text("回答错误")
-    expect(feedback).to_contain_text("正确答案：B")
+    # Options are shuffled per showing: the key shown is the label the right option has now.
+    right_key = page.locator(".ql-opt.is-right .ql-opt__key").inner_text().rstrip(".")
+    expect(feedback).to_contain_text(f"正确答案：{right_key}")
     expect(feedback).to_contain_text("严禁索取或者收受患者及其亲友的礼品")  # the explanation
     rule_link = feedback.get_by_role("link", name=re.compile("第八条"))
     assert rule_link.evaluate("a => a.href") == site_url + "rules/r8/"
     expect(page.locator(".ql-opt.is-wrong")).to_contain_text("你的选择")
     expect(page.locator(".ql-opt.is-right")).to_contain_text("婉拒")
+
+    # The 错题本 is keyed by question id, never by a letter of one showing.
+    saved = page.evaluate("JSON.parse(localStorage.getItem('qinglian.selftest.v1'))")
+    assert list(saved["wrong"]) == ["q-r8-001"] and list(saved["answers"]) == ["q-r8-001"]
 
     # The 错题本 survives a reload.
     page.goto(site_url + "quiz/")
@@ -213,3 +219,27 @@ def test_random_test_on_a_phone(browser, site_url):
         expect(page.locator(".ql-quiz-rule .ql-rule-progress").first).to_contain_text("已练")
     finally:
         context.close()
+
+
+def test_options_are_shuffled_per_showing_and_the_key_follows(page, site_url):
+    """The self-test must not be passable by position: file order is not the order shown."""
+    from playwright.sync_api import expect
+
+    orders = set()
+    for _ in range(8):
+        page.goto(site_url + "quiz/r8/")
+        form = page.locator(".ql-quiz .ql-q")
+        expect(form).to_contain_text(PUBLIC_STEM)
+        texts = form.locator(".ql-opt__text").all_inner_texts()
+        keys = form.locator(".ql-opt__key").all_inner_texts()
+        assert keys == ["A.", "B.", "C.", "D."]  # labels stay in order; the texts move
+        orders.add(tuple(texts))
+        form.get_by_label("婉拒").check()  # the right option, wherever it is
+        form.get_by_role("button", name="提交答案").click()
+        feedback = page.locator(".ql-fb")
+        expect(feedback).to_contain_text("回答正确")
+        shown = keys[next(k for k, t in enumerate(texts) if t.startswith("婉拒"))].rstrip(".")
+        expect(feedback).to_contain_text(f"正确答案：{shown}")
+    assert len(orders) > 1, "the options were shown in the same order every time"
+    assert len({o.index(next(t for t in o if t.startswith("婉拒"))) for o in orders}) > 1
+    _only_local(page)

@@ -5,7 +5,9 @@ site in any form. The pages hold no question text (the browser reads ``quiz/ques
 are excluded from the search index, so practice questions do not flood search results.
 
 Everything else happens in the browser (``assets/selftest.js``): answering, instant feedback, the
-score, the 错题本 and per-rule progress in localStorage.
+score, the 错题本 and per-rule progress in localStorage. The data keeps the bank's option order and
+labels; the browser shuffles the options of each showing and maps the answer to the labels shown,
+while the 错题本 and progress are keyed by question id, so no letter is ever stored.
 """
 
 from __future__ import annotations

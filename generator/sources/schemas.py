@@ -43,6 +43,7 @@ FIELD_LABELS = {
     "explanation": "解析",
     "difficulty": "难度",
     "exam_only": "仅用于考试",
+    "document": "文件知识题",
     "bank": "题库编号",
     "questions": "题目列表",
     "categories": "案例类别表",
@@ -181,6 +182,12 @@ class Question(Strict):
     rules: RuleList
     difficulty: Annotated[int, Field(ge=1, le=3)] | None = None
     exam_only: bool = False
+    document: bool = Field(
+        False,
+        title="文件知识题",
+        description="true：考的是九项准则文件本身（文号、印发部门、印发时间、前身“九不准”等），"
+        "不是所标条款的内容，不计入该条的题数统计；rules 仍须填写",
+    )
 
     @property
     def answer_labels(self) -> list[str]:

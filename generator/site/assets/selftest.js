@@ -167,6 +167,26 @@
     return banks.get(src);
   }
 
+  /** Options that refer to the others keep their place, as on printed papers (quiz/draw.py). */
+  const PINNED = ["以上", "上述", "全部", "都不", "均不", "都对", "均对", "其他", "其它"];
+
+  /** One showing of a question: single/multiple options in a fresh random order, with the
+   *  answer mapped to the labels shown. The question data (and so the 错题本 and progress,
+   *  which are keyed by question id) never changes. */
+  function showing(q) {
+    if (!q.options) return q;
+    const order = q.options.map((_, k) => k);
+    const movable = order.filter((k) => !PINNED.some((p) => q.options[k].startsWith(p)));
+    const places = shuffle(movable);
+    let m = 0;
+    const shown = order.map((k) => (movable.includes(k) ? places[m++] : k));
+    const right = new Set(q.answer.map((a) => LETTERS.indexOf(a)));
+    return Object.assign({}, q, {
+      options: shown.map((k) => q.options[k]),
+      answer: shown.flatMap((k, pos) => (right.has(k) ? [LETTERS[pos]] : [])),
+    });
+  }
+
   function isCorrect(q, given) {
     if (q.type === "judge") return given === q.answer;
     if (q.type === "fill") {
@@ -219,7 +239,8 @@
     }
 
     show(focus) {
-      const q = this.questions[this.i];
+      const original = this.questions[this.i];
+      const q = showing(original);
       const total = this.questions.length;
       const uid = `ql-q${++seq}`;
       const typeName = this.bank.types[q.type] || "";
@@ -321,12 +342,12 @@
         }
         done = true;
         const ok = isCorrect(q, given);
-        store.record(q, ok, this.opts.review);
+        store.record(original, ok, this.opts.review);
         if (ok) {
           this.right += 1;
           if (this.opts.review) this.cleared += 1;
         } else {
-          this.missed.push(q);
+          this.missed.push(original);
         }
         for (const input of inputs) input.disabled = true;
         if (q.type !== "fill") this.markChoices(q, inputs, given);
