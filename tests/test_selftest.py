@@ -221,6 +221,7 @@ def test_random_test_on_a_phone(browser, site_url):
         context.close()
 
 
+@pytest.mark.browser
 def test_options_are_shuffled_per_showing_and_the_key_follows(page, site_url):
     """The self-test must not be passable by position: file order is not the order shown."""
     from playwright.sync_api import expect

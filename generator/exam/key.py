@@ -39,6 +39,8 @@ def _entry(item: Item) -> dict[str, Any]:
     }
     if item.type in ("single", "multiple"):
         entry["options"] = list(item.options)
+    if item.question.document:
+        entry["document"] = True  # about the document itself: no rule's statistics count it
     return entry
 
 

@@ -153,7 +153,9 @@ class Corpus:
 
     @cached_property
     def questions_by_rule(self) -> dict[int, list[Question]]:
-        return _group(self.questions, lambda q: q.rules)
+        """Questions on each rule; ``document: true`` questions (about the document itself, not
+        a rule) count toward none."""
+        return _group(self.questions, lambda q: [] if q.document else q.rules)
 
     @cached_property
     def public_questions_by_rule(self) -> dict[int, list[Question]]:
@@ -161,7 +163,7 @@ class Corpus:
 
         What the site shows and practises; ``questions_by_rule`` includes exam-only questions.
         """
-        index = _group(self.public_questions, lambda q: q.rules)
+        index = _group(self.public_questions, lambda q: [] if q.document else q.rules)
         return {n: index.get(n, []) for n in self.rules}
 
     @cached_property

@@ -97,6 +97,7 @@ class TreeWriter:
             "department_by_name": c.department_by_name,
             "stories_by_group": c.stories_by_group,
             "has_selftest": bool(c.public_questions),
+            "pages": c.pages,
             "m": self.env.get_template("_macros.md.j2").make_module(
                 {"link": md_link, "url": html_url, "rules": c.rules}
             ),
