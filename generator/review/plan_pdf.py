@@ -157,6 +157,7 @@ def _environment() -> jinja2.Environment:
         [jinja2.FileSystemLoader(str(TEMPLATES)), jinja2.FileSystemLoader(str(PDF_TEMPLATES))]
     )
     env.filters["num"] = lambda v: number(float(one_decimal(v)))
+    env.filters["one"] = lambda v: one_decimal(round(v, 9))  # 46.25 → 46.3, as Excel rounds
     env.globals["rule_label"] = rule_label
     env.globals["date_of"] = lambda case: date_cn(case.date)
     return env

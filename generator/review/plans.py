@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from ..errors import ConfigError
 from ..model import links
 from ..model.corpus import Case, Corpus, Rule
+from ..model.numbers import one_decimal
 from ..model.terms import TYPE_NAMES, rule_label
 from ..pdf.books import clip, first_paragraph, list_items, plain_text
 from ..sources.schemas import Question
@@ -352,4 +353,4 @@ def gap_text(gap: float) -> str:
     """−12.34 → “低于全院 12.3 个百分点”."""
     if abs(gap) < 0.05:
         return "与全院持平"
-    return f"{'低于' if gap < 0 else '高于'}全院 {abs(gap):.1f} 个百分点"
+    return f"{'低于' if gap < 0 else '高于'}全院 {one_decimal(round(abs(gap), 9))} 个百分点"
