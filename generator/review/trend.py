@@ -5,8 +5,9 @@ key, by folder name. Compared:
 
 - the whole hospital and each department: 参考人数, 合格率, 平均分, 得分率 (mean ÷ full score, so
   sittings with different full scores compare);
-- each rule: 得分率 = Σ(难度 × 分值 × takers) ÷ Σ(分值 × takers) over the questions touching it,
-  from items.csv (the same figure as the grader's per-rule rate);
+- each rule: 得分率 = points scored ÷ points possible on the questions touching it (the grader's
+  per-rule rate), from scores.csv and the key; without a key, Σ(难度 × 分值 × takers) ÷
+  Σ(分值 × takers) from items.csv;
 - each question id in two or more sittings: its 难度 (items.csv), and whether it got easier or
   harder (last − first beyond ``threshold``).
 
@@ -184,8 +185,17 @@ def _group(name: str, sittings: list[Sitting], department: str | None) -> GroupT
 
 
 def _rule_rates(sitting: Sitting) -> dict[int, float]:
+    """Points scored ÷ possible per rule: exact from scores.csv with the key, else from items.csv
+    (whose 难度 is rounded to three decimals)."""
     scored: dict[int, float] = defaultdict(float)
     possible: dict[int, float] = defaultdict(float)
+    if sitting.key is not None:
+        for person in sitting.people:
+            for qid, score, points in sitting.question_scores(person):
+                for n in sitting.items[qid].rules:
+                    scored[n] += score
+                    possible[n] += points
+        return {n: scored[n] / possible[n] for n in possible if possible[n]}
     everyone = len(sitting.people)
     for row in sitting.items.values():
         if row.difficulty is None:
