@@ -117,7 +117,9 @@ def test_key_can_be_given_or_sit_in_the_folder(sitting, tmp_path, capsys):
     bare.mkdir()
     for name in ("scores.csv", "items.csv"):
         shutil.copy(results / name, bare / name)
-    assert main(["quiz", "review", str(bare), "--root", str(root), "--out", str(tmp_path / "o")]) == 1
+    assert (
+        main(["quiz", "review", str(bare), "--root", str(root), "--out", str(tmp_path / "o")]) == 1
+    )
     err = capsys.readouterr().err
     assert "找不到这次考试的 key.json" in err and "--key" in err and "Traceback" not in err
     assert not (tmp_path / "o").exists()

@@ -66,7 +66,6 @@ def register(sub, root_opt: argparse.ArgumentParser) -> None:
     p.add_argument("--public-only", action="store_true", help="不导出仅用于考试的题目")
     p.set_defaults(func=cmd_export)
 
-
     register_loop(commands, root_opt)
 
 
@@ -241,9 +240,7 @@ def cmd_review(args) -> int:
     out = args.out if args.out is not None else args.root / "private" / f"{sitting.exam}-review"
     _not_in_dist(out)
     report = write_plans(corpus, result, out, progress=progress_factory())
-    console.print(
-        f"{escape(sitting.title)}：参考 {result.takers} 人，{len(result.plans)} 个科室。"
-    )
+    console.print(f"{escape(sitting.title)}：参考 {result.takers} 人，{len(result.plans)} 个科室。")
     for plan in result.plans:
         weak = "、".join(rule_label(g.rule) for g in plan.rules)
         line = f"  {escape(plan.name)}：{plan.takers} 人"
@@ -263,9 +260,7 @@ def cmd_review(args) -> int:
     console.print(f"输出 → {escape(_shown(report.folder))}/")
     for f in report.files:
         console.print(f"  {escape(f.filename)}  {f.pages} 页  {f.size}")
-    console.print(
-        f"用时 {report.seconds:.1f} 秒。学习计划含成绩统计，请勿放入 dist/ 或网站。"
-    )
+    console.print(f"用时 {report.seconds:.1f} 秒。学习计划含成绩统计，请勿放入 dist/ 或网站。")
     return 0
 
 

@@ -134,9 +134,7 @@ def _scenarios(markdown: str) -> list[tuple[str, str]]:
         scene = re.search(r"\*\*情景\*\*[:：]\s*(.+?)(?=\*\*正确做法\*\*|\Z)", part, re.S)
         right = re.search(r"\*\*正确做法\*\*[:：]\s*(.+)", part, re.S)
         if scene:
-            found.append(
-                (plain_text(scene[1]), plain_text(right[1]) if right else "")
-            )
+            found.append((plain_text(scene[1]), plain_text(right[1]) if right else ""))
     return found
 
 
@@ -295,9 +293,9 @@ def warning_deck(corpus: Corpus, cases: list[Case], brand: Brand):
                 ("剖析", clip(plain_text(first_paragraph(sections.get("案例剖析", ""))), 170)),
                 ("启示", clip(plain_text(first_paragraph(sections.get("警示启示", ""))), 170)),
             ],
-            notes=plain_text(sections.get("案例剖析", "")) + "\n" + plain_text(
-                sections.get("警示启示", "")
-            ),
+            notes=plain_text(sections.get("案例剖析", ""))
+            + "\n"
+            + plain_text(sections.get("警示启示", "")),
             kicker=f"{kicker} · 剖析与启示",
         )
     slides.bullets_slide(

@@ -171,9 +171,7 @@ def _number(path: Path, line: int, column: str, value: str, blank_ok: bool = Fal
 
 def _read_scores(path: Path) -> tuple[list[Person], int]:
     header, rows = _table(path, SCORE_REQUIRED)
-    numbered = sorted(
-        (int(m[1]), name) for name in header if (m := _QUESTION_COLUMN.match(name))
-    )
+    numbered = sorted((int(m[1]), name) for name in header if (m := _QUESTION_COLUMN.match(name)))
     people = []
     for line, row in rows:
         passed = row.get("合格", "")
