@@ -70,6 +70,11 @@ def test_threshold_option(sittings, tmp_path):
     assert main([*args, "--root", str(root)]) == 0
     rows = _rows(out)
     assert rows[("题目", "q-r9-001", "难度")][3] == "变易"
+    # nothing moves beyond 0.99: no item chart, no item table, still a report
+    args[args.index("0.05")] = "0.99"
+    assert main([*args, "--root", str(root)]) == 0
+    html = (out / "trend.html").read_text(encoding="utf-8")
+    assert html.count("data:image/png") == 2 and "变易 0 道，变难 0 道" in html
 
 
 def test_errors(sittings, tmp_path, capsys):
