@@ -170,6 +170,9 @@ def _extend(sub, root_opt) -> None:
 
     pdf_cli.register(sub, root_opt)
     quiz_cli.register(sub, root_opt)
+    from .commands import deck as deck_cli
+
+    deck_cli.register(sub, root_opt)
 
 
 def main(argv: list[str] | None = None) -> int:

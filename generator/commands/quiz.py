@@ -1,4 +1,4 @@
-"""``qinglian quiz paper | grade | export``: registered by ``generator/cli.py`` (``_extend``).
+"""``qinglian quiz paper | grade | export | review | trend``: registered by ``generator/cli.py`` (``_extend``).
 
 Only this module talks to the terminal; the library raises ConfigError/ValidationError, which the
 main CLI turns into Chinese messages and exit codes. ``grade`` returns 2 when rows were rejected.
@@ -65,6 +65,57 @@ def register(sub, root_opt: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, required=True, metavar="FILE", help="输出文件")
     p.add_argument("--public-only", action="store_true", help="不导出仅用于考试的题目")
     p.set_defaults(func=cmd_export)
+
+    register_loop(commands, root_opt)
+
+
+def register_loop(commands, root_opt: argparse.ArgumentParser) -> None:
+    """``quiz review`` and ``quiz trend``: the learning loop on graded sittings."""
+    p = commands.add_parser(
+        "review",
+        parents=[root_opt],
+        help="按成绩为每个科室生成学习计划 PDF（薄弱条款、专项练习、推荐阅读、清廉查房单）",
+        description="读取 qinglian quiz grade 的输出目录（scores.csv、items.csv）和这次考试的 key.json"
+        "（--key 指定；不指定时依次找成绩目录里的 key.json、与 <考试编号>-grades 同级的 "
+        "<考试编号>/key.json），为每个科室写出一份学习计划 PDF，另写一份全院汇编。",
+    )
+    p.add_argument("results", type=Path, metavar="RESULTS_DIR", help="quiz grade 的输出目录")
+    p.add_argument("--key", type=Path, metavar="KEY.json", help="这次考试的 key.json")
+    p.add_argument(
+        "--out",
+        type=Path,
+        help="输出目录，默认 内容根目录/private/<考试编号>-review；不能放在 dist/ 下",
+    )
+    p.add_argument(
+        "--min-takers",
+        type=int,
+        default=5,
+        metavar="N",
+        help="参考人数少于 N 的科室只列结果、不逐条解读（默认 5）",
+    )
+    p.set_defaults(func=cmd_review)
+
+    p = commands.add_parser(
+        "trend",
+        parents=[root_opt],
+        help="把几次考试的成绩并排比较：各科室、各条款的合格率和得分率，变易或变难的题目",
+        description="读取几次 qinglian quiz grade 的输出目录（按时间先后给出），写出 trend.html"
+        "（含图表，单个文件，可直接打开或打印）和 trend.csv。",
+    )
+    p.add_argument(
+        "results", type=Path, nargs="+", metavar="RESULTS_DIR", help="成绩目录（两个或更多）"
+    )
+    p.add_argument(
+        "--out", type=Path, help="输出目录，默认 内容根目录/private/trend；不能放在 dist/ 下"
+    )
+    p.add_argument(
+        "--threshold",
+        type=float,
+        default=0.15,
+        metavar="X",
+        help="难度（得分率）变化超过 X 的题目列为变易或变难，默认 0.15",
+    )
+    p.set_defaults(func=cmd_trend)
 
 
 def _not_in_dist(out: Path) -> None:
@@ -170,4 +221,68 @@ def cmd_export(args) -> int:
         console.print(f"其中含仅用于考试的题目 {exam_only} 道；如需排除，加 --public-only。")
     elif exam_only:
         console.print(f"已排除仅用于考试的题目 {exam_only} 道。")
+    return 0
+
+
+def cmd_review(args) -> int:
+    from ..model.terms import rule_label
+    from ..review.plan_pdf import write_plans
+    from ..review.plans import review
+    from ..review.results import load_sitting
+    from ..sources.loader import load_corpus
+    from ..terminal import console, err, progress_factory
+
+    if args.min_takers < 1:
+        raise ConfigError("--min-takers 应为正整数")
+    sitting = load_sitting(args.results, args.key)
+    corpus = load_corpus(args.root)
+    result = review(sitting, corpus, min_takers=args.min_takers)
+    out = args.out if args.out is not None else args.root / "private" / f"{sitting.exam}-review"
+    _not_in_dist(out)
+    report = write_plans(corpus, result, out, progress=progress_factory())
+    console.print(f"{escape(sitting.title)}：参考 {result.takers} 人，{len(result.plans)} 个科室。")
+    for plan in result.plans:
+        weak = "、".join(rule_label(g.rule) for g in plan.rules)
+        line = f"  {escape(plan.name)}：{plan.takers} 人"
+        if plan.flagged:
+            line += f"（少于 {args.min_takers} 人，只列结果，学习内容取全院薄弱条款）"
+        elif plan.all_right:
+            line += "，各题全部答对"
+        else:
+            line += f"，最薄弱：{weak}"
+        console.print(line + f"，专项练习 {len(plan.practice)} 题")
+    empty = [p.name for p in result.plans if not p.practice]
+    if empty:
+        err.print(
+            f"[yellow]提示[/]：{escape('、'.join(empty))} 的学习条款没有公开练习题，"
+            "练习页会是空的；可在题库中为这些条款补充练习题。"
+        )
+    console.print(f"输出 → {escape(_shown(report.folder))}/")
+    for f in report.files:
+        console.print(f"  {escape(f.filename)}  {f.pages} 页  {f.size}")
+    console.print(f"用时 {report.seconds:.1f} 秒。学习计划含成绩统计，请勿放入 dist/ 或网站。")
+    return 0
+
+
+def cmd_trend(args) -> int:
+    from ..review.results import load_sitting
+    from ..review.trend import compare, write_trend
+    from ..terminal import console
+
+    if len(args.results) < 2:
+        raise ConfigError("至少需要两次考试的成绩目录才能比较（按时间先后给出）")
+    if not 0 < args.threshold < 1:
+        raise ConfigError("--threshold 应在 0 和 1 之间（例如 0.15 表示 15 个百分点）")
+    sittings = [load_sitting(folder) for folder in args.results]
+    trend = compare(sittings, threshold=args.threshold)
+    out = args.out if args.out is not None else args.root / "private" / "trend"
+    _not_in_dist(out)
+    files = write_trend(trend, out)
+    labels = " → ".join(escape(s.label) for s in trend.sittings)
+    console.print(f"已比较 {len(trend.sittings)} 次考试：{labels}")
+    console.print(
+        f"共同科室 {len(trend.common_departments)} 个，共同条款 {len(trend.common_rules)} 条，"
+        f"共同题目 {len(trend.common_items)} 道；变易 {len(trend.easier)} 道，变难 {len(trend.harder)} 道。"
+    )
+    console.print(f"输出 → {escape(_shown(out))}/：{'、'.join(files)}")
     return 0

@@ -66,3 +66,21 @@ def rule_anchor(n: int) -> str:
 def absolute_url(base: str, path: str, anchor: str = "") -> str:
     """The published address of a page: ``base`` (hospital site_url) + its directory URL."""
     return base.rstrip("/") + "/" + page_url(path) + (f"#{anchor}" if anchor else "")
+
+
+def practice_set_page() -> str:
+    """The self-test page that practises a set chosen in its URL (``?rules=3,5`` or ``?ids=…``)."""
+    return "quiz/practice.md"
+
+
+def practice_set_url(base: str, rules=(), ids=()) -> str:
+    """The published address of a practice set: rules and/or question ids in the query."""
+    from urllib.parse import quote
+
+    query = []
+    if rules:
+        query.append("rules=" + ",".join(str(n) for n in rules))
+    if ids:
+        query.append("ids=" + ",".join(quote(i, safe="-_") for i in ids))
+    url = absolute_url(base, practice_set_page())
+    return url + ("?" + "&".join(query) if query else "")

@@ -62,7 +62,8 @@ def page_data(here: str, corpus: Corpus) -> dict[str, str]:
 
 
 def write_selftest(writer: TreeWriter) -> None:
-    """Write ``quiz/index.md``, ``quiz/r<N>.md`` per rule with questions, and the question data."""
+    """Write ``quiz/index.md``, ``quiz/r<N>.md`` per rule with questions, ``quiz/practice.md``
+    (a set chosen by the URL's query) and the question data."""
     corpus = writer.corpus
     by_rule = {n: qs for n, qs in corpus.public_questions_by_rule.items() if qs}
     data = writer.docs / DATA
@@ -77,6 +78,8 @@ def write_selftest(writer: TreeWriter) -> None:
         random_count=min(RANDOM_COUNT, len(corpus.public_questions)),
         quiz=page_data("quiz/index.md", corpus),
     )
+    here = links.practice_set_page()  # ?rules=3,5 or ?ids=…: the sets study plans link to
+    writer.page(here, "quiz_practice.md.j2", quiz=page_data(here, corpus))
     for n, questions in by_rule.items():
         here = links.practice_page(n)
         writer.page(

@@ -69,6 +69,7 @@ def make_environment() -> Environment:
         story_page=links.story_page,
         risk_page=links.risk_page,
         practice_page=links.practice_page,
+        practice_set_page=links.practice_set_page,
         cases_facet_page=links.cases_facet_page,
         rule_anchor=links.rule_anchor,
     )

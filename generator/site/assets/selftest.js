@@ -2,6 +2,7 @@
  *
  * Static and offline: the questions come from quiz/questions.json on this site; results stay in
  * this browser's localStorage. Question text is always inserted as text, never parsed as HTML.
+ * The practice page (quiz/practice/) takes its set from the URL: ?rules=3,5 and/or ?ids=a,b.
  * Runs on every page but does nothing where there is no .ql-quiz or .ql-rule-progress element.
  */
 (() => {
@@ -495,6 +496,57 @@
     run(false);
   }
 
+  /** The set a URL asks for: ?rules=3,5 (questions on any of those rules) and/or ?ids=a,b.
+   *  Only questions of this site's bank can match, and the bank holds public questions only. */
+  function practiceSet(bank, search) {
+    const params = new URLSearchParams(search);
+    const list = (name) =>
+      (params.get(name) || "")
+        .split(/[,，\s]+/)
+        .map((v) => v.trim())
+        .filter(Boolean);
+    const rules = list("rules").map(Number).filter((n) => Number.isInteger(n) && bank.rules[String(n)]);
+    const ids = list("ids");
+    const wanted = new Set(ids);
+    const pool = bank.questions.filter((q) => wanted.has(q.id) || q.rules.some((n) => rules.includes(n)));
+    const missing = ids.filter((id) => !bank.byId.has(id)).length;
+    return { rules, ids, pool, missing };
+  }
+
+  function mountPractice(host, bank, ctx) {
+    const set = practiceSet(bank, window.location.search);
+    if (!set.pool.length) {
+      host.replaceChildren(
+        h(
+          "p",
+          { class: "ql-empty" },
+          set.rules.length || set.ids.length
+            ? "网址所指定的条款或题目暂无公开练习题。可以到自测中心按准则练习。"
+            : "网址中没有指定练习内容（例如 ?rules=3,5）。可以到自测中心按准则练习。",
+        ),
+        h("p", {}, h("a", { class: "md-button", href: ctx.home }, "打开自测中心")),
+      );
+      return;
+    }
+    const labels = set.rules.map((n) => h("a", { href: ctx.ruleUrl(n) }, bank.rules[String(n)].label));
+    const parts = [];
+    if (labels.length) parts.push("准则", labels.map((a, k) => [k ? "、" : "", a]));
+    if (set.ids.length) parts.push(parts.length ? "，以及指定的题目" : "指定的题目");
+    const intro = h(
+      "p",
+      { class: "ql-practice__intro" },
+      "本组练习：",
+      parts,
+      `，共 ${set.pool.length} 题。`,
+      set.missing ? `（另有 ${set.missing} 个题目编号不在站内练习题库中，已略过。）` : "",
+    );
+    const box = h("div", {});
+    host.replaceChildren(intro, box);
+    const run = (focus) =>
+      new Quiz(box, bank, ctx, { questions: shuffle(set.pool), again: () => run(true) }).start(focus);
+    run(false);
+  }
+
   function mountRandom(host, bank, ctx) {
     const count = Math.min(Number(host.dataset.count) || 10, bank.questions.length);
     const intro = (focus) => {
@@ -639,6 +691,7 @@
           if (mode === "rule") mountRule(host, bank, ctx);
           else if (mode === "random") mountRandom(host, bank, ctx);
           else if (mode === "wrong") mountWrong(host, bank, ctx);
+          else if (mode === "practice") mountPractice(host, bank, ctx);
         }
         if (summary) {
           renderSummary(summary, bank);

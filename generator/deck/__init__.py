@@ -1,0 +1,1 @@
+"""Training slides (PPTX) from the Corpus: one deck per rule, one warning-education deck."""

@@ -1,0 +1,1 @@
+"""The learning loop: graded sittings → department study plans (review) and trends."""

@@ -1,0 +1,251 @@
+"""A graded sitting read back from the folder ``qinglian quiz grade`` wrote.
+
+The learning loop builds on the grader's OUTPUT FILES only (DESIGN.md contracts), never on its
+internals: ``scores.csv`` (one row per graded person, one ``第n题`` column per question as printed
+on that person's paper), ``items.csv`` (one row per question id: 难度 and, when present, 涉及条款,
+分值, 作答人数, 未作答人数) and the sitting's ``key.json``.
+
+Where the key comes from (first found): the ``--key`` the trainer passes; ``key.json`` inside the
+results folder; for a folder named ``<exam>-grades`` (quiz grade's default), the paper folder
+beside it, ``<exam>/key.json`` (quiz paper's default). The key maps each version's question
+numbers to question ids, rules and points; without one, per-department question analysis is not
+possible (``review`` says so), while ``trend`` still compares departments, rules and questions
+from the two CSV files.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import ConfigError
+from ..exam.key import Key, load_key
+from ..model.terms import CHINESE_NUMERALS
+
+SCORE_REQUIRED = ("工号", "姓名", "科室", "版本", "得分", "满分", "合格")
+ITEM_REQUIRED = ("题目ID", "难度")
+NO_DEPARTMENT = "（未填科室）"  # as the grader's report names it
+_QUESTION_COLUMN = re.compile(r"^第(\d+)题$")
+_RULE_LABEL = re.compile(r"第([一二三四五六七八九]|\d+)条")
+
+
+@dataclass
+class Person:
+    staff_id: str
+    name: str
+    department: str
+    version: str
+    total: float
+    full: float
+    passed: bool
+    scores: list[float | None]  # by printed question number − 1 (None: no such column/blank)
+
+
+@dataclass
+class ItemRow:
+    """One line of items.csv (rules and points from the key when there is one)."""
+
+    id: str
+    difficulty: float | None
+    rules: tuple[int, ...] = ()
+    points: float | None = None
+    takers: int | None = None
+    type: str = ""  # single | multiple | judge | fill, from the key
+
+
+@dataclass
+class Sitting:
+    folder: Path
+    people: list[Person]
+    items: dict[str, ItemRow]
+    key: Key | None = None
+    key_path: Path | None = None
+    label: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def exam(self) -> str:
+        return self.key.exam if self.key else ""
+
+    @property
+    def title(self) -> str:
+        return self.key.title if self.key else self.folder.name
+
+    @property
+    def full(self) -> float:
+        return self.key.total if self.key else (self.people[0].full if self.people else 0.0)
+
+    def question_scores(self, person: Person) -> list[tuple[str, float, float]]:
+        """(question id, score, points) for each question on the person's paper (needs the key)."""
+        assert self.key is not None
+        items = self.key.versions[person.version]
+        return [
+            (item.id, score or 0.0, item.points)
+            for item, score in zip(items, person.scores, strict=False)
+        ]
+
+
+def load_sitting(folder: Path, key: Path | None = None) -> Sitting:
+    """Read a results folder; ConfigError (Chinese, naming the file) when it is not one."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ConfigError(f"{folder}：找不到成绩目录（应为 qinglian quiz grade 的输出目录）")
+    scores, items = folder / "scores.csv", folder / "items.csv"
+    missing = [p.name for p in (scores, items) if not p.is_file()]
+    if missing:
+        raise ConfigError(
+            f"{folder}：不是成绩目录，缺少 {'、'.join(missing)}"
+            "（应为 qinglian quiz grade 的输出目录，含 scores.csv 和 items.csv）"
+        )
+    people, count = _read_scores(scores)
+    rows = _read_items(items)
+    key_path = find_key(folder, key)
+    loaded = load_key(key_path) if key_path else None
+    sitting = Sitting(folder.resolve(), people, rows, loaded, key_path)
+    if loaded is not None:
+        _match_key(sitting, count)
+    sitting.label = loaded.title if loaded else folder.resolve().name
+    return sitting
+
+
+def find_key(folder: Path, explicit: Path | None = None) -> Path | None:
+    """The sitting's key.json: given, in the folder, or quiz paper's folder beside ``<exam>-grades``."""
+    if explicit is not None:
+        if not Path(explicit).is_file():
+            raise ConfigError(f"{explicit}：找不到答案文件 key.json")
+        return Path(explicit)
+    inside = folder / "key.json"
+    if inside.is_file():
+        return inside
+    name = folder.resolve().name
+    if name.endswith("-grades"):
+        beside = folder.resolve().parent / name.removesuffix("-grades") / "key.json"
+        if beside.is_file():
+            return beside
+    return None
+
+
+# --- reading the CSV files ---------------------------------------------------------------------
+
+
+def _table(path: Path, required: tuple[str, ...]) -> tuple[list[str], list[tuple[int, dict]]]:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            reader = csv.reader(f)
+            header = next(reader, None)
+            if header is None:
+                raise ConfigError(f"{path}：文件是空的（应为 qinglian quiz grade 写出的文件）")
+            header = [h.strip() for h in header]
+            absent = [c for c in required if c not in header]
+            if absent:
+                raise ConfigError(
+                    f"{path}:1: 表头缺少列：{'、'.join(absent)}（应为 qinglian quiz grade 写出的文件）"
+                )
+            rows = [
+                (n, dict(zip(header, (v.strip() for v in row), strict=False)))
+                for n, row in enumerate(reader, start=2)
+                if any(v.strip() for v in row)
+            ]
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}：不是 UTF-8 编码的 CSV 文件") from None
+    except csv.Error as exc:
+        raise ConfigError(f"{path}：无法读取 CSV（{exc}）") from None
+    return header, rows
+
+
+def _unsafe(value: str) -> str:
+    """Undo the grader's formula guard (a leading ' before =, +, -, @)."""
+    return value[1:] if value[:1] == "'" and value[1:2] in ("=", "+", "-", "@") else value
+
+
+def _number(path: Path, line: int, column: str, value: str, blank_ok: bool = False):
+    if value == "" and blank_ok:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise ConfigError(f"{path}:{line}: {column}“{value}”不是数字") from None
+
+
+def _read_scores(path: Path) -> tuple[list[Person], int]:
+    header, rows = _table(path, SCORE_REQUIRED)
+    numbered = sorted((int(m[1]), name) for name in header if (m := _QUESTION_COLUMN.match(name)))
+    people = []
+    for line, row in rows:
+        passed = row.get("合格", "")
+        if passed not in ("是", "否"):
+            raise ConfigError(f"{path}:{line}: 合格“{passed}”应为“是”或“否”")
+        people.append(
+            Person(
+                staff_id=_unsafe(row.get("工号", "")),
+                name=_unsafe(row.get("姓名", "")),
+                department=_unsafe(row.get("科室", "")) or NO_DEPARTMENT,
+                version=row.get("版本", ""),
+                total=_number(path, line, "得分", row.get("得分", "")),
+                full=_number(path, line, "满分", row.get("满分", "")),
+                passed=passed == "是",
+                scores=[
+                    _number(path, line, name, row.get(name, ""), blank_ok=True)
+                    for _, name in numbered
+                ],
+            )
+        )
+    if not people:
+        raise ConfigError(f"{path}：没有评分记录（scores.csv 只有表头）")
+    return people, len(numbered)
+
+
+def _read_items(path: Path) -> dict[str, ItemRow]:
+    _, rows = _table(path, ITEM_REQUIRED)
+    items: dict[str, ItemRow] = {}
+    for line, row in rows:
+        qid = row["题目ID"]
+        if not qid:
+            raise ConfigError(f"{path}:{line}: 题目ID 是空的")
+        answered = _number(path, line, "作答人数", row.get("作答人数", ""), blank_ok=True)
+        blank = _number(path, line, "未作答人数", row.get("未作答人数", ""), blank_ok=True)
+        takers = None if answered is None else int(answered + (blank or 0))
+        items[qid] = ItemRow(
+            id=qid,
+            difficulty=_number(path, line, "难度", row["难度"], blank_ok=True),
+            rules=parse_rule_labels(row.get("涉及条款", "")),
+            points=_number(path, line, "分值", row.get("分值", ""), blank_ok=True),
+            takers=takers,
+        )
+    return items
+
+
+def parse_rule_labels(text: str) -> tuple[int, ...]:
+    """“第八条、第一条” → (8, 1)."""
+    found = []
+    for m in _RULE_LABEL.finditer(text):
+        value = m[1]
+        found.append(CHINESE_NUMERALS.index(value) + 1 if value in CHINESE_NUMERALS else int(value))
+    return tuple(dict.fromkeys(found))
+
+
+def _match_key(sitting: Sitting, columns: int) -> None:
+    """The key must be this sitting's: same versions, question count and question ids."""
+    key = sitting.key
+    assert key is not None
+    where = f"{sitting.key_path} 与成绩目录 {sitting.folder}"
+    unknown = sorted({p.version for p in sitting.people} - set(key.versions))
+    if unknown:
+        raise ConfigError(f"{where}不符：成绩中有 {'、'.join(unknown)} 卷，答案文件中没有")
+    if columns != key.question_count:
+        raise ConfigError(
+            f"{where}不符：scores.csv 有 {columns} 道题的得分列，答案文件有 {key.question_count} 题"
+        )
+    by_id = key.items_by_id()
+    extra = [qid for qid in sitting.items if qid not in by_id]
+    if extra:
+        raise ConfigError(f"{where}不符：items.csv 中的题目 {'、'.join(extra[:5])} 不在答案文件中")
+    for qid, placements in by_id.items():
+        item = placements[0][1]
+        row = sitting.items.get(qid)
+        if row is None:
+            sitting.items[qid] = ItemRow(qid, None, item.rules, item.points, None, item.type)
+        else:
+            row.rules, row.points, row.type = item.rules, item.points, item.type

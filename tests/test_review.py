@@ -1,0 +1,202 @@
+"""``qinglian quiz review``: department study plans from a graded sitting of the mini fixture.
+
+The sitting is made the way a trainer makes one: ``quiz paper`` then ``quiz grade`` on a sheet
+whose wrong answers are chosen per department (tests/loop_helpers.py), so every rate is known.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from generator.cli import main
+from generator.model import links
+from generator.review.plans import review
+from generator.review.results import load_sitting
+from generator.sources.loader import load_corpus
+from tests.conftest import MINI, copy_root
+from tests.loop_helpers import PEOPLE_2025, grade, make_paper
+
+SECRET = "机密考题"  # the mini bank's exam-only question
+PRACTICE_8_1 = "http://intranet.test/qinglian/quiz/practice/?rules=8,1"
+
+
+@pytest.fixture(scope="module")
+def sitting(tmp_path_factory):
+    """(root, results folder): graded with quiz grade's default folder name beside the paper."""
+    root = copy_root(MINI, tmp_path_factory.mktemp("review") / "root")
+    key = make_paper(root)
+    results = grade(root, key, PEOPLE_2025, root / "private" / "test-exam-grades")
+    return root, results
+
+
+@pytest.fixture(scope="module")
+def plans(sitting):
+    """The plans written once by the CLI into the default folder."""
+    root, results = sitting
+    assert main(["quiz", "review", str(results), "--root", str(root)]) == 0
+    return root / "private" / "test-exam-review"
+
+
+def _text(pdf: Path) -> str:
+    return re.sub(r"\s+", "", "".join(page.extract_text() for page in PdfReader(pdf).pages))
+
+
+def test_rates_and_gaps_by_construction(sitting):
+    root, results = sitting
+    result = review(load_sitting(results), load_corpus(root))
+    plans = {p.name: p for p in result.plans}
+    assert list(plans) == ["骨科", "药剂科", "儿科"]  # taxonomy order, then the unknown one
+    ortho = plans["骨科"]
+    # rule 8: 40 + 10 points, 骨科 misses the 40 → 20 %; hospital (80 + 270 + 20) / 800.
+    assert [(g.rule, round(g.rate, 4), round(g.hospital, 4)) for g in ortho.rules] == [
+        (8, 0.2, 0.4625),
+        (1, 0.75, 0.875),
+    ]
+    assert round(ortho.rules[0].gap, 2) == -26.25
+    assert ortho.questions[0].id == "q-r8-001" and ortho.questions[0].rate == 0
+    assert ortho.practice_url == PRACTICE_8_1
+    assert [q.id for q in ortho.practice] == ["q-r8-001", "q-r1-001", "q-r1-002"]
+    assert all(not q.exam_only for p in plans.values() for q in p.practice)
+    # the department's own case first, then by rule and recency
+    assert [r.case.id for r in ortho.readings] == ["r8-ortho-hongbao", "r8-pharmacy-card"]
+    pharmacy = plans["药剂科"]
+    assert [g.rule for g in pharmacy.rules] == [9, 8]
+    secret = next(g for g in pharmacy.questions if g.id == "q-r8-002")
+    assert secret.stem is None and not secret.public  # exam-only: named by id, never its stem
+    assert pharmacy.readings[0].case.id == "r9-pharmacy-kickback"
+    small = plans["儿科"]
+    assert small.flagged and small.takers == 2
+    assert [g.rule for g in small.study_rules] == [g.rule for g in result.hospital_rules[:3]]
+
+
+@pytest.mark.pdf
+def test_plan_pdfs(plans):
+    names = sorted(p.name for p in plans.iterdir())
+    assert names == sorted(
+        ["学习计划-骨科.pdf", "学习计划-药剂科.pdf", "学习计划-儿科.pdf", "学习计划-全院汇编.pdf"]
+    )
+    ortho = _text(plans / "学习计划-骨科.pdf")
+    for needle in ("骨科", "答得最差的条款", "20.0%", "46.3%", "低26.3", PRACTICE_8_1,
+                   "某医院骨科医生收受红包案", "清廉查房单", "一个案例警示", "一条党纪解析",
+                   "一次廉政约谈", "http://intranet.test/qinglian/rules/r8/"):  # fmt: skip
+        assert needle in ortho, needle
+    pharmacy = _text(plans / "学习计划-药剂科.pdf")
+    assert "q-r8-002：仅用于考试的题目" in pharmacy
+    assert "少于5人" in _text(plans / "学习计划-儿科.pdf")
+    combined = _text(plans / "学习计划-全院汇编.pdf")
+    assert all(name in combined for name in ("骨科", "药剂科", "儿科"))
+    for pdf in plans.iterdir():
+        assert SECRET not in _text(pdf), pdf.name
+        page = PdfReader(pdf).pages[0]
+        assert round(float(page.mediabox.width)) == 595  # A4
+
+
+@pytest.mark.pdf
+def test_plan_qr_code_is_the_practice_url(plans, tmp_path):
+    assert shutil.which("pdftoppm") and shutil.which("zbarimg"), "poppler-utils and zbar-tools"
+    prefix = tmp_path / "page"
+    pdf = plans / "学习计划-骨科.pdf"
+    subprocess.run(["pdftoppm", "-r", "150", "-png", str(pdf), str(prefix)], check=True)
+    found = set()
+    for png in tmp_path.glob("page-*.png"):
+        run = subprocess.run(["zbarimg", "--quiet", "--raw", str(png)], capture_output=True)
+        found.update(run.stdout.decode().split())
+    assert PRACTICE_8_1 in found
+    assert "http://intranet.test/qinglian/cases/r8-ortho-hongbao/" in found
+
+
+def test_key_can_be_given_or_sit_in_the_folder(sitting, tmp_path, capsys):
+    root, results = sitting
+    bare = tmp_path / "2025"
+    bare.mkdir()
+    for name in ("scores.csv", "items.csv"):
+        shutil.copy(results / name, bare / name)
+    assert (
+        main(["quiz", "review", str(bare), "--root", str(root), "--out", str(tmp_path / "o")]) == 1
+    )
+    err = capsys.readouterr().err
+    assert "找不到这次考试的 key.json" in err and "--key" in err and "Traceback" not in err
+    assert not (tmp_path / "o").exists()
+    key = root / "private" / "test-exam" / "key.json"
+    sitting_with_key = load_sitting(bare, key)
+    assert sitting_with_key.key.exam == "test-exam"
+    shutil.copy(key, bare / "key.json")
+    assert load_sitting(bare).key_path == bare / "key.json"
+
+
+@pytest.mark.parametrize(
+    "files, message",
+    [
+        ({}, "不是成绩目录，缺少 scores.csv、items.csv"),
+        ({"scores.csv": "工号,姓名\n1,张\n", "items.csv": "题目ID,难度\n"}, "scores.csv:1: 表头缺少列：科室、版本、得分、满分、合格"),
+        ({"scores.csv": "工号,姓名,科室,版本,得分,满分,合格\n1,张,内科,A,x,10,是\n",
+          "items.csv": "题目ID,难度\n"}, "scores.csv:2: 得分“x”不是数字"),
+    ],
+)  # fmt: skip
+def test_not_a_results_folder(tmp_path, capsys, files, message):
+    folder = tmp_path / "results"
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    assert main(["quiz", "review", str(folder), "--root", str(MINI)]) == 1
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_key_of_another_exam_is_refused(sitting, tmp_path, capsys):
+    root, results = sitting
+    other = tmp_path / "key.json"
+    text = (root / "private" / "test-exam" / "key.json").read_text(encoding="utf-8")
+    other.write_text(text.replace("q-r9-001", "q-other"), encoding="utf-8")
+    args = ["quiz", "review", str(results), "--key", str(other), "--root", str(root)]
+    assert main([*args, "--out", str(tmp_path / "o")]) == 1
+    assert "不符" in capsys.readouterr().err
+
+
+def test_review_never_writes_under_dist(sitting, capsys):
+    root, results = sitting
+    out = root / "dist" / "plans"
+    assert main(["quiz", "review", str(results), "--root", str(root), "--out", str(out)]) == 1
+    assert "dist/" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_practice_page_in_the_built_site(mini_build):
+    _, out, report = mini_build
+    page = (out / "site" / "quiz" / "practice" / "index.html").read_text(encoding="utf-8")
+    assert 'data-mode="practice"' in page
+    assert SECRET not in page and "q-r8-002" not in page  # the page holds no question text
+    assert links.practice_set_url("http://x/", rules=[8, 1]) == "http://x/quiz/practice/?rules=8,1"
+
+
+@pytest.mark.browser
+def test_practice_page_from_the_qr_url_shows_only_public_questions(mini_build, serve_dir, page):
+    _, out, report = mini_build
+    base = serve_dir(out / "site")
+    url = PRACTICE_8_1.replace(report.corpus.hospital.site_url, base)
+    page.goto(url)
+    page.wait_for_selector(".ql-q__count")
+    assert "共 3 题" in page.inner_text(".ql-q__count")  # q-r8-001, q-r1-001, q-r1-002
+    assert "第八条" in page.inner_text(".ql-practice__intro")
+    seen = set()
+    for _ in range(3):
+        seen.add(page.inner_text(".ql-q__stem"))
+        assert SECRET not in page.inner_text(".ql-quiz")
+        page.locator(".ql-opt").first.click() if page.locator(".ql-opt").count() else page.fill(
+            ".ql-fill__input", "x"
+        )
+        page.click("button[type=submit]")
+        page.locator(".ql-fb button").click()
+    assert len(seen) == 3
+    page.wait_for_selector(".ql-result")
+    # an exam-only id in the URL matches nothing: the page says so instead of showing it
+    page.goto(base + "quiz/practice/?ids=q-r8-002")
+    page.wait_for_selector(".ql-empty")
+    assert SECRET not in page.inner_text(".ql-quiz")
+    assert all(u.startswith(base.split("/qinglian")[0]) for u in page.requested)

@@ -1,0 +1,98 @@
+"""``qinglian quiz trend``: two graded sittings of the mini fixture side by side."""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+
+import pytest
+
+from generator.cli import main
+from tests.conftest import MINI, copy_root
+from tests.loop_helpers import PEOPLE_2025, PEOPLE_2026, grade, make_paper
+
+
+@pytest.fixture(scope="module")
+def sittings(tmp_path_factory):
+    root = copy_root(MINI, tmp_path_factory.mktemp("trend") / "root")
+    key = make_paper(root)
+    first = grade(root, key, PEOPLE_2025, root / "private" / "2025")
+    second = grade(root, key, PEOPLE_2026, root / "private" / "2026")
+    shutil.copy(key, first / "key.json")  # the first sitting is labelled by its exam title
+    return root, first, second
+
+
+@pytest.fixture(scope="module")
+def report(sittings):
+    root, first, second = sittings
+    assert main(["quiz", "trend", str(first), str(second), "--root", str(root)]) == 0
+    return root / "private" / "trend"
+
+
+def _rows(report) -> dict[tuple[str, str, str], list[str]]:
+    with (report / "trend.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == ["类别", "对象", "指标", "测试考试", "2026", "变化（末次−首次）", "说明"]
+    return {tuple(r[:3]): r[3:] for r in rows[1:]}
+
+
+def test_csv_side_by_side(report):
+    rows = _rows(report)
+    assert rows[("全院", "全院", "参考人数")][:3] == ["16", "14", "-2"]
+    assert rows[("科室", "骨科", "合格率")][:3] == ["0.500", "1.000", "+0.500"]
+    assert rows[("科室", "骨科", "平均分")][:2] == ["55.0", "100.0"]
+    assert rows[("科室", "药剂科", "平均分")][:3] == ["65.0", "60.0", "-5.0"]
+    assert rows[("科室", "儿科", "参考人数")] == [
+        "2",
+        "",
+        "",
+        "有的考试参考人数少于 5 人，仅供参考",
+    ]
+    assert rows[("条款", "第八条", "得分率")][:2] == ["0.463", "1.000"]
+    assert rows[("题目", "q-r8-001", "难度")] == ["0.375", "1.000", "+0.625", "变易"]
+    assert rows[("题目", "q-r1-001", "难度")] == ["1.000", "0.571", "-0.429", "变难"]
+    assert rows[("题目", "q-r9-001", "难度")][3] == ""  # +0.071: below the threshold
+
+
+def test_html_is_self_contained(report):
+    html = (report / "trend.html").read_text(encoding="utf-8")
+    assert html.count('src="data:image/png;base64,') == 3  # departments, rules, items
+    assert not re.search(r'(src|href)="(https?:)?//', html)
+    for text in ("测试考试", "2026", "骨科", "变难", "q-r1-001", "人少"):
+        assert text in html
+
+
+def test_threshold_option(sittings, tmp_path):
+    root, first, second = sittings
+    out = tmp_path / "t"
+    args = ["quiz", "trend", str(first), str(second), "--threshold", "0.05", "--out", str(out)]
+    assert main([*args, "--root", str(root)]) == 0
+    rows = _rows(out)
+    assert rows[("题目", "q-r9-001", "难度")][3] == "变易"
+    # nothing moves beyond 0.99: no item chart, no item table, still a report
+    args[args.index("0.05")] = "0.99"
+    assert main([*args, "--root", str(root)]) == 0
+    html = (out / "trend.html").read_text(encoding="utf-8")
+    assert html.count("data:image/png") == 2 and "变易 0 道，变难 0 道" in html
+
+
+def test_errors(sittings, tmp_path, capsys):
+    root, first, _ = sittings
+    assert main(["quiz", "trend", str(first), "--root", str(root)]) == 1
+    assert "至少需要两次考试的成绩目录" in capsys.readouterr().err
+    assert main(["quiz", "trend", str(first), str(tmp_path), "--root", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert f"{tmp_path}：不是成绩目录" in err and "Traceback" not in err
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "scores.csv").write_text(
+        "工号,姓名,科室,版本,得分,满分,合格,第1题\n1,甲,外科,A,5,10,否,5\n", encoding="utf-8"
+    )
+    (other / "items.csv").write_text("题目ID,难度,分值\nzzz,0.500,10\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["quiz", "trend", str(first), str(other), "--out", str(out)]) == 1
+    assert "没有共同的科室、条款或题目" in capsys.readouterr().err
+    assert not out.exists()
+    assert main(["quiz", "trend", str(first), str(first), "--out", str(root / "dist" / "t")]) == 1
+    assert "dist/" in capsys.readouterr().err
