@@ -7,11 +7,15 @@ columns are numbered as on each person's own paper (the same numbers as the answ
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
+
+import numpy as np
 
 from ..model.numbers import number
 from ..model.terms import TYPE_NAMES, rule_label
-from .grade import Grading, tracked
+from . import xlsx
+from .grade import CHUNK, Grading, bar
 from .stats import ExamStats, ItemStats
 
 SCORE_COLUMNS = ["行号", "工号", "姓名", "科室", "版本", "得分", "满分", "合格"]
@@ -26,10 +30,12 @@ ITEM_COLUMNS = [
     "难度",
     "区分度",
     "点二列相关",
+    "校正点二列相关（与其余题总分）",
     "正确答案",
     "选项选择频率",
     "常见错误答案",
     "提示",
+    "计入条款统计",
 ]
 REJECTED_COLUMNS = ["行号", "工号", "姓名", "原因"]
 
@@ -46,76 +52,133 @@ def _safe(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
+def _csv_field(value: str) -> str:
+    """One CSV field as csv.writer (QUOTE_MINIMAL, CRLF) writes it."""
+    if any(c in value for c in ',"\r\n'):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
 def score_header(count: int) -> list[str]:
     """The person columns, then one per question number as printed on each paper."""
     return SCORE_COLUMNS + [f"第{n}题" for n in range(1, count + 1)]
 
 
-def score_rows(grading: Grading) -> list[list[object]]:
-    rows = []
-    for r in grading.results:
-        rows.append(
-            [
-                r.row,
-                _safe(r.staff_id),
-                _safe(r.name),
-                _safe(r.department),
-                r.version,
-                number(round(r.total, 2)),
-                number(grading.key.total),
-                "是" if r.passed else "否",
-                *(number(s) for s in r.scores),
-            ]
-        )
-    return rows
+def score_rows(grading: Grading) -> list[list[str]]:
+    """scores.csv's rows as lists of text (for callers that want them in memory)."""
+    text = "".join(_score_lines(grading, None))
+    return list(csv.reader(io.StringIO(text, newline="")))
 
 
-def write_scores_csv(grading: Grading, path: Path) -> None:
-    _write_csv(path, score_header(grading.key.question_count), score_rows(grading))
+def _score_texts(grading: Grading) -> list[float]:
+    """Every score a cell can hold."""
+    values = {0.0}
+    for cells in grading.cells.values():
+        values.update(cells.scores.ravel().tolist())
+    return sorted(values)
+
+
+def _chunks(grading: Grading, progress, description: str):
+    """(first, stop) person of each chunk, with a progress bar over all of them."""
+    n = grading.count
+    with bar(progress, description, n) as advance:
+        for start in range(0, n, CHUNK):
+            stop = min(start + CHUNK, n)
+            yield start, stop
+            advance(stop - start)
+
+
+def _totals(grading: Grading, part: slice) -> tuple[list[float], list[int]]:
+    """The chunk's distinct totals rounded to 2 places (as round() does), and which each has."""
+    distinct, inverse = np.unique(grading.totals[part], return_inverse=True)
+    return [round(t, 2) for t in distinct.tolist()], inverse.tolist()
+
+
+def _person(grading: Grading, form) -> list[tuple[list[str], np.ndarray]]:
+    """工号, 姓名, 科室: each distinct text in its output form, and each person's code."""
+    sheet = grading.sheet
+    return [
+        ([form(v) for v in sheet.person[c].values], sheet.person[c].codes[grading.graded])
+        for c in ("工号", "姓名", "科室")
+    ]
+
+
+def _score_lines(grading: Grading, progress):
+    """scores.csv's data lines, a chunk of people at a time."""
+    if not grading.count:
+        return
+    full = number(grading.key.total)
+    person = _person(grading, lambda v: _csv_field(_safe(v)))
+    versions = [_csv_field(v) for v in grading.versions]
+    verdict = (f"{full},否", f"{full},是")
+    lookup = {v: number(v) for v in _score_texts(grading)}.__getitem__
+    rows = grading.rows()
+    for start, stop in _chunks(grading, progress, "写出 scores.csv"):
+        part = slice(start, stop)
+        totals, inverse = _totals(grading, part)
+        total_text = [number(t) for t in totals]
+        lines = [
+            f"{r},{i},{nm},{d},{v},{t},{p},{','.join(map(lookup, s))}\r\n"
+            for r, i, nm, d, v, t, p, s in zip(
+                rows[part].tolist(),
+                *([texts[c] for c in codes[part].tolist()] for texts, codes in person),
+                [versions[v] for v in grading.version[part].tolist()],
+                [total_text[i] for i in inverse],
+                [verdict[p] for p in grading.passed[part].tolist()],
+                grading.scores[part].tolist(),
+                strict=True,
+            )
+        ]
+        yield "".join(lines)
+
+
+def write_scores_csv(grading: Grading, path: Path, progress=None) -> None:
+    header = score_header(grading.key.question_count)
+    with path.open("w", encoding="utf-8-sig", newline="", buffering=1 << 20) as f:
+        f.write(",".join(_csv_field(h) for h in header) + "\r\n")
+        for chunk in _score_lines(grading, progress):
+            f.write(chunk)
+
+
+def xlsx_fits(grading: Grading) -> bool:
+    """Whether scores.xlsx can hold everyone (Excel stops at 1,048,576 rows, header included)."""
+    return grading.count + 1 <= xlsx.MAX_ROWS
 
 
 def write_scores_xlsx(grading: Grading, path: Path, progress=None) -> None:
-    """The same table for Excel (write-only mode: thousands of rows in a few seconds)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
+    """The same table for Excel: sheet text stays text (never a formula), 否 is shaded."""
     header = score_header(grading.key.question_count)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("成绩")
-    for n, width in enumerate([6, 12, 10, 14, 6, 8, 8, 6], start=1):
-        ws.column_dimensions[get_column_letter(n)].width = width
-    ws.freeze_panes = "F2"
-    bold, shade = Font(bold=True), PatternFill("solid", fgColor="EEE6E4")
-    failed = PatternFill("solid", fgColor="F8D7D3")
+    widths = [6, 12, 10, 14, 6, 8, 8, 6] + [6] * grading.key.question_count
+    xlsx.write_sheet(path, "成绩", header, widths, (5, 1), _xlsx_rows(grading, progress))
 
-    def cell(value, fill=None, font=None, text=False):
-        c = WriteOnlyCell(ws, value=value)
-        if text:  # sheet text stays text, never a formula
-            c.data_type, c.number_format = "s", "@"
-        if fill:
-            c.fill = fill
-        if font:
-            c.font = font
-        return c
 
-    ws.append([cell(name, shade, bold) for name in header])
-    for r in tracked(grading.results, progress, "写出成绩表"):
-        ws.append(
-            [
-                r.row,
-                cell(r.staff_id, text=True),
-                cell(r.name, text=True),
-                cell(r.department, text=True),
-                r.version,
-                round(r.total, 2),
-                grading.key.total,
-                cell("是") if r.passed else cell("否", failed),
-                *r.scores,
-            ]
-        )
-    wb.save(path)
+def _xlsx_rows(grading: Grading, progress):
+    if not grading.count:
+        return
+    person = _person(grading, xlsx.text_cell)
+    versions = [xlsx.text_cell(v, 0) for v in grading.versions]
+    full = xlsx.number_cell(grading.key.total)
+    verdict = (full + xlsx.text_cell("否", xlsx.FAILED), full + xlsx.text_cell("是", 0))
+    lookup = {v: xlsx.number_cell(v) for v in _score_texts(grading)}.__getitem__
+    rows = grading.rows()
+    for start, stop in _chunks(grading, progress, "写出 scores.xlsx"):
+        part = slice(start, stop)
+        totals, inverse = _totals(grading, part)
+        total_cells = [xlsx.number_cell(t) for t in totals]
+        lines = [
+            f'<row r="{n}"><c><v>{r}</v></c>{i}{nm}{d}{v}{t}{p}{"".join(map(lookup, s))}</row>'
+            for n, r, i, nm, d, v, t, p, s in zip(
+                range(start + 2, stop + 2),
+                rows[part].tolist(),
+                *([cells[c] for c in codes[part].tolist()] for cells, codes in person),
+                [versions[v] for v in grading.version[part].tolist()],
+                [total_cells[i] for i in inverse],
+                [verdict[p] for p in grading.passed[part].tolist()],
+                grading.scores[part].tolist(),
+                strict=True,
+            )
+        ]
+        yield "".join(lines)
 
 
 def _percent(value: float | None) -> str:
@@ -144,10 +207,12 @@ def item_row(s: ItemStats) -> list[object]:
         _percent(s.difficulty),
         _percent(s.discrimination),
         _percent(s.point_biserial),
+        _percent(s.item_rest),
         _safe(s.answer),
         choices,
         _safe(wrong),
         "、".join(s.flags),
+        "否（文件题）" if s.document else "是",
     ]
 
 

@@ -4,6 +4,10 @@ A sheet is a header row with ``工号, 姓名, 科室, 版本`` and one column p
 ``1 … N`` in any order, then one row per person: a CSV (UTF-8 with or without BOM; a sheet
 saved by Excel on a Chinese Windows as GB18030 is read too) or the first worksheet of an XLSX.
 Row numbers are those a spreadsheet shows (the header is row 1), so a trainer can find a row.
+
+The sheet is kept by column, each as codes into the distinct texts of that column: a province's
+sheet has a million rows but only a few dozen different ways of writing the answer to question 7,
+so each distinct text is read once (``grade.py``) and rows are handled as arrays.
 """
 
 from __future__ import annotations
@@ -12,14 +16,19 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
+
+import numpy as np
 
 from ..errors import ConfigError
 from ..exam.answer_sheet import PERSON_COLUMNS
 from ..model.answers import fold
 
 _QUESTION_HEADER = re.compile(r"^(?:第|题|Q)?\s*(\d{1,3})\s*题?$", re.IGNORECASE)
+CHUNK = 65_536  # rows read and converted at a time
 
 
 @dataclass
@@ -31,12 +40,57 @@ class Row:
 
 
 @dataclass
+class Column:
+    """One column of the sheet: its distinct texts and, per row, which of them it holds."""
+
+    values: list[str]
+    codes: np.ndarray  # int32, one per row
+
+    def texts(self) -> np.ndarray:
+        """The column as an object array of str, one per row."""
+        return np.array(self.values, dtype=object)[self.codes] if len(self.codes) else _EMPTY
+
+    def __getitem__(self, row: int) -> str:
+        return self.values[self.codes[row]]
+
+
+_EMPTY = np.array([], dtype=object)
+
+
+@dataclass
 class Sheet:
-    rows: list[Row]
+    numbers: np.ndarray  # int64: each row's number as a spreadsheet shows it
+    person: dict[str, Column]  # 工号, 姓名, 科室, 版本 → folded texts
+    answers: dict[int, Column]  # question number → raw cell texts
+    overflow: np.ndarray  # int32: values beyond the header on each row
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    @property
+    def rows(self) -> list[Row]:
+        """The rows one by one (for callers that want them; grading works on the columns)."""
+        return [self.row(i) for i in range(len(self))]
+
+    def row(self, i: int) -> Row:
+        return Row(
+            int(self.numbers[i]),
+            {c: col[i] for c, col in self.person.items()},
+            {q: col[i] for q, col in self.answers.items()},
+            int(self.overflow[i]),
+        )
 
 
-def read_sheet(path: Path, question_count: int) -> Sheet:
-    """Read a filled sheet; a file that is not a usable sheet is a ConfigError naming it."""
+Progress = Callable[[int], None]
+
+
+def read_sheet(path: Path, question_count: int, progress=None) -> Sheet:
+    """Read a filled sheet; a file that is not a usable sheet is a ConfigError naming it.
+
+    ``progress`` is the CLI's optional progress-bar factory (see ``grade.bar``).
+    """
+    from .grade import bar
+
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -45,17 +99,19 @@ def read_sheet(path: Path, question_count: int) -> Sheet:
     except OSError as exc:
         raise ConfigError(f"{path}：无法读取答题文件（{exc.strerror}）") from None
     if raw.startswith(b"PK\x03\x04"):
-        table = _xlsx_rows(path, raw)
+        rows, total = _xlsx_rows(path, raw)
     elif raw.startswith(b"\xd0\xcf\x11\xe0"):
         raise ConfigError(f"{path}：这是旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 或 CSV")
     elif path.suffix.lower() in (".xlsx", ".xlsm"):
         raise ConfigError(f"{path}：不是有效的 xlsx 文件（可能已损坏，或只是改了扩展名）")
     else:
-        table = _csv_rows(path, raw)
-    return _parse(path, table, question_count)
+        rows, total = _csv_rows(path, raw)
+    del raw
+    with bar(progress, "读取答题表", total) as advance:
+        return _parse(path, rows, question_count, advance)
 
 
-def _csv_rows(path: Path, raw: bytes) -> list[tuple[int, list[object]]]:
+def _csv_rows(path: Path, raw: bytes) -> tuple[Iterator[list[object]], int]:
     if b"\x00" in raw[:4096]:
         raise ConfigError(f"{path}：不是 CSV 文本文件（含有二进制内容）；答题文件应为 CSV 或 xlsx")
     for encoding in ("utf-8-sig", "gb18030"):
@@ -69,27 +125,33 @@ def _csv_rows(path: Path, raw: bytes) -> list[tuple[int, list[object]]]:
     first = text.split("\n", 1)[0]
     delimiter = max(",\t;", key=first.count) if first else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+    def rows() -> Iterator[list[object]]:
+        try:
+            yield from reader
+        except csv.Error as exc:
+            raise ConfigError(f"{path}:{reader.line_num}: CSV 格式错误（{exc}）") from None
+
+    return rows(), text.count("\n") + 1
+
+
+def _xlsx_rows(path: Path, raw: bytes) -> tuple[Iterator[list[object]], int]:
+    from python_calamine import CalamineError, CalamineWorkbook
+
     try:
-        return [(number, list(values)) for number, values in enumerate(reader, start=1)]
-    except csv.Error as exc:
-        raise ConfigError(f"{path}:{reader.line_num}: CSV 格式错误（{exc}）") from None
-
-
-def _xlsx_rows(path: Path, raw: bytes) -> list[tuple[int, list[object]]]:
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(raw))
+        sheet = workbook.get_sheet_by_index(0)
+    except (CalamineError, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise ConfigError(f"{path}：不是有效的 xlsx 文件（{type(exc).__name__}）") from None
-    try:
-        ws = wb.worksheets[0]
-        return [
-            (index, list(values))
-            for index, values in enumerate(ws.iter_rows(values_only=True), start=1)
-        ]
-    finally:
-        wb.close()
+    except Exception as exc:  # calamine's own errors (XmlError, ZipError…) share no base class
+        raise ConfigError(f"{path}：不是有效的 xlsx 文件（{type(exc).__name__}）") from None
+    # iter_rows starts at the sheet's first row (row 1), even when the data starts lower.
+    return _cells_as_text(sheet.iter_rows()), sheet.total_height
+
+
+def _cells_as_text(rows) -> Iterator[list[object]]:
+    for values in rows:
+        yield [v if v.__class__ is str else cell_text(v) for v in values]
 
 
 def cell_text(value: object) -> str:
@@ -103,20 +165,80 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def _parse(path: Path, table: list[tuple[int, list[object]]], question_count: int) -> Sheet:
-    table = [(n, [cell_text(v) for v in values]) for n, values in table]
-    filled = [(n, values) for n, values in table if any(v.strip() for v in values)]
-    if not filled:
+class _Encoder:
+    """Builds a Column chunk by chunk: a dict from text to code, codes in an int32 array."""
+
+    def __init__(self):
+        self.index: dict[str, int] = {}
+        self.parts: list[np.ndarray] = []
+
+    def add(self, texts) -> None:
+        index = self.index
+        setdefault = index.setdefault
+        codes = [setdefault(t, len(index)) for t in texts]
+        self.parts.append(np.array(codes, dtype=np.int32))
+
+    def column(self, folded: bool) -> Column:
+        values = list(self.index)
+        codes = np.concatenate(self.parts) if self.parts else np.zeros(0, np.int32)
+        if not folded:
+            return Column(values, codes)
+        # Person columns compare folded text: "１００１" and "1001" are the same 工号.
+        seen: dict[str, int] = {}
+        remap = np.array([seen.setdefault(fold(v), len(seen)) for v in values], dtype=np.int32)
+        return Column(list(seen), remap[codes] if len(codes) else codes)
+
+
+def _parse(path: Path, rows: Iterator[list[object]], question_count: int, advance) -> Sheet:
+    numbered = enumerate(rows, start=1)
+    found = next(((n, names) for n, names in numbered if "".join(names).strip()), None)
+    if found is None:
         raise ConfigError(f"{path}：文件是空的，没有表头")
-    header_row, names = filled[0]
+    header_row, names = found
+    advance(header_row)
     columns = _columns(path, header_row, names, question_count)
-    rows = []
-    for number, values in filled[1:]:
-        person = {c: fold(values[i]) if i < len(values) else "" for c, i in columns.person.items()}
-        answers = {q: values[i] if i < len(values) else "" for q, i in columns.questions.items()}
-        overflow = sum(1 for v in values[len(names) :] if v.strip())
-        rows.append(Row(number, person, answers, overflow))
-    return Sheet(rows)
+    width = len(names)
+    wanted = [*columns.person.values(), *columns.questions.values()]
+    encoders = [_Encoder() for _ in wanted]
+    numbers: list[int] = []
+    overflow: list[int] = []
+    padding = [""] * width
+    while True:
+        chunk = list(islice(numbered, CHUNK))
+        if not chunk:
+            break
+        block = []
+        for number, values in chunk:
+            if not "".join(values).strip():
+                continue  # an empty line is skipped, not rejected
+            extra = 0
+            if len(values) != width:
+                if len(values) > width:
+                    extra = sum(1 for v in values[width:] if v.strip())
+                    values = values[:width]
+                else:
+                    values = values + padding[len(values) :]
+            numbers.append(number)
+            overflow.append(extra)
+            block.append(values)
+        if block:
+            table = list(zip(*block, strict=True))
+            for encoder, index in zip(encoders, wanted, strict=True):
+                encoder.add(table[index])
+        advance(len(chunk))
+    person_count = len(columns.person)
+    return Sheet(
+        numbers=np.array(numbers, dtype=np.int64),
+        person={
+            c: e.column(folded=True)
+            for c, e in zip(columns.person, encoders[:person_count], strict=True)
+        },
+        answers={
+            q: e.column(folded=False)
+            for q, e in zip(columns.questions, encoders[person_count:], strict=True)
+        },
+        overflow=np.array(overflow, dtype=np.int32),
+    )
 
 
 @dataclass
