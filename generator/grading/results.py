@@ -15,7 +15,7 @@ import numpy as np
 from ..model.numbers import number
 from ..model.terms import TYPE_NAMES, rule_label
 from . import xlsx
-from .grade import CHUNK, Grading, bar
+from .grade import Grading, bar
 from .stats import ExamStats, ItemStats
 
 SCORE_COLUMNS = ["行号", "工号", "姓名", "科室", "版本", "得分", "满分", "合格"]
@@ -38,6 +38,7 @@ ITEM_COLUMNS = [
     "计入条款统计",
 ]
 REJECTED_COLUMNS = ["行号", "工号", "姓名", "原因"]
+WRITE_CHUNK = 16_384  # people written at a time
 
 
 def _write_csv(path: Path, header: list[str], rows: list[list[object]]) -> None:
@@ -82,10 +83,15 @@ def _chunks(grading: Grading, progress, description: str):
     """(first, stop) person of each chunk, with a progress bar over all of them."""
     n = grading.count
     with bar(progress, description, n) as advance:
-        for start in range(0, n, CHUNK):
-            stop = min(start + CHUNK, n)
+        for start in range(0, n, WRITE_CHUNK):
+            stop = min(start + WRITE_CHUNK, n)
             yield start, stop
             advance(stop - start)
+
+
+def _score_codes(grading: Grading, distinct: list[float], part: slice) -> list[list[int]]:
+    """The chunk's scores as positions in ``distinct`` (small ints cost Python nothing)."""
+    return np.searchsorted(np.array(distinct), grading.scores[part]).astype(np.int16).tolist()
 
 
 def _totals(grading: Grading, part: slice) -> tuple[list[float], list[int]]:
@@ -111,7 +117,8 @@ def _score_lines(grading: Grading, progress):
     person = _person(grading, lambda v: _csv_field(_safe(v)))
     versions = [_csv_field(v) for v in grading.versions]
     verdict = (f"{full},否", f"{full},是")
-    lookup = {v: number(v) for v in _score_texts(grading)}.__getitem__
+    distinct = _score_texts(grading)
+    lookup = [number(v) for v in distinct].__getitem__
     rows = grading.rows()
     for start, stop in _chunks(grading, progress, "写出 scores.csv"):
         part = slice(start, stop)
@@ -125,7 +132,7 @@ def _score_lines(grading: Grading, progress):
                 [versions[v] for v in grading.version[part].tolist()],
                 [total_text[i] for i in inverse],
                 [verdict[p] for p in grading.passed[part].tolist()],
-                grading.scores[part].tolist(),
+                _score_codes(grading, distinct, part),
                 strict=True,
             )
         ]
@@ -159,7 +166,8 @@ def _xlsx_rows(grading: Grading, progress):
     versions = [xlsx.text_cell(v, 0) for v in grading.versions]
     full = xlsx.number_cell(grading.key.total)
     verdict = (full + xlsx.text_cell("否", xlsx.FAILED), full + xlsx.text_cell("是", 0))
-    lookup = {v: xlsx.number_cell(v) for v in _score_texts(grading)}.__getitem__
+    distinct = _score_texts(grading)
+    lookup = [xlsx.number_cell(v) for v in distinct].__getitem__
     rows = grading.rows()
     for start, stop in _chunks(grading, progress, "写出 scores.xlsx"):
         part = slice(start, stop)
@@ -174,7 +182,7 @@ def _xlsx_rows(grading: Grading, progress):
                 [versions[v] for v in grading.version[part].tolist()],
                 [total_cells[i] for i in inverse],
                 [verdict[p] for p in grading.passed[part].tolist()],
-                grading.scores[part].tolist(),
+                _score_codes(grading, distinct, part),
                 strict=True,
             )
         ]

@@ -28,7 +28,7 @@ from ..exam.answer_sheet import PERSON_COLUMNS
 from ..model.answers import fold
 
 _QUESTION_HEADER = re.compile(r"^(?:第|题|Q)?\s*(\d{1,3})\s*题?$", re.IGNORECASE)
-CHUNK = 65_536  # rows read and converted at a time
+CHUNK = 16_384  # rows read and converted at a time
 
 
 @dataclass
@@ -124,7 +124,12 @@ def _csv_rows(path: Path, raw: bytes) -> tuple[Iterator[list[object]], int]:
         raise ConfigError(f"{path}：无法识别文件编码，请另存为 UTF-8 的 CSV")
     first = text.split("\n", 1)[0]
     delimiter = max(",\t;", key=first.count) if first else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    lines = io.StringIO(text, newline="")  # records end at \r\n, \r or \n, as csv reads them
+    if '"' not in text and "\x00" not in text:
+        # Without a quote a CSV record is its line split at the delimiter: the same fields
+        # csv.reader gives (tests/test_grading_fast.py checks), three times faster.
+        return (line.rstrip("\r\n").split(delimiter) for line in lines), text.count("\n") + 1
+    reader = csv.reader(lines, delimiter=delimiter)
 
     def rows() -> Iterator[list[object]]:
         try:
@@ -174,8 +179,10 @@ class _Encoder:
 
     def add(self, texts) -> None:
         index = self.index
-        setdefault = index.setdefault
-        codes = [setdefault(t, len(index)) for t in texts]
+        codes = list(map(index.get, texts))
+        if None in codes:  # texts not seen in earlier chunks
+            setdefault = index.setdefault
+            codes = [setdefault(t, len(index)) if c is None else c for t, c in zip(texts, codes)]
         self.parts.append(np.array(codes, dtype=np.int32))
 
     def column(self, folded: bool) -> Column:
@@ -185,7 +192,10 @@ class _Encoder:
             return Column(values, codes)
         # Person columns compare folded text: "１００１" and "1001" are the same 工号.
         seen: dict[str, int] = {}
-        remap = np.array([seen.setdefault(fold(v), len(seen)) for v in values], dtype=np.int32)
+        remap = np.array(
+            [seen.setdefault(v.strip() if v.isascii() else fold(v), len(seen)) for v in values],
+            dtype=np.int32,
+        )  # NFKC leaves ASCII as it is
         return Column(list(seen), remap[codes] if len(codes) else codes)
 
 

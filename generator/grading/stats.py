@@ -243,10 +243,11 @@ def _correlation(x: np.ndarray, y: np.ndarray) -> float | None:
     if len(x) < 2 or _constant(x) or _constant(y):
         return None
     dx, dy = x - x.mean(), y - y.mean()
-    sxx, syy = float(dx @ dx), float(dy @ dy)
+    # Plain sums, not BLAS dot products (threaded BLAS crawls on a busy shared server).
+    sxx, syy = float(np.sum(dx * dx)), float(np.sum(dy * dy))
     if sxx == 0 or syy == 0:
         return None
-    return float(dx @ dy) / (sxx * syy) ** 0.5
+    return float(np.sum(dx * dy)) / (sxx * syy) ** 0.5
 
 
 def _rules(grading: Grading) -> list[RuleStats]:

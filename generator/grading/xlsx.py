@@ -29,6 +29,8 @@ _ESCAPE_LIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")  # Excel would read _x0041_ as
 
 def text_cell(value: str, style: int = TEXT) -> str:
     """An inline-string cell; characters XML cannot carry become U+FFFD."""
+    if value.isalnum():  # names, 工号, 科室: nothing to escape
+        return f'<c t="inlineStr" s="{style}"><is><t>{value}</t></is></c>'
     value = _ESCAPE_LIKE.sub(r"_x005F_\1", _ILLEGAL.sub("\ufffd", value))
     space = ' xml:space="preserve"' if value[:1].isspace() or value[-1:].isspace() else ""
     return f'<c t="inlineStr" s="{style}"><is><t{space}>{escape(value)}</t></is></c>'
