@@ -28,7 +28,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 LABELS = "ABCDEFGHIJ"
-DEPARTMENTS = [f"{name}科" for name in "内外妇儿眼耳鼻喉口腔皮肤急诊麻醉药剂检验放射超声病理康复中医"]
+DEPARTMENTS = [
+    f"{name}科" for name in "内外妇儿眼耳鼻喉口腔皮肤急诊麻醉药剂检验放射超声病理康复中医"
+]
 FULL = str.maketrans("ABCDEFGHIJabcdefghij", "ＡＢＣＤＥＦＧＨＩＪａｂｃｄｅｆｇｈｉｊ")
 
 
@@ -100,7 +102,11 @@ def write_sheet(path: Path, key: dict, rows: int, fmt: str, seed: int = 2) -> No
         for right, wrong in pools[version]:
             r = rng.random()
             answers.append(
-                "" if r < 0.03 else rng.choice(right) if r < 0.3 + 0.65 * skill else rng.choice(wrong)
+                ""
+                if r < 0.03
+                else rng.choice(right)
+                if r < 0.3 + 0.65 * skill
+                else rng.choice(wrong)
             )
         staff = f"{100000 + i}"
         if i % 5000 == 4999:
@@ -126,8 +132,8 @@ def write_sheet(path: Path, key: dict, rows: int, fmt: str, seed: int = 2) -> No
         xlsx.write_sheet(path, "答题", header, [8] * len(header), (0, 1), chunks())
 
 
-def run(tree: Path, key: Path, sheet: Path, out: Path, root: Path) -> tuple[float, int, int]:
-    """Seconds, peak RSS (bytes) and exit code of one ``qinglian quiz grade``."""
+def run(tree: Path, key: Path, sheet: Path, out: Path, root: Path):
+    """Wall seconds, CPU seconds, peak RSS (bytes) and exit code of one ``qinglian quiz grade``."""
     env = {**os.environ, "PYTHONPATH": str(tree), "CI": "1"}
     command = [sys.executable, "-c", "from generator.cli import main; raise SystemExit(main())",
                "quiz", "grade", str(key), str(sheet), "--out", str(out), "--root", str(root)]  # fmt: skip
@@ -141,7 +147,7 @@ def run(tree: Path, key: Path, sheet: Path, out: Path, root: Path) -> tuple[floa
     if code not in (0, 2):
         sys.exit(f"grading failed ({code}):\n{stderr.decode()[-3000:]}")
     print(stdout.decode().strip())
-    return seconds, usage.ru_maxrss * 1024, code
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, code
 
 
 def main() -> None:
@@ -164,12 +170,13 @@ def main() -> None:
         root.mkdir()
         print(f"sheet: {args.rows:,} rows × {args.questions} questions, {args.format}, "
               f"{sheet.stat().st_size / 1e6:.1f} MB (made in {made:.1f} s)")  # fmt: skip
-        seconds, rss, code = run(args.tree.resolve(), key, sheet, work / "out", root)
+        seconds, cpu, rss, code = run(args.tree.resolve(), key, sheet, work / "out", root)
         files = sorted(p.name for p in (work / "out").iterdir())
         sizes = ", ".join(f"{p} {(work / 'out' / p).stat().st_size / 1e6:.1f} MB" for p in files)
         print(f"tree: {args.tree}")
-        print(f"grade: {seconds:.1f} s, {args.rows / seconds:,.0f} rows/s, "
-              f"peak RSS {rss / 2**20:,.0f} MiB, exit {code}")  # fmt: skip
+        print(f"grade: {seconds:.1f} s wall ({cpu:.1f} s CPU), {args.rows / seconds:,.0f} rows/s, "
+              f"peak RSS {rss / 2**20:,.0f} MiB, exit {code}; "
+              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")  # fmt: skip
         print(f"outputs: {sizes}")
         if args.keep:
             print(f"kept: {work}")

@@ -182,7 +182,10 @@ class _Encoder:
         codes = list(map(index.get, texts))
         if None in codes:  # texts not seen in earlier chunks
             setdefault = index.setdefault
-            codes = [setdefault(t, len(index)) if c is None else c for t, c in zip(texts, codes)]
+            codes = [
+                setdefault(t, len(index)) if c is None else c
+                for t, c in zip(texts, codes, strict=False)
+            ]
         self.parts.append(np.array(codes, dtype=np.int32))
 
     def column(self, folded: bool) -> Column:
