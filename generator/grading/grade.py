@@ -260,11 +260,13 @@ def _cells(key: Key, versions: list[str], number: int, col) -> Cells:
     unreadable = np.zeros((len(versions), size), dtype=bool)
     responses: list[list[Response]] = []
     reasons: list[dict[int, str]] = []
+    present = np.flatnonzero(np.bincount(col.codes, minlength=len(col.values))).tolist()
     for v, name in enumerate(versions):
         item = key.versions[name][number - 1]
-        looked: list[Response] = []
+        looked: list[Response] = [None] * len(col.values)
         why: dict[int, str] = {}
-        for u, text in enumerate(col.values):
+        for u in present:  # the texts this column holds (the dictionary is the whole sheet's)
+            text = col.values[u]
             try:
                 response = read_response(item, text)
             except Unreadable as exc:
@@ -273,7 +275,7 @@ def _cells(key: Key, versions: list[str], number: int, col) -> Cells:
                 response = None
             else:
                 scores[v, u] = score(item, response, key.multiple_scoring)
-            looked.append(response)
+            looked[u] = response
         responses.append(looked)
         reasons.append(why)
     return Cells(scores, unreadable, responses, reasons)

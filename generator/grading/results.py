@@ -89,9 +89,35 @@ def _chunks(grading: Grading, progress, description: str):
             advance(stop - start)
 
 
-def _score_codes(grading: Grading, distinct: list[float], part: slice) -> list[list[int]]:
-    """The chunk's scores as positions in ``distinct`` (small ints cost Python nothing)."""
-    return np.searchsorted(np.array(distinct), grading.scores[part]).astype(np.int16).tolist()
+def _score_cells(grading: Grading, distinct: list[float], texts: list[str], sep: str, part):
+    """Each person's score cells in the chunk as one string: ``texts[i]`` stands for
+    ``distinct[i]``, joined with ``sep``.
+
+    Four neighbouring cells are looked up at once: a person's run of four scores is one of a
+    few dozen, so its text is made once per chunk and a row is a join of a quarter as many pieces.
+    """
+    codes = np.searchsorted(np.array(distinct), grading.scores[part]).astype(np.int64)
+    rows, width = codes.shape
+    base = len(texts)
+    group = max(1, min(4, int(62 // max(np.log2(base), 1))))
+    pieces = []
+    for g in range(0, width, group):
+        block = codes[:, g : g + group]
+        combined = block[:, 0].copy()
+        for j in range(1, block.shape[1]):
+            combined = combined * base + block[:, j]
+        values, inverse = np.unique(combined, return_inverse=True)
+        words = []
+        for value in values.tolist():
+            digits = []
+            for _ in range(block.shape[1]):
+                value, digit = divmod(value, base)
+                digits.append(texts[digit])
+            words.append(sep.join(reversed(digits)))
+        pieces.append([words[i] for i in inverse.tolist()])
+    if not pieces:
+        return [""] * rows
+    return [sep.join(p) for p in zip(*pieces, strict=True)]
 
 
 def _totals(grading: Grading, part: slice) -> tuple[list[float], list[int]]:
@@ -118,21 +144,21 @@ def _score_lines(grading: Grading, progress):
     versions = [_csv_field(v) for v in grading.versions]
     verdict = (f"{full},否", f"{full},是")
     distinct = _score_texts(grading)
-    lookup = [number(v) for v in distinct].__getitem__
+    texts = [number(v) for v in distinct]
     rows = grading.rows()
     for start, stop in _chunks(grading, progress, "写出 scores.csv"):
         part = slice(start, stop)
         totals, inverse = _totals(grading, part)
         total_text = [number(t) for t in totals]
         lines = [
-            f"{r},{i},{nm},{d},{v},{t},{p},{','.join(map(lookup, s))}\r\n"
+            f"{r},{i},{nm},{d},{v},{t},{p},{s}\r\n"
             for r, i, nm, d, v, t, p, s in zip(
                 rows[part].tolist(),
                 *([texts[c] for c in codes[part].tolist()] for texts, codes in person),
                 [versions[v] for v in grading.version[part].tolist()],
                 [total_text[i] for i in inverse],
                 [verdict[p] for p in grading.passed[part].tolist()],
-                _score_codes(grading, distinct, part),
+                _score_cells(grading, distinct, texts, ",", part),
                 strict=True,
             )
         ]
@@ -167,14 +193,14 @@ def _xlsx_rows(grading: Grading, progress):
     full = xlsx.number_cell(grading.key.total)
     verdict = (full + xlsx.text_cell("否", xlsx.FAILED), full + xlsx.text_cell("是", 0))
     distinct = _score_texts(grading)
-    lookup = [xlsx.number_cell(v) for v in distinct].__getitem__
+    texts = [xlsx.number_cell(v) for v in distinct]
     rows = grading.rows()
     for start, stop in _chunks(grading, progress, "写出 scores.xlsx"):
         part = slice(start, stop)
         totals, inverse = _totals(grading, part)
         total_cells = [xlsx.number_cell(t) for t in totals]
         lines = [
-            f'<row r="{n}"><c><v>{r}</v></c>{i}{nm}{d}{v}{t}{p}{"".join(map(lookup, s))}</row>'
+            f'<row r="{n}"><c><v>{r}</v></c>{i}{nm}{d}{v}{t}{p}{s}</row>'
             for n, r, i, nm, d, v, t, p, s in zip(
                 range(start + 2, stop + 2),
                 rows[part].tolist(),
@@ -182,7 +208,7 @@ def _xlsx_rows(grading: Grading, progress):
                 [versions[v] for v in grading.version[part].tolist()],
                 [total_cells[i] for i in inverse],
                 [verdict[p] for p in grading.passed[part].tolist()],
-                _score_codes(grading, distinct, part),
+                _score_cells(grading, distinct, texts, "", part),
                 strict=True,
             )
         ]

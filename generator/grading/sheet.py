@@ -19,6 +19,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import islice
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -61,7 +62,7 @@ _EMPTY = np.array([], dtype=object)
 class Sheet:
     numbers: np.ndarray  # int64: each row's number as a spreadsheet shows it
     person: dict[str, Column]  # 工号, 姓名, 科室, 版本 → folded texts
-    answers: dict[int, Column]  # question number → raw cell texts
+    answers: dict[int, Column]  # question number → raw cell texts (all share one ``values``)
     overflow: np.ndarray  # int32: values beyond the header on each row
 
     def __len__(self) -> int:
@@ -171,7 +172,7 @@ def cell_text(value: object) -> str:
 
 
 class _Encoder:
-    """Builds a Column chunk by chunk: a dict from text to code, codes in an int32 array."""
+    """Builds a person Column chunk by chunk: a dict from text to code, codes in int32 arrays."""
 
     def __init__(self):
         self.index: dict[str, int] = {}
@@ -188,17 +189,14 @@ class _Encoder:
             ]
         self.parts.append(np.array(codes, dtype=np.int32))
 
-    def column(self, folded: bool) -> Column:
-        values = list(self.index)
+    def column(self) -> Column:
+        """The folded column: "１００１" and "1001" are the same 工号 (NFKC leaves ASCII alone)."""
         codes = np.concatenate(self.parts) if self.parts else np.zeros(0, np.int32)
-        if not folded:
-            return Column(values, codes)
-        # Person columns compare folded text: "１００１" and "1001" are the same 工号.
         seen: dict[str, int] = {}
         remap = np.array(
-            [seen.setdefault(v.strip() if v.isascii() else fold(v), len(seen)) for v in values],
+            [seen.setdefault(v.strip() if v.isascii() else fold(v), len(seen)) for v in self.index],
             dtype=np.int32,
-        )  # NFKC leaves ASCII as it is
+        )
         return Column(list(seen), remap[codes] if len(codes) else codes)
 
 
@@ -211,8 +209,16 @@ def _parse(path: Path, rows: Iterator[list[object]], question_count: int, advanc
     advance(header_row)
     columns = _columns(path, header_row, names, question_count)
     width = len(names)
-    wanted = [*columns.person.values(), *columns.questions.values()]
-    encoders = [_Encoder() for _ in wanted]
+    # Answer columns share one dictionary of texts, so a row's answers are coded in one C-level
+    # map() (no column-by-column transposing of strings); person columns get their own.
+    questions = list(columns.questions)
+    take_person = itemgetter(*columns.person.values())
+    at = [columns.questions[q] for q in questions]
+    take_answers = itemgetter(*at) if len(at) > 1 else (lambda values: (values[at[0]],))
+    shared: dict[str, int] = {}
+    code, add = shared.get, shared.setdefault
+    people = [_Encoder() for _ in columns.person]
+    answers: list[np.ndarray] = []
     numbers: list[int] = []
     overflow: list[int] = []
     padding = [""] * width
@@ -220,7 +226,7 @@ def _parse(path: Path, rows: Iterator[list[object]], question_count: int, advanc
         chunk = list(islice(numbered, CHUNK))
         if not chunk:
             break
-        block = []
+        persons, coded = [], []
         for number, values in chunk:
             if not "".join(values).strip():
                 continue  # an empty line is skipped, not rejected
@@ -233,22 +239,24 @@ def _parse(path: Path, rows: Iterator[list[object]], question_count: int, advanc
                     values = values + padding[len(values) :]
             numbers.append(number)
             overflow.append(extra)
-            block.append(values)
-        if block:
-            table = list(zip(*block, strict=True))
-            for encoder, index in zip(encoders, wanted, strict=True):
-                encoder.add(table[index])
+            persons.append(take_person(values))
+            texts = take_answers(values)
+            codes = list(map(code, texts))
+            if None in codes:  # a text no earlier row had
+                codes = [add(t, len(shared)) if c is None else c for t, c in zip(texts, codes, strict=True)]
+            coded.append(codes)
+        if persons:
+            for encoder, texts in zip(people, zip(*persons, strict=True), strict=True):
+                encoder.add(texts)
+            answers.append(np.array(coded, dtype=np.int32))
         advance(len(chunk))
-    person_count = len(columns.person)
+    matrix = np.concatenate(answers) if answers else np.zeros((0, len(at)), np.int32)
+    values = list(shared)
     return Sheet(
         numbers=np.array(numbers, dtype=np.int64),
-        person={
-            c: e.column(folded=True)
-            for c, e in zip(columns.person, encoders[:person_count], strict=True)
-        },
+        person={c: e.column() for c, e in zip(columns.person, people, strict=True)},
         answers={
-            q: e.column(folded=False)
-            for q, e in zip(columns.questions, encoders[person_count:], strict=True)
+            q: Column(values, np.ascontiguousarray(matrix[:, j])) for j, q in enumerate(questions)
         },
         overflow=np.array(overflow, dtype=np.int32),
     )

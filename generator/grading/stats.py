@@ -188,42 +188,48 @@ def _histogram(totals: np.ndarray, full: float) -> list[tuple[float, float, int]
 
 @dataclass
 class _ById:
-    """Scores by question id (the first version's order), whatever number each paper printed."""
+    """Scores by question id (the first version's order), whatever number each paper printed.
+
+    One contiguous array per question: statistics go down a question, not across a person.
+    """
 
     ids: list[str]
-    points: np.ndarray  # per id (first version)
-    scores: np.ndarray  # people × ids, points scored
-    right: np.ndarray  # people × ids, full points (bool)
+    points: list[float]  # per id (first version)
+    scores: list[np.ndarray]  # per id: each person's points on it
+    right: list[np.ndarray]  # per id: 1.0 where the person scored its full points
 
 
 def _by_id(grading: Grading) -> _ById:
     """key.json is checked to hold the same questions, once each, on every version."""
     versions = list(grading.key.versions.values())
-    column = {item.id: j for j, item in enumerate(versions[0])}
-    scores = np.zeros_like(grading.scores)
-    right = np.zeros(grading.scores.shape, dtype=bool)
-    for v, items in enumerate(versions):
-        rows = np.flatnonzero(grading.version == v)
-        if not len(rows):
-            continue
-        to = np.array([column[item.id] for item in items])
-        points = np.array([item.points for item in items])
-        mine = grading.scores[rows]
-        scores[np.ix_(rows, to)] = mine
-        right[np.ix_(rows, to)] = mine >= points - 1e-9
-    return _ById(list(column), np.array([item.points for item in versions[0]]), scores, right)
+    ids = [item.id for item in versions[0]]
+    people = [np.flatnonzero(grading.version == v) for v in range(len(versions))]
+    at = [{item.id: (j, item.points) for j, item in enumerate(items)} for items in versions]
+    scores, right = [], []
+    for qid in ids:
+        column = np.zeros(grading.count)
+        full = np.zeros(grading.count)
+        for rows, where in zip(people, at, strict=True):
+            if len(rows):
+                j, points = where[qid]
+                mine = grading.scores[rows, j]
+                column[rows] = mine
+                full[rows] = mine >= points - 1e-9
+        scores.append(column)
+        right.append(full)
+    return _ById(ids, [item.points for item in versions[0]], scores, right)
 
 
 def _constant(values: np.ndarray) -> bool:
     return len(values) == 0 or bool(values.min() == values.max())
 
 
-def _alpha(per_item: np.ndarray, totals: np.ndarray) -> float | None:
+def _alpha(per_item: list[np.ndarray], totals: np.ndarray) -> float | None:
     """k/(k−1) · (1 − Σ item variances / variance of totals); KR-20 when values are 0 or 1."""
     if _constant(totals):
         return None
-    k = per_item.shape[1]
-    item_variance = float(per_item.var(axis=0).sum())
+    k = len(per_item)
+    item_variance = sum(float(column.var()) for column in per_item)
     return k / (k - 1) * (1 - item_variance / float(totals.var()))
 
 
@@ -232,11 +238,12 @@ def _reliability(by_id: _ById, totals: np.ndarray) -> tuple[float | None, float 
 
     Either is None when it cannot be computed (fewer than two people or questions, or no spread).
     """
-    people, k = by_id.scores.shape
-    if people < 2 or k < 2:
+    if len(totals) < 2 or len(by_id.ids) < 2:
         return None, None
-    right = by_id.right.astype(np.float64)
-    return _alpha(right, right.sum(axis=1)), _alpha(by_id.scores, totals)
+    right_totals = np.zeros(len(totals))
+    for column in by_id.right:
+        right_totals += column
+    return _alpha(by_id.right, right_totals), _alpha(by_id.scores, totals)
 
 
 def _correlation(x: np.ndarray, y: np.ndarray) -> float | None:
@@ -291,7 +298,7 @@ def _items(grading: Grading, by_id: _ById) -> list[ItemStats]:
             answer=first_item.answer_text,
             document=bool(getattr(first_item, "document", False)),
         )
-        points = by_id.scores[:, column]
+        points = by_id.scores[column]
         fraction = points / by_id.points[column]
         s.takers = n
         if n:
