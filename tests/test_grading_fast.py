@@ -530,3 +530,18 @@ def test_xlsx_rows_keep_spreadsheet_numbers_when_data_starts_lower(tmp_path):
     wb.save(tmp_path / "a.xlsx")
     grading = grade(key, read_sheet(tmp_path / "a.xlsx", 5))
     assert [(r.row, r.staff_id) for r in grading.rejected] == [(5, "1007")]
+
+
+def test_a_sheet_built_from_rows_grades_like_the_file(tmp_path):
+    """The exam service grades stored answers as Row objects: Sheet(rows) gives the same."""
+    from generator.grading.sheet import Row, Sheet
+
+    key = load_key(write_key(tmp_path))
+    from_file = read_sheet(write_csv(tmp_path / "a.csv", ROWS), 5)
+    rows = from_file.rows
+    assert rows[0] == Row(2, {"工号": "1001", "姓名": "张三", "科室": "内科", "版本": "A"},
+                          {1: "B", 2: "ACD", 3: "对", 4: "统方", 5: "错"})  # fmt: skip
+    assert _fast(grade(key, Sheet(rows))) == _fast(grade(key, from_file))
+    one = Row(2, {"工号": "9", "姓名": "甲", "科室": "内科", "版本": "B"}, {1: "错", 2: "D"})
+    (result,) = grade(key, Sheet([one])).results  # questions 3–5 left out: blank
+    assert result.scores == [1, 2, 0, 0, 0] and result.responses[2:] == [None, None, None]

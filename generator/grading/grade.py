@@ -27,7 +27,7 @@ from typing import TypeVar
 import numpy as np
 
 from ..exam.key import Key, KeyItem
-from .sheet import Sheet
+from .sheet import Column, Sheet
 from .spelling import Unreadable, fold, read_choice, read_fill, read_judge
 
 Response = frozenset[str] | str | None
@@ -196,9 +196,12 @@ def grade(key: Key, sheet: Sheet, progress=None) -> Grading:
     """Grade every row of ``sheet``; ``progress`` is the CLI's optional progress-bar factory."""
     n = len(sheet)
     versions = list(key.versions)
-    version = _version_numbers(key, sheet)  # -1: not a version of the key
-    cells = {q: _cells(key, versions, q, col) for q, col in sheet.answers.items()}
     numbers = list(range(1, key.question_count + 1))
+    for q in numbers:  # a sheet built from rows may leave a question out: blank for everyone
+        if q not in sheet.answers:
+            sheet.answers[q] = Column([""], np.zeros(n, np.int32))
+    version = _version_numbers(key, sheet)  # -1: not a version of the key
+    cells = {q: _cells(key, versions, q, sheet.answers[q]) for q in numbers}
     staff = sheet.person["工号"]
     missing_id = np.array([not v for v in staff.values], dtype=bool)[staff.codes]
     counts = np.bincount(staff.codes, minlength=len(staff.values))

@@ -58,12 +58,25 @@ class Column:
 _EMPTY = np.array([], dtype=object)
 
 
-@dataclass
 class Sheet:
-    numbers: np.ndarray  # int64: each row's number as a spreadsheet shows it
-    person: dict[str, Column]  # 工号, 姓名, 科室, 版本 → folded texts
-    answers: dict[int, Column]  # question number → raw cell texts (all share one ``values``)
-    overflow: np.ndarray  # int32: values beyond the header on each row
+    """A filled sheet by column; ``Sheet(rows)`` builds one from ``Row`` objects (the exam
+    service grades its stored answers that way)."""
+
+    def __init__(
+        self,
+        rows: list[Row] | None = None,
+        *,
+        numbers: np.ndarray | None = None,
+        person: dict[str, Column] | None = None,
+        answers: dict[int, Column] | None = None,
+        overflow: np.ndarray | None = None,
+    ):
+        if rows is not None:
+            numbers, person, answers, overflow = _from_rows(rows)
+        self.numbers = numbers  # int64: each row's number as a spreadsheet shows it
+        self.person = person  # 工号, 姓名, 科室, 版本 → folded texts
+        self.answers = answers  # question number → raw cell texts (all share one ``values``)
+        self.overflow = overflow  # int32: values beyond the header on each row
 
     def __len__(self) -> int:
         return len(self.numbers)
@@ -80,6 +93,25 @@ class Sheet:
             {q: col[i] for q, col in self.answers.items()},
             int(self.overflow[i]),
         )
+
+
+def _from_rows(rows: list[Row]):
+    people = [_Encoder() for _ in PERSON_COLUMNS]
+    for encoder, c in zip(people, PERSON_COLUMNS, strict=True):
+        encoder.add([r.person.get(c, "") for r in rows])
+    questions = sorted({q for r in rows for q in r.answers})
+    shared: dict[str, int] = {}
+    answers = {}
+    for q in questions:
+        codes = [shared.setdefault(r.answers.get(q, ""), len(shared)) for r in rows]
+        answers[q] = np.array(codes, dtype=np.int32)
+    values = list(shared)
+    return (
+        np.array([r.number for r in rows], dtype=np.int64),
+        {c: e.column() for c, e in zip(PERSON_COLUMNS, people, strict=True)},
+        {q: Column(values, codes) for q, codes in answers.items()},
+        np.array([r.overflow for r in rows], dtype=np.int32),
+    )
 
 
 Progress = Callable[[int], None]
@@ -243,7 +275,10 @@ def _parse(path: Path, rows: Iterator[list[object]], question_count: int, advanc
             texts = take_answers(values)
             codes = list(map(code, texts))
             if None in codes:  # a text no earlier row had
-                codes = [add(t, len(shared)) if c is None else c for t, c in zip(texts, codes, strict=True)]
+                codes = [
+                    add(t, len(shared)) if c is None else c
+                    for t, c in zip(texts, codes, strict=True)
+                ]
             coded.append(codes)
         if persons:
             for encoder, texts in zip(people, zip(*persons, strict=True), strict=True):
