@@ -18,11 +18,10 @@ as numpy arrays, so a million rows take seconds.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TypeVar
 
 import numpy as np
 
@@ -31,7 +30,6 @@ from .sheet import Column, Sheet
 from .spelling import Unreadable, fold, read_choice, read_fill, read_judge
 
 Response = frozenset[str] | str | None
-T = TypeVar("T")
 PROGRESS_FROM = 500  # rows; fewer finish before a bar would be seen
 CHUNK = 65_536  # rows looked up at a time (bounds temporary memory; one progress step)
 
@@ -179,14 +177,6 @@ def bar(progress, description: str, total: int) -> Iterator[Callable[[int], None
     shown, task = progress(description, total)
     with shown:
         yield lambda n: shown.advance(task, n)
-
-
-def tracked(items: list[T], progress, description: str) -> Iterable[T]:
-    """``items`` with a progress bar when the CLI offers one and there are many of them."""
-    with bar(progress, description, len(items)) as advance:
-        for item in items:
-            yield item
-            advance(1)
 
 
 # --- a whole sheet -------------------------------------------------------------------------

@@ -7,7 +7,6 @@ columns are numbered as on each person's own paper (the same numbers as the answ
 from __future__ import annotations
 
 import csv
-import io
 from pathlib import Path
 
 import numpy as np
@@ -63,12 +62,6 @@ def _csv_field(value: str) -> str:
 def score_header(count: int) -> list[str]:
     """The person columns, then one per question number as printed on each paper."""
     return SCORE_COLUMNS + [f"第{n}题" for n in range(1, count + 1)]
-
-
-def score_rows(grading: Grading) -> list[list[str]]:
-    """scores.csv's rows as lists of text (for callers that want them in memory)."""
-    text = "".join(_score_lines(grading, None))
-    return list(csv.reader(io.StringIO(text, newline="")))
 
 
 def _score_texts(grading: Grading) -> list[float]:

@@ -16,7 +16,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
 from operator import itemgetter
@@ -112,9 +112,6 @@ def _from_rows(rows: list[Row]):
         {q: Column(values, codes) for q, codes in answers.items()},
         np.array([r.overflow for r in rows], dtype=np.int32),
     )
-
-
-Progress = Callable[[int], None]
 
 
 def read_sheet(path: Path, question_count: int, progress=None) -> Sheet:

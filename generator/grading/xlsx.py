@@ -1,9 +1,9 @@
 """A streaming writer for one big, plain worksheet (``scores.xlsx``): rows in, XML out, zipped.
 
 Why not XlsxWriter or openpyxl: both build every cell as a Python object and write it with
-several calls; measured here, XlsxWriter in constant-memory mode wrote about 180,000 cells a
-second, so 100,000 people × 48 columns took about 27 s and a province's million rows several
-minutes. A score sheet is the same few cells over and over (a 2 on question 7 is always
+several calls. Measured on the project's 2-CPU machine (shared, load about 5), XlsxWriter 3.3.1
+in constant-memory mode wrote about 180,000 cells a second: 100,000 people × 48 columns would
+take about 27 s alone, a province's million rows four to five minutes (bench/grading.py). A score sheet is the same few cells over and over (a 2 on question 7 is always
 ``<c><v>2</v></c>``), so each distinct cell is turned into XML once and a row is a join of
 ready-made pieces. The package holds only what Excel, WPS and LibreOffice need: one sheet, a
 frozen header, column widths, four cell styles (header, text, failed, plain); strings are inline
