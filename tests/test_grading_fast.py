@@ -478,6 +478,9 @@ def test_scores_xlsx_opens_as_a_spreadsheet(tmp_path):
     from python_calamine import CalamineWorkbook
 
     rows = [*ROWS[:4], ["0042", "_x0041_ & <金>", "内科", "A", "", "", "", "", ""]]
+    rows.append(
+        ["0043", "响\x07铃</t></is></c><c><f>1+1</f></c>", " 外科", "A", "", "", "", "", ""]
+    )
     out = tmp_path / "out"
     check_sheet(load_key(write_key(tmp_path)), write_csv(tmp_path / "a.csv", rows), out)
     wb = load_workbook(out / "scores.xlsx")
@@ -490,6 +493,8 @@ def test_scores_xlsx_opens_as_a_spreadsheet(tmp_path):
     # Excel reads _xHHHH_ as a character: the name is stored escaped (_x005F_ is "_"), as
     # XlsxWriter does; calamine (like Excel) reads it back as typed, openpyxl does not unescape.
     assert ws["B6"].value == "0042" and ws["C6"].value == "_x005F_x0041_ & <金>"
+    assert ws["C7"].value == "响\ufffd铃</t></is></c><c><f>1+1</f></c>" and ws["D7"].value == "外科"
+    assert ws["D7"].data_type == "s" and ws.max_column == 13  # text, never a formula or a cell
     grid = CalamineWorkbook.from_path(str(out / "scores.xlsx")).get_sheet_by_index(0).to_python()
     assert grid[5][:3] == [6.0, "0042", "_x0041_ & <金>"]
 
