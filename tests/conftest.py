@@ -149,8 +149,8 @@ class ProgressRecorder:
     def __exit__(self, *exc):
         return False
 
-    def advance(self, task):
-        self.calls.append(task)
+    def advance(self, task, advance=1):
+        self.calls.extend([task] * advance)
 
 
 @pytest.fixture

@@ -196,6 +196,8 @@ def cmd_grade(args) -> int:
     else:
         console.print("没有可以评分的行。")
     console.print(f"输出 → {escape(_shown(report.folder))}/：{'、'.join(report.files)}")
+    for note in report.notes:  # e.g. too many people for one Excel sheet: CSV only
+        err.print(f"[bold yellow]注意[/]：{escape(note)}")
     if not grading.rejected:
         return 0
     err.print(f"[bold yellow]{len(grading.rejected)} 行未评分[/]（见 rejected.csv）：")

@@ -80,6 +80,7 @@ class _Entry(BaseModel):
     points: float = Field(gt=0)
     rules: list[int] = []
     options: list[str] | None = None
+    document: bool = False  # a question about the document itself (not counted per rule)
 
 
 class _KeyFile(BaseModel):
@@ -102,6 +103,7 @@ class KeyItem:
     rules: tuple[int, ...]
     options: tuple[str, ...] = ()
     accepted: tuple[str, ...] = ()  # fill: the accepted strings as written (for reports)
+    document: bool = False  # about the document itself: scored, but not in per-rule statistics
 
     @property
     def answer_text(self) -> str:
@@ -224,14 +226,32 @@ def _item(name: str, version: str, e: _Entry) -> KeyItem:
         if problem:
             raise ConfigError(f"{where}的答案有误：{problem}")
         return KeyItem(
-            e.no, e.id, e.type, frozenset(answer), e.points, tuple(e.rules), tuple(options)
+            e.no,
+            e.id,
+            e.type,
+            frozenset(answer),
+            e.points,
+            tuple(e.rules),
+            tuple(options),
+            document=e.document,
         )
     if e.type == "judge":
         if answer not in (["对"], ["错"]):
             raise ConfigError(f'{where}是判断题，答案应为 ["对"] 或 ["错"]')
-        return KeyItem(e.no, e.id, e.type, frozenset(answer), e.points, tuple(e.rules))
+        return KeyItem(
+            e.no, e.id, e.type, frozenset(answer), e.points, tuple(e.rules), document=e.document
+        )
     folded = frozenset(fold_fill(a) for a in answer)
-    return KeyItem(e.no, e.id, e.type, folded, e.points, tuple(e.rules), accepted=tuple(answer))
+    return KeyItem(
+        e.no,
+        e.id,
+        e.type,
+        folded,
+        e.points,
+        tuple(e.rules),
+        accepted=tuple(answer),
+        document=e.document,
+    )
 
 
 def _check_shape(name: str, versions: dict[str, list[KeyItem]], total: float) -> None:

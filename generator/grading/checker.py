@@ -3,14 +3,15 @@
 Stages: the key (read once by the caller with ``load_key``) → read the sheet (both raise
 ConfigError naming the file) → grade every row (``grade.py``) → statistics (``stats.py``) → write
 ``scores.csv``, ``scores.xlsx``, ``items.csv``, ``report.html`` and, when rows were rejected,
-``rejected.csv``. The files are written beside the output folder first and moved in only when all
+``rejected.csv``. Above Excel's row limit ``scores.xlsx`` is left out (``notes`` says so;
+scores.csv holds everyone). The files are written beside the output folder first and moved in only when all
 of them are ready; the folder itself (which the trainer names) is never replaced, only our files
 in it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import QinglianError
@@ -31,6 +32,7 @@ class GradeReport:
     grading: Grading
     stats: ExamStats
     files: list[str]
+    notes: list[str] = field(default_factory=list)  # what the trainer should know (Chinese)
 
 
 def check_sheet(
@@ -41,12 +43,18 @@ def check_sheet(
     progress=None,
 ) -> GradeReport:
     """Grade the sheet at ``sheet_path`` by ``key`` (from ``load_key``) and write into ``out``."""
-    sheet = read_sheet(sheet_path, key.question_count)
+    sheet = read_sheet(sheet_path, key.question_count, progress=progress)
     grading = grade(key, sheet, progress=progress)
     stats = analyse(grading)
     catalogue = catalogue or Catalogue()
-    files = _write(grading, stats, catalogue, Path(out), progress)
-    return GradeReport(Path(out).resolve(), grading, stats, files)
+    notes = []
+    if not results.xlsx_fits(grading):
+        notes.append(
+            f"评分人数 {grading.count:,} 超过 Excel 单个工作表的上限（1,048,576 行，含表头），"
+            "未生成 scores.xlsx；全部成绩在 scores.csv 中（可用 WPS、数据库或统计软件打开）。"
+        )
+    files = _write(grading, stats, catalogue, Path(out), notes, progress)
+    return GradeReport(Path(out).resolve(), grading, stats, files, notes)
 
 
 def catalogue_from(root: Path) -> Catalogue:
@@ -66,15 +74,21 @@ def catalogue_from(root: Path) -> Catalogue:
 
 
 def _write(
-    grading: Grading, stats: ExamStats, catalogue: Catalogue, out: Path, progress=None
+    grading: Grading,
+    stats: ExamStats,
+    catalogue: Catalogue,
+    out: Path,
+    notes: list[str],
+    progress=None,
 ) -> list[str]:
     # Only our files in the trainer's folder; a rejected.csv from an earlier run would mislead.
     with staged_files(out, OUTPUTS) as tmp:
         first = next(iter(grading.key.versions))
-        results.write_scores_csv(grading, tmp / "scores.csv")
-        results.write_scores_xlsx(grading, tmp / "scores.xlsx", progress)
+        results.write_scores_csv(grading, tmp / "scores.csv", progress)
+        if results.xlsx_fits(grading):
+            results.write_scores_xlsx(grading, tmp / "scores.xlsx", progress)
         results.write_items_csv(stats, tmp / "items.csv", first)
-        html = render_report(grading, stats, catalogue)
+        html = render_report(grading, stats, catalogue, notes)
         (tmp / "report.html").write_text(html, encoding="utf-8")
         if grading.rejected:
             results.write_rejected_csv(grading, tmp / "rejected.csv")

@@ -54,7 +54,17 @@ def _data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def render_report(grading: Grading, stats: ExamStats, catalogue: Catalogue | None = None) -> str:
+SHOW_REJECTED = 200  # rows listed in the report; rejected.csv has them all
+SHOW_DEPARTMENTS = 40  # bars in the department chart (the weakest); the table lists all
+
+
+def render_report(
+    grading: Grading,
+    stats: ExamStats,
+    catalogue: Catalogue | None = None,
+    notes: list[str] | None = None,
+) -> str:
+    """The page: aggregates only (and the first rejected rows, so they can be fixed)."""
     catalogue = catalogue or Catalogue()
     key = grading.key
     pictures = {}
@@ -70,9 +80,14 @@ def render_report(grading: Grading, stats: ExamStats, catalogue: Catalogue | Non
                         g.mean / key.total,
                         f"{one_decimal(g.mean)} 分 · 合格 {g.pass_rate:.0%}",
                     )
-                    for g in stats.departments
+                    for g in stats.departments[:SHOW_DEPARTMENTS]
                 ],
-                "各科室平均得分率",
+                "各科室平均得分率"
+                + (
+                    f"（最低的 {SHOW_DEPARTMENTS} 个）"
+                    if len(stats.departments) > SHOW_DEPARTMENTS
+                    else ""
+                ),
                 mark=key.pass_score / key.total,
             )
         )
@@ -83,9 +98,7 @@ def render_report(grading: Grading, stats: ExamStats, catalogue: Catalogue | Non
                 mark=key.pass_score / key.total,
             )
         )
-    versions = {}
-    for r in grading.results:
-        versions.setdefault(r.version, []).append(r.total)
+    reliability_name, reliability = stats.reliability
     template = _environment().get_template("report.html.j2")
     return template.render(
         key=key,
@@ -93,7 +106,11 @@ def render_report(grading: Grading, stats: ExamStats, catalogue: Catalogue | Non
         stats=stats,
         catalogue=catalogue,
         pictures=pictures,
-        versions={v: (len(t), sum(t) / len(t)) for v, t in sorted(versions.items())},
+        versions=stats.versions,
+        reliability_name=reliability_name,
+        reliability=reliability,
+        notes=notes or [],
+        rejected=grading.rejected[:SHOW_REJECTED],
         type_names=SHORT_TYPE_NAMES,
         first_version=next(iter(key.versions)),
         flagged=[s for s in stats.items if s.flags],

@@ -9,9 +9,12 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import numpy as np
+
 from ..model.numbers import number
 from ..model.terms import TYPE_NAMES, rule_label
-from .grade import Grading, tracked
+from . import xlsx
+from .grade import Grading, bar
 from .stats import ExamStats, ItemStats
 
 SCORE_COLUMNS = ["行号", "工号", "姓名", "科室", "版本", "得分", "满分", "合格"]
@@ -26,12 +29,15 @@ ITEM_COLUMNS = [
     "难度",
     "区分度",
     "点二列相关",
+    "校正点二列相关（与其余题总分）",
     "正确答案",
     "选项选择频率",
     "常见错误答案",
     "提示",
+    "计入条款统计",
 ]
 REJECTED_COLUMNS = ["行号", "工号", "姓名", "原因"]
+WRITE_CHUNK = 16_384  # people written at a time
 
 
 def _write_csv(path: Path, header: list[str], rows: list[list[object]]) -> None:
@@ -46,76 +52,160 @@ def _safe(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
+def _csv_field(value: str) -> str:
+    """One CSV field as csv.writer (QUOTE_MINIMAL, CRLF) writes it."""
+    if any(c in value for c in ',"\r\n'):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
 def score_header(count: int) -> list[str]:
     """The person columns, then one per question number as printed on each paper."""
     return SCORE_COLUMNS + [f"第{n}题" for n in range(1, count + 1)]
 
 
-def score_rows(grading: Grading) -> list[list[object]]:
-    rows = []
-    for r in grading.results:
-        rows.append(
-            [
-                r.row,
-                _safe(r.staff_id),
-                _safe(r.name),
-                _safe(r.department),
-                r.version,
-                number(round(r.total, 2)),
-                number(grading.key.total),
-                "是" if r.passed else "否",
-                *(number(s) for s in r.scores),
-            ]
-        )
-    return rows
+def _score_texts(grading: Grading) -> list[float]:
+    """Every score a cell can hold."""
+    values = {0.0}
+    for cells in grading.cells.values():
+        values.update(cells.scores.ravel().tolist())
+    return sorted(values)
 
 
-def write_scores_csv(grading: Grading, path: Path) -> None:
-    _write_csv(path, score_header(grading.key.question_count), score_rows(grading))
+def _chunks(grading: Grading, progress, description: str):
+    """(first, stop) person of each chunk, with a progress bar over all of them."""
+    n = grading.count
+    with bar(progress, description, n) as advance:
+        for start in range(0, n, WRITE_CHUNK):
+            stop = min(start + WRITE_CHUNK, n)
+            yield start, stop
+            advance(stop - start)
+
+
+def _score_cells(grading: Grading, distinct: list[float], texts: list[str], sep: str, part):
+    """Each person's score cells in the chunk as one string: ``texts[i]`` stands for
+    ``distinct[i]``, joined with ``sep``.
+
+    Four neighbouring cells are looked up at once: a person's run of four scores is one of a
+    few dozen, so its text is made once per chunk and a row is a join of a quarter as many pieces.
+    """
+    codes = np.searchsorted(np.array(distinct), grading.scores[part]).astype(np.int64)
+    rows, width = codes.shape
+    base = len(texts)
+    group = max(1, min(4, int(62 // max(np.log2(base), 1))))
+    pieces = []
+    for g in range(0, width, group):
+        block = codes[:, g : g + group]
+        combined = block[:, 0].copy()
+        for j in range(1, block.shape[1]):
+            combined = combined * base + block[:, j]
+        values, inverse = np.unique(combined, return_inverse=True)
+        words = []
+        for value in values.tolist():
+            digits = []
+            for _ in range(block.shape[1]):
+                value, digit = divmod(value, base)
+                digits.append(texts[digit])
+            words.append(sep.join(reversed(digits)))
+        pieces.append([words[i] for i in inverse.tolist()])
+    if not pieces:
+        return [""] * rows
+    return [sep.join(p) for p in zip(*pieces, strict=True)]
+
+
+def _totals(grading: Grading, part: slice) -> tuple[list[float], list[int]]:
+    """The chunk's distinct totals rounded to 2 places (as round() does), and which each has."""
+    distinct, inverse = np.unique(grading.totals[part], return_inverse=True)
+    return [round(t, 2) for t in distinct.tolist()], inverse.tolist()
+
+
+def _person(grading: Grading, form) -> list[tuple[list[str], np.ndarray]]:
+    """工号, 姓名, 科室: each distinct text in its output form, and each person's code."""
+    sheet = grading.sheet
+    return [
+        ([form(v) for v in sheet.person[c].values], sheet.person[c].codes[grading.graded])
+        for c in ("工号", "姓名", "科室")
+    ]
+
+
+def _score_lines(grading: Grading, progress):
+    """scores.csv's data lines, a chunk of people at a time."""
+    if not grading.count:
+        return
+    full = number(grading.key.total)
+    person = _person(grading, lambda v: _csv_field(_safe(v)))
+    versions = [_csv_field(v) for v in grading.versions]
+    verdict = (f"{full},否", f"{full},是")
+    distinct = _score_texts(grading)
+    texts = [number(v) for v in distinct]
+    rows = grading.rows()
+    for start, stop in _chunks(grading, progress, "写出 scores.csv"):
+        part = slice(start, stop)
+        totals, inverse = _totals(grading, part)
+        total_text = [number(t) for t in totals]
+        lines = [
+            f"{r},{i},{nm},{d},{v},{t},{p},{s}\r\n"
+            for r, i, nm, d, v, t, p, s in zip(
+                rows[part].tolist(),
+                *([texts[c] for c in codes[part].tolist()] for texts, codes in person),
+                [versions[v] for v in grading.version[part].tolist()],
+                [total_text[i] for i in inverse],
+                [verdict[p] for p in grading.passed[part].tolist()],
+                _score_cells(grading, distinct, texts, ",", part),
+                strict=True,
+            )
+        ]
+        yield "".join(lines)
+
+
+def write_scores_csv(grading: Grading, path: Path, progress=None) -> None:
+    header = score_header(grading.key.question_count)
+    with path.open("w", encoding="utf-8-sig", newline="", buffering=1 << 20) as f:
+        f.write(",".join(_csv_field(h) for h in header) + "\r\n")
+        for chunk in _score_lines(grading, progress):
+            f.write(chunk)
+
+
+def xlsx_fits(grading: Grading) -> bool:
+    """Whether scores.xlsx can hold everyone (Excel stops at 1,048,576 rows, header included)."""
+    return grading.count + 1 <= xlsx.MAX_ROWS
 
 
 def write_scores_xlsx(grading: Grading, path: Path, progress=None) -> None:
-    """The same table for Excel (write-only mode: thousands of rows in a few seconds)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
+    """The same table for Excel: sheet text stays text (never a formula), 否 is shaded."""
     header = score_header(grading.key.question_count)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("成绩")
-    for n, width in enumerate([6, 12, 10, 14, 6, 8, 8, 6], start=1):
-        ws.column_dimensions[get_column_letter(n)].width = width
-    ws.freeze_panes = "F2"
-    bold, shade = Font(bold=True), PatternFill("solid", fgColor="EEE6E4")
-    failed = PatternFill("solid", fgColor="F8D7D3")
+    widths = [6, 12, 10, 14, 6, 8, 8, 6] + [6] * grading.key.question_count
+    xlsx.write_sheet(path, "成绩", header, widths, (5, 1), _xlsx_rows(grading, progress))
 
-    def cell(value, fill=None, font=None, text=False):
-        c = WriteOnlyCell(ws, value=value)
-        if text:  # sheet text stays text, never a formula
-            c.data_type, c.number_format = "s", "@"
-        if fill:
-            c.fill = fill
-        if font:
-            c.font = font
-        return c
 
-    ws.append([cell(name, shade, bold) for name in header])
-    for r in tracked(grading.results, progress, "写出成绩表"):
-        ws.append(
-            [
-                r.row,
-                cell(r.staff_id, text=True),
-                cell(r.name, text=True),
-                cell(r.department, text=True),
-                r.version,
-                round(r.total, 2),
-                grading.key.total,
-                cell("是") if r.passed else cell("否", failed),
-                *r.scores,
-            ]
-        )
-    wb.save(path)
+def _xlsx_rows(grading: Grading, progress):
+    if not grading.count:
+        return
+    person = _person(grading, xlsx.text_cell)
+    versions = [xlsx.text_cell(v, 0) for v in grading.versions]
+    full = xlsx.number_cell(grading.key.total)
+    verdict = (full + xlsx.text_cell("否", xlsx.FAILED), full + xlsx.text_cell("是", 0))
+    distinct = _score_texts(grading)
+    texts = [xlsx.number_cell(v) for v in distinct]
+    rows = grading.rows()
+    for start, stop in _chunks(grading, progress, "写出 scores.xlsx"):
+        part = slice(start, stop)
+        totals, inverse = _totals(grading, part)
+        total_cells = [xlsx.number_cell(t) for t in totals]
+        lines = [
+            f'<row r="{n}"><c><v>{r}</v></c>{i}{nm}{d}{v}{t}{p}{s}</row>'
+            for n, r, i, nm, d, v, t, p, s in zip(
+                range(start + 2, stop + 2),
+                rows[part].tolist(),
+                *([cells[c] for c in codes[part].tolist()] for cells, codes in person),
+                [versions[v] for v in grading.version[part].tolist()],
+                [total_cells[i] for i in inverse],
+                [verdict[p] for p in grading.passed[part].tolist()],
+                _score_cells(grading, distinct, texts, "", part),
+                strict=True,
+            )
+        ]
+        yield "".join(lines)
 
 
 def _percent(value: float | None) -> str:
@@ -144,10 +234,12 @@ def item_row(s: ItemStats) -> list[object]:
         _percent(s.difficulty),
         _percent(s.discrimination),
         _percent(s.point_biserial),
+        _percent(s.item_rest),
         _safe(s.answer),
         choices,
         _safe(wrong),
         "、".join(s.flags),
+        "否（文件题）" if s.document else "是",
     ]
 
 

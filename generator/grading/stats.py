@@ -5,9 +5,18 @@ Definitions (also printed in the report):
 - 难度 (difficulty, p): mean score on the question ÷ its points (high = easy).
 - 区分度 (discrimination, D): the upper 27 % of people by total score minus the lower 27 %, each as
   mean score ÷ points. Negative means the weaker group did better: check the key.
-- 点二列相关 (point-biserial): Pearson correlation between the question's score and the total.
+- 点二列相关 (point-biserial, uncorrected): Pearson correlation between the question's score and
+  the total score *including* that question. 校正点二列相关 (corrected, item–rest): the same with
+  the total of the *other* questions, which does not flatter short papers.
 - KR-20: reliability with each question counted right (full points) or wrong; Cronbach's α on the
-  actual scores is given too (they differ only when partial credit or unequal points occur).
+  actual scores. The report leads with KR-20 when every question is scored right/wrong and with
+  α when partial credit exists (``partial_half`` with multiple-choice questions).
+
+Questions flagged ``document`` in key.json (about the document itself, not a rule) count in the
+scores and the question statistics but not in the per-rule rates.
+
+Computed with numpy on the graded arrays (``grade.Grading``); ``tests/test_grading_stats.py``
+checks them against scipy and pingouin.
 
 Questions are identified by id across versions; options are counted by their text, so a choice is
 the same option whichever letter it had on that version.
@@ -15,13 +24,12 @@ the same option whichever letter it had on that version.
 
 from __future__ import annotations
 
-import math
-import statistics
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 
-from ..exam.key import KeyItem
-from .grade import Grading, Result
+import numpy as np
+
+from .grade import Grading
 from .spelling import LABELS
 
 UPPER_LOWER = 0.27
@@ -42,7 +50,9 @@ class ItemStats:
     blank: int = 0
     difficulty: float | None = None
     discrimination: float | None = None
-    point_biserial: float | None = None
+    point_biserial: float | None = None  # uncorrected: with the total including this question
+    item_rest: float | None = None  # corrected: with the total of the other questions
+    document: bool = False
     choices: list[tuple[str, str, int, bool]] = field(default_factory=list)
     # (label in first version, option text, how many chose it, is correct)
     wrong_fills: list[tuple[str, int]] = field(default_factory=list)
@@ -94,200 +104,250 @@ class ExamStats:
     stdev: float | None
     kr20: float | None
     alpha: float | None
+    partial_credit: bool  # partial_half with multiple-choice questions: α leads, else KR-20
     departments: list[GroupStats]
     rules: list[RuleStats]
     items: list[ItemStats]
     histogram: list[tuple[float, float, int]]  # (from, to, count)
+    versions: dict[str, tuple[int, float]] = field(default_factory=dict)  # → (people, mean)
+
+    @property
+    def reliability(self) -> tuple[str, float | None]:
+        """The reliability the report leads with, and its name."""
+        return ("Cronbach α", self.alpha) if self.partial_credit else ("KR-20", self.kr20)
 
 
 def analyse(grading: Grading) -> ExamStats:
-    results = grading.results
     key = grading.key
-    totals = [r.total for r in results]
-    by_department: dict[str, list[Result]] = defaultdict(list)
-    for r in results:
-        by_department[r.department or "（未填科室）"].append(r)
-    departments = sorted(
-        (_group(name, rs, key.pass_score) for name, rs in by_department.items()),
-        key=lambda g: (g.mean, g.name),
-    )
-    kr20, alpha = _reliability(grading)
+    totals = grading.totals
+    n = grading.count
+    by_id = _by_id(grading)
+    kr20, alpha = _reliability(by_id, totals)
+    means = {}
+    for v, name in enumerate(grading.versions):
+        mine = totals[grading.version == v]
+        if len(mine):
+            means[name] = (len(mine), float(mine.mean()))
     return ExamStats(
-        overall=_group("全体", results, key.pass_score) if results else None,
-        stdev=statistics.pstdev(totals) if len(totals) > 1 else None,
+        overall=_group("全体", totals, grading.passed) if n else None,
+        stdev=float(totals.std()) if n > 1 else None,
         kr20=kr20,
         alpha=alpha,
-        departments=departments,
+        partial_credit=key.multiple_scoring == "partial_half"
+        and any(item.type == "multiple" for item in next(iter(key.versions.values()))),
+        departments=_departments(grading),
         rules=_rules(grading),
-        items=_items(grading),
+        items=_items(grading, by_id),
         histogram=_histogram(totals, key.total),
+        versions=dict(sorted(means.items())),
     )
 
 
-def _group(name: str, results: list[Result], pass_score: float) -> GroupStats:
-    totals = [r.total for r in results]
+def _group(name: str, totals: np.ndarray, passed: np.ndarray) -> GroupStats:
     return GroupStats(
         name=name,
         count=len(totals),
-        mean=statistics.fmean(totals) if totals else 0.0,
-        median=statistics.median(totals) if totals else 0.0,
-        passed=sum(1 for r in results if r.passed),
-        low=min(totals, default=0.0),
-        high=max(totals, default=0.0),
+        mean=float(totals.mean()) if len(totals) else 0.0,
+        median=float(np.median(totals)) if len(totals) else 0.0,
+        passed=int(passed.sum()),
+        low=float(totals.min()) if len(totals) else 0.0,
+        high=float(totals.max()) if len(totals) else 0.0,
     )
 
 
-def _histogram(totals: list[float], full: float) -> list[tuple[float, float, int]]:
+def _departments(grading: Grading) -> list[GroupStats]:
+    if not grading.count:
+        return []
+    column = grading.sheet.person["科室"]
+    names: dict[str, int] = {}
+    group_of = np.array(
+        [names.setdefault(v or "（未填科室）", len(names)) for v in column.values], dtype=np.int64
+    )
+    groups = group_of[column.codes[grading.graded]]
+    order = np.lexsort((grading.totals, groups))
+    bounds = np.searchsorted(groups[order], np.arange(len(names) + 1))
+    sorted_totals, sorted_passed = grading.totals[order], grading.passed[order]
+    out = []
+    for name, g in names.items():
+        a, b = bounds[g], bounds[g + 1]
+        if a < b:
+            out.append(_group(name, sorted_totals[a:b], sorted_passed[a:b]))
+    return sorted(out, key=lambda g: (g.mean, g.name))
+
+
+def _histogram(totals: np.ndarray, full: float) -> list[tuple[float, float, int]]:
     """Ten bins of a tenth of the full score each; the full score falls in the last."""
     width = full / 10
-    bins = [[i * width, (i + 1) * width, 0] for i in range(10)]
-    for t in totals:
-        index = min(int(t / width + 1e-9), 9) if width else 0
-        bins[max(index, 0)][2] += 1
-    return [tuple(b) for b in bins]
+    if width:
+        index = np.clip(np.floor(totals / width + 1e-9), 0, 9).astype(np.int64)
+    else:
+        index = np.zeros(len(totals), np.int64)
+    counts = np.bincount(index, minlength=10)
+    return [(i * width, (i + 1) * width, int(counts[i])) for i in range(10)]
 
 
-def _columns(grading: Grading) -> dict[str, int]:
-    """Question id → column, in the first version's order.
+@dataclass
+class _ById:
+    """Scores by question id (the first version's order), whatever number each paper printed.
 
-    key.json is checked to hold the same questions, once each, on every version, so every id of
-    every version has a column and versions add up question by question.
+    One contiguous array per question: statistics go down a question, not across a person.
     """
-    first = next(iter(grading.key.versions.values()))
-    return {item.id: n for n, item in enumerate(first)}
+
+    ids: list[str]
+    points: list[float]  # per id (first version)
+    scores: list[np.ndarray]  # per id: each person's points on it
+    right: list[np.ndarray]  # per id: 1.0 where the person scored its full points
 
 
-def _matrix(grading: Grading) -> tuple[list[str], list[list[float | None]]]:
-    """Question ids (first version's order) and each person's fraction of the points per id."""
-    key = grading.key
-    column = _columns(grading)
-    rows = []
-    for r in grading.results:
-        row: list[float | None] = [None] * len(column)
-        for item, s in zip(key.versions[r.version], r.scores, strict=True):
-            row[column[item.id]] = s / item.points
-        rows.append(row)
-    return list(column), rows
+def _by_id(grading: Grading) -> _ById:
+    """key.json is checked to hold the same questions, once each, on every version."""
+    versions = list(grading.key.versions.values())
+    ids = [item.id for item in versions[0]]
+    people = [np.flatnonzero(grading.version == v) for v in range(len(versions))]
+    at = [{item.id: (j, item.points) for j, item in enumerate(items)} for items in versions]
+    scores, right = [], []
+    for qid in ids:
+        column = np.zeros(grading.count)
+        full = np.zeros(grading.count)
+        for rows, where in zip(people, at, strict=True):
+            if len(rows):
+                j, points = where[qid]
+                mine = grading.scores[rows, j]
+                column[rows] = mine
+                full[rows] = mine >= points - 1e-9
+        scores.append(column)
+        right.append(full)
+    return _ById(ids, [item.points for item in versions[0]], scores, right)
 
 
-def _reliability(grading: Grading) -> tuple[float | None, float | None]:
-    """KR-20 (each question right or wrong) and Cronbach's α (actual scores), in one pass.
+def _constant(values: np.ndarray) -> bool:
+    return len(values) == 0 or bool(values.min() == values.max())
+
+
+def _alpha(per_item: list[np.ndarray], totals: np.ndarray) -> float | None:
+    """k/(k−1) · (1 − Σ item variances / variance of totals); KR-20 when values are 0 or 1."""
+    if _constant(totals):
+        return None
+    k = len(per_item)
+    item_variance = sum(float(column.var()) for column in per_item)
+    return k / (k - 1) * (1 - item_variance / float(totals.var()))
+
+
+def _reliability(by_id: _ById, totals: np.ndarray) -> tuple[float | None, float | None]:
+    """KR-20 (each question right or wrong) and Cronbach's α (actual scores).
 
     Either is None when it cannot be computed (fewer than two people or questions, or no spread).
     """
-    key = grading.key
-    results = grading.results
-    k = key.question_count
-    if len(results) < 2 or k < 2:
+    if len(totals) < 2 or len(by_id.ids) < 2:
         return None, None
-    column = _columns(grading)
-    right: list[list[float]] = [[] for _ in range(k)]
-    scored: list[list[float]] = [[] for _ in range(k)]
-    right_totals, totals = [], []
-    for r in results:
-        items = key.versions[r.version]
-        marks = [
-            1.0 if s >= item.points - 1e-9 else 0.0 for item, s in zip(items, r.scores, strict=True)
-        ]
-        right_totals.append(sum(marks))
-        totals.append(sum(r.scores))
-        for item, mark, s in zip(items, marks, r.scores, strict=True):
-            right[column[item.id]].append(mark)
-            scored[column[item.id]].append(s)
-    return _alpha(right, right_totals), _alpha(scored, totals)
+    right_totals = np.zeros(len(totals))
+    for column in by_id.right:
+        right_totals += column
+    return _alpha(by_id.right, right_totals), _alpha(by_id.scores, totals)
 
 
-def _alpha(per_item: list[list[float]], totals: list[float]) -> float | None:
-    """k/(k−1) · (1 − Σ item variances / variance of totals); KR-20 when values are 0 or 1."""
-    variance = statistics.pvariance(totals)
-    if variance == 0:
+def _correlation(x: np.ndarray, y: np.ndarray) -> float | None:
+    if len(x) < 2 or _constant(x) or _constant(y):
         return None
-    k = len(per_item)
-    item_variance = sum(statistics.pvariance(v) for v in per_item)
-    return k / (k - 1) * (1 - item_variance / variance)
+    dx, dy = x - x.mean(), y - y.mean()
+    # Plain sums, not BLAS dot products (threaded BLAS crawls on a busy shared server).
+    sxx, syy = float(np.sum(dx * dx)), float(np.sum(dy * dy))
+    if sxx == 0 or syy == 0:
+        return None
+    return float(np.sum(dx * dy)) / (sxx * syy) ** 0.5
 
 
 def _rules(grading: Grading) -> list[RuleStats]:
     scored: dict[int, float] = defaultdict(float)
     possible: dict[int, float] = defaultdict(float)
     questions: dict[int, set[str]] = defaultdict(set)
-    for r in grading.results:
-        for item, s in zip(grading.key.versions[r.version], r.scores, strict=True):
+    for v, items in enumerate(grading.key.versions.values()):
+        mine = grading.version == v
+        people = int(mine.sum())
+        if not people:
+            continue
+        sums = grading.scores[mine].sum(axis=0)
+        for item, s in zip(items, sums.tolist(), strict=True):
+            if getattr(item, "document", False):
+                continue
             for n in set(item.rules):
                 scored[n] += s
-                possible[n] += item.points
+                possible[n] += item.points * people
                 questions[n].add(item.id)
     stats = [RuleStats(n, len(questions[n]), scored[n] / possible[n]) for n in possible]
     return sorted(stats, key=lambda s: (s.rate, s.rule))
 
 
-def _items(grading: Grading) -> list[ItemStats]:
+def _items(grading: Grading, by_id: _ById) -> list[ItemStats]:
     key = grading.key
-    ids, matrix = _matrix(grading)
-    totals = [r.total for r in grading.results]
-    ranked = sorted(range(len(totals)), key=lambda i: (totals[i], grading.results[i].row))
-    group = max(1, round(len(totals) * UPPER_LOWER)) if len(totals) >= 2 else 0
-    lower, upper = ranked[:group], ranked[len(ranked) - group :]
-    by_id = key.items_by_id()
+    totals = grading.totals
+    n = grading.count
+    ranked = np.lexsort((grading.rows(), totals)) if n else np.zeros(0, np.int64)
+    group = max(1, round(n * UPPER_LOWER)) if n >= 2 else 0
+    lower, upper = ranked[:group], ranked[n - group :]
+    placements = key.items_by_id()
     stats = []
-    for column, qid in enumerate(ids):
-        placements = by_id[qid]
-        first_version, first_item = placements[0]
+    for column, qid in enumerate(by_id.ids):
+        first_item = placements[qid][0][1]
         s = ItemStats(
             id=qid,
             type=first_item.type,
             points=first_item.points,
             rules=first_item.rules,
-            numbers={v: item.no for v, item in placements},
+            numbers={v: item.no for v, item in placements[qid]},
             answer=first_item.answer_text,
+            document=bool(getattr(first_item, "document", False)),
         )
-        values = [(i, row[column]) for i, row in enumerate(matrix) if row[column] is not None]
-        s.takers = len(values)
-        if values:
-            s.difficulty = statistics.fmean(v for _, v in values)
+        points = by_id.scores[column]
+        fraction = points / by_id.points[column]
+        s.takers = n
+        if n:
+            s.difficulty = float(fraction.mean())
         if group:
-            up = [matrix[i][column] for i in upper if matrix[i][column] is not None]
-            low = [matrix[i][column] for i in lower if matrix[i][column] is not None]
-            if up and low:
-                s.discrimination = statistics.fmean(up) - statistics.fmean(low)
-            s.point_biserial = _correlation([v for _, v in values], [totals[i] for i, _ in values])
-        _count_choices(s, grading, placements)
+            s.discrimination = float(fraction[upper].mean() - fraction[lower].mean())
+            s.point_biserial = _correlation(fraction, totals)
+            s.item_rest = _correlation(fraction, totals - points)
+        _count_choices(s, grading, placements[qid])
         stats.append(s)
     return stats
 
 
-def _correlation(x: list[float], y: list[float]) -> float | None:
-    if len(x) < 2:
-        return None
-    mx, my = statistics.fmean(x), statistics.fmean(y)
-    sxy = sum((a - mx) * (b - my) for a, b in zip(x, y, strict=True))
-    sxx = sum((a - mx) ** 2 for a in x)
-    syy = sum((b - my) ** 2 for b in y)
-    if sxx == 0 or syy == 0:
-        return None
-    return sxy / math.sqrt(sxx * syy)
+def _count_choices(s: ItemStats, grading: Grading, placements) -> None:
+    """Option counts by option text (labels of the first version), blanks and wrong fills.
 
-
-def _count_choices(s: ItemStats, grading: Grading, placements: list[tuple[str, KeyItem]]) -> None:
-    """Option counts by option text (labels of the first version), blanks and wrong fills."""
-    numbers = dict((v, item) for v, item in placements)
+    Wrong fills are ranked by count, ties by which appeared first on the sheet.
+    """
     first = placements[0][1]
-    chosen: Counter[str] = Counter()
-    wrong: Counter[str] = Counter()
-    for r in grading.results:
-        item = numbers.get(r.version)
-        if item is None:
+    chosen: dict[str, int] = defaultdict(int)
+    wrong: dict[str, list[int]] = {}  # text → [count, first graded person]
+    names = grading.versions
+    for version, item in placements:
+        v = names.index(version)
+        people = np.flatnonzero(grading.version == v)
+        if not len(people):
             continue
-        response = r.responses[item.no - 1]
-        if response is None:
-            s.blank += 1
-        elif item.type in ("single", "multiple"):
-            for label in response:
-                chosen[item.options[LABELS.index(label)]] += 1
-        elif item.type == "judge":
-            chosen[response] += 1
-        elif response not in item.answer:
-            wrong[response] += 1
+        codes = grading.codes(item.no)[people]
+        responses = grading.cells[item.no].responses[v]
+        counts = np.bincount(codes, minlength=len(responses))
+        present = np.flatnonzero(counts)
+        firsts = {}
+        if item.type == "fill":
+            order = np.argsort(codes, kind="stable")
+            starts = np.searchsorted(codes[order], present)
+            firsts = dict(zip(present.tolist(), people[order[starts]].tolist(), strict=True))
+        for u in present.tolist():
+            count, response = int(counts[u]), responses[u]
+            if response is None:
+                s.blank += count
+            elif item.type in ("single", "multiple"):
+                for label in response:
+                    chosen[item.options[LABELS.index(label)]] += count
+            elif item.type == "judge":
+                chosen[response] += count
+            elif response not in item.answer:
+                seen = wrong.setdefault(response, [0, firsts[u]])
+                seen[0] += count
+                seen[1] = min(seen[1], firsts[u])
     if first.type in ("single", "multiple"):
         correct = {first.options[LABELS.index(a)] for a in first.answer}
         s.choices = [
@@ -295,4 +355,5 @@ def _count_choices(s: ItemStats, grading: Grading, placements: list[tuple[str, K
         ]
     elif first.type == "judge":
         s.choices = [(v, v, chosen[v], v in first.answer) for v in ("对", "错")]
-    s.wrong_fills = wrong.most_common(3)
+    ranked = sorted(wrong.items(), key=lambda kv: (-kv[1][0], kv[1][1]))
+    s.wrong_fills = [(text, count) for text, (count, _) in ranked[:3]]
