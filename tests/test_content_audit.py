@@ -19,7 +19,20 @@ SHARED_REFERENCE = REPO.parent / "shared" / "reference" / "nine-rules.md"
 STORY_GROUPS = {"历代清官", "医德楷模", "革命与当代楷模", "身边的故事"}
 FESTIVALS = {"元旦", "春节", "端午节", "中秋节", "国庆节", "中国医师节", "国际护士节"}
 # The 12 节点话廉 occasions across the year (issue 10), matched inside reminder names.
-OCCASIONS = ["元旦", "春节", "元宵", "清明", "五一", "护士节", "端午", "七一", "医师节", "中秋", "国庆", "年终考核"]
+OCCASIONS = [
+    "元旦",
+    "春节",
+    "元宵",
+    "清明",
+    "五一",
+    "护士节",
+    "端午",
+    "七一",
+    "医师节",
+    "中秋",
+    "国庆",
+    "年终考核",
+]
 SURNAMES = "张王李赵刘陈杨黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段钱汤尹黎易常武乔贺赖龚文"
 PERSONAL = [
     (re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)"), "身份证号"),

@@ -19,7 +19,19 @@ CASES = sorted((ROOT / "cases").glob("*.md"))
 RULES = sorted((ROOT / "content" / "rules").glob("*.md"))
 LEGAL_BASIS = ROOT / "content" / "pages" / "legal-basis.md"
 
-DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+DIGITS = {
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 
 
 def cn_number(text: str) -> float:
@@ -98,18 +110,23 @@ def crimes(outcome: str) -> set[str]:
 
 def gain(case: CaseText) -> float:
     """Money the offender obtained, as the facts state it."""
-    found = amounts(case.facts + case.outcome,
-                    before="获利|违法所得|所得|好处费|好处|收取|收受|共计|合计|折合|骗取医保基金|骗取")
+    found = amounts(
+        case.facts + case.outcome,
+        before="获利|违法所得|所得|好处费|好处|收取|收受|共计|合计|折合|骗取医保基金|骗取",
+    )
     return max(found, default=0.0)
 
 
 def record_count(case: CaseText) -> float:
-    counts = [cn_number(m.group(1)) * (10_000 if m.group(2) else 1)
-              for m in re.finditer(r"(\d+(?:\.\d+)?)(万)?(?:余)?(?:条|份|名)", case.facts)]
+    counts = [
+        cn_number(m.group(1)) * (10_000 if m.group(2) else 1)
+        for m in re.finditer(r"(\d+(?:\.\d+)?)(万)?(?:余)?(?:条|份|名)", case.facts)
+    ]
     return max(counts, default=0.0)
 
 
 # ---- the checks; each returns a list of problems (Chinese, like the rest of the project) ----
+
 
 def check_personal_information(case: CaseText) -> list[str]:
     """刑法253之一 with the 2017 解释: 5千/5万元 (halved for information obtained at work)."""
@@ -121,9 +138,13 @@ def check_personal_information(case: CaseText) -> list[str]:
         if s.months > 7 * 12:
             problems.append(f"{s.text}：超过七年，超出法定刑")
         if money >= 50_000 and not (36 <= s.months <= 84 and s.kind == "有期徒刑"):
-            problems.append(f"违法所得{money:g}元（≥5万元，情节特别严重）却判{s.text}，应为三年以上七年以下")
+            problems.append(
+                f"违法所得{money:g}元（≥5万元，情节特别严重）却判{s.text}，应为三年以上七年以下"
+            )
         if s.months > 36 and money < 25_000 and count < 2_500:
-            problems.append(f"{s.text}：违法所得{money:g}元、{count:g}条都未达情节特别严重，应在三年以下")
+            problems.append(
+                f"{s.text}：违法所得{money:g}元、{count:g}条都未达情节特别严重，应在三年以下"
+            )
     for fine in fines(case.outcome):
         if money and not (money <= fine <= 5 * money):
             problems.append(f"罚金{fine:g}元不在违法所得{money:g}元的一至五倍之间")
@@ -134,7 +155,9 @@ def check_fraud(case: CaseText) -> list[str]:
     """刑法266: 较大 3年以下; 巨大 (3万–10万起) 3–10年; 特别巨大 (50万起) 10年以上."""
     if "诈骗罪" not in crimes(case.outcome):
         return []
-    money = max(amounts(case.facts + case.outcome, before="骗取医保基金|骗取|涉及医保基金"), default=0.0)
+    money = max(
+        amounts(case.facts + case.outcome, before="骗取医保基金|骗取|涉及医保基金"), default=0.0
+    )
     ss = sentences(case.outcome)
     problems = []
     if not money:
@@ -156,7 +179,10 @@ def check_bribery(case: CaseText) -> list[str]:
     """刑法385/386/383 with the 2016 解释: 3万/20万/300万元; fines 10–50万, 20万–2倍."""
     if "受贿罪" not in crimes(case.outcome):
         return []
-    money = max(amounts(case.facts + case.outcome, before="共计|合计|折合|收受|共收受|返点|回扣"), default=0.0)
+    money = max(
+        amounts(case.facts + case.outcome, before="共计|合计|折合|收受|共收受|返点|回扣"),
+        default=0.0,
+    )
     problems = []
     for s in sentences(case.outcome):
         months = s.months
@@ -185,7 +211,9 @@ def check_sentences_general(case: CaseText) -> list[str]:
     if "部分适用缓刑" in case.outcome and ss and min(s.months for s in ss) > 36:
         problems.append("刑期都在三年以上，不能适用缓刑")
     # a prison term means 开除 (党籍 / 公职 / 单位的开除处分), never a mild 处分 only
-    if any(s.kind == "有期徒刑" for s in ss) and not re.search(r"开除|解除劳动合同|民营|中介|药贩子", case.outcome + case.facts):
+    if any(s.kind == "有期徒刑" for s in ss) and not re.search(
+        r"开除|解除劳动合同|民营|中介|药贩子", case.outcome + case.facts
+    ):
         problems.append("被判处有期徒刑的人员，处理结果里没有开除（党籍、公职或单位开除处分）")
     return problems
 
@@ -197,10 +225,16 @@ def check_bodies(case: CaseText) -> list[str]:
     """政务处分 only by 监察机关; 事业单位 处分 has no 记大过/降级/撤职; 行政处罚 not 行政处理."""
     problems = []
     for clause in CLAUSE.findall(case.outcome):
-        if "政务" in clause and re.search(r"医院(?:给予|对[^，]*给予|[^，]{0,12}给予)[^，]*政务", clause):
+        if "政务" in clause and re.search(
+            r"医院(?:给予|对[^，]*给予|[^，]{0,12}给予)[^，]*政务", clause
+        ):
             problems.append(f"医院给予了政务处分：{clause}")
         for kind in ("记大过", "降级", "撤职"):
-            if kind in clause and f"政务{kind}" not in clause and not re.search(f"政务[^，]{{0,12}}{kind}", clause):
+            if (
+                kind in clause
+                and f"政务{kind}" not in clause
+                and not re.search(f"政务[^，]{{0,12}}{kind}", clause)
+            ):
                 problems.append(f"“{kind}”只是政务处分的种类，事业单位处分没有：{clause}")
         if "行政处理" in clause:
             problems.append(f"卫生健康、医保部门作出的是行政处罚，不是“行政处理”：{clause}")
@@ -215,9 +249,11 @@ def check_monitored_persons(case: CaseText) -> list[str]:
     """政务处分 needs a 监察对象: for an ordinary clinician or technician write a hospital 处分."""
     if case.meta.get("role") not in NON_MANAGER_ROLES:
         return []
-    return [f"{case.meta.get('role')}不一定是监察对象，不宜写政务处分：{clause}"
-            for clause in CLAUSE.findall(case.outcome)
-            if "政务" in clause and not MANAGERS.search(clause)]
+    return [
+        f"{case.meta.get('role')}不一定是监察对象，不宜写政务处分：{clause}"
+        for clause in CLAUSE.findall(case.outcome)
+        if "政务" in clause and not MANAGERS.search(clause)
+    ]
 
 
 def check_left_unprosecuted(case: CaseText) -> list[str]:
@@ -225,16 +261,33 @@ def check_left_unprosecuted(case: CaseText) -> list[str]:
     problems = []
     referred = re.search(r"罪|移送公安|移送检察|审查起诉|移送司法", case.outcome)
     health = re.search(r"诊断|病历|检查结果|受伤部位|伤情", case.facts)
-    if (5 in case.meta.get("rules", []) and health and re.search(r"出售|提供|发给|交给", case.facts)
-            and record_count(case) >= 250 and not re.search("侵犯公民个人信息", case.outcome)):
-        problems.append(f"{record_count(case):g}条健康信息（工作中获取，≥250条即情节严重）却没有刑事处理")
+    if (
+        5 in case.meta.get("rules", [])
+        and health
+        and re.search(r"出售|提供|发给|交给", case.facts)
+        and record_count(case) >= 250
+        and not re.search("侵犯公民个人信息", case.outcome)
+    ):
+        problems.append(
+            f"{record_count(case):g}条健康信息（工作中获取，≥250条即情节严重）却没有刑事处理"
+        )
     kickback = re.search(r"回扣|返点|返利|提成|劳务|分成|介绍费|好处费|服务费", case.facts)
     if kickback and gain(case) >= 60_000 and not referred:
-        problems.append(f"收受{gain(case):g}元{kickback.group(0)}，已达刑事追诉标准，处理结果却只有纪律处分")
+        problems.append(
+            f"收受{gain(case):g}元{kickback.group(0)}，已达刑事追诉标准，处理结果却只有纪律处分"
+        )
     return problems
 
 
-CHECKS = [check_left_unprosecuted, check_monitored_persons, check_personal_information, check_fraud, check_bribery, check_sentences_general, check_bodies]
+CHECKS = [
+    check_left_unprosecuted,
+    check_monitored_persons,
+    check_personal_information,
+    check_fraud,
+    check_bribery,
+    check_sentences_general,
+    check_bodies,
+]
 
 
 def problems_of(name: str, text: str) -> list[str]:
@@ -251,25 +304,46 @@ def test_roles_match_the_text():
     """A case about a 护士长 is not filed under 护士 (and the like)."""
     for path in CASES:
         case = split_case(path.name, path.read_text(encoding="utf-8"))
-        if "护士长" in case.meta["title"] and "护士长" in case.meta.get("summary", "") and case.meta.get("role") == "护士":
+        if (
+            "护士长" in case.meta["title"]
+            and "护士长" in case.meta.get("summary", "")
+            and case.meta.get("role") == "护士"
+        ):
             pytest.fail(f"{path.name}: role 护士，案主是护士长")
 
 
 def test_the_legal_basis_page_states_the_thresholds_used_here():
     page = LEGAL_BASIS.read_text(encoding="utf-8")
-    for fact in ["三年以上七年以下", "5000元以上", "5万元以上", "一半", "一倍以上五倍以下",
-                 "三千元至一万元以上", "三万元至十万元以上", "五十万元以上",
-                 "3万元以上不满20万元", "20万元以上不满300万元", "300万元以上",
-                 "警告、记过、降低岗位等级、开除", "警告、记过、记大过、降级、撤职、开除",
-                 "第五十六条", "第四十条", "二倍以上五倍以下"]:
+    for fact in [
+        "三年以上七年以下",
+        "5000元以上",
+        "5万元以上",
+        "一半",
+        "一倍以上五倍以下",
+        "三千元至一万元以上",
+        "三万元至十万元以上",
+        "五十万元以上",
+        "3万元以上不满20万元",
+        "20万元以上不满300万元",
+        "300万元以上",
+        "警告、记过、降低岗位等级、开除",
+        "警告、记过、记大过、降级、撤职、开除",
+        "第五十六条",
+        "第四十条",
+        "二倍以上五倍以下",
+    ]:
         assert fact in page, fact
 
 
 @pytest.mark.parametrize("path", RULES, ids=lambda p: p.stem)
 def test_rule_page_penalty_wording(path: Path):
     text = path.read_text(encoding="utf-8")
-    assert "判处有期徒刑并处罚金" not in text  # 266/253之一/163 also allow 拘役, the first two a fine alone
-    assert "情节严重的吊销执业证书" not in text  # 医师法56: 警告+没收+罚款 together; suspension for 情节严重
+    assert (
+        "判处有期徒刑并处罚金" not in text
+    )  # 266/253之一/163 also allow 拘役, the first two a fine alone
+    assert (
+        "情节严重的吊销执业证书" not in text
+    )  # 医师法56: 警告+没收+罚款 together; suspension for 情节严重
     assert "警告、罚款、暂停执业活动" not in text
     assert "情节严重的还可能暂停相关医药服务" not in text  # 条例40: not conditional
 
