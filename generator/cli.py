@@ -37,7 +37,11 @@ def cmd_build(args) -> int:
             err.print(f"[yellow]站点警告[/]：{escape(warning)}")
         line = f"站点：{site.pages} 个页面 → {out / 'site'}"
         if site.index:
-            line += f"；搜索索引 {site.index.before / 1e6:.2f} MB → {site.index.after / 1e6:.2f} MB（UTF-8）"
+            i = site.index
+            line += (
+                f"；搜索索引 {i.pages} 页、{i.shards} 个分片，共 {i.total_bytes / 1e6:.2f} MB"
+                f"（最大分片 {i.max_shard_bytes / 1e3:.0f} KB）"
+            )
         console.print(line)
     if report.downloads:
         from .commands.pdf import file_line

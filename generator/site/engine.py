@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jieba
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
@@ -16,7 +15,8 @@ from mkdocs.exceptions import MkDocsException
 from ..errors import BuildError, ConfigError
 from ..model.corpus import Corpus
 from .plugin import site_identity
-from .search_index import IndexSizes, rewrite_utf8
+from .search import IndexStats, build_index
+from .search.pages import search_meta, search_pages
 from .tree import SiteExtras, write_tree
 
 DOCS_DIR = Path("build") / "docs"  # under the content root; mkdocs.yml's docs_dir says the same
@@ -26,7 +26,7 @@ DOCS_DIR = Path("build") / "docs"  # under the content root; mkdocs.yml's docs_d
 class SiteReport:
     pages: int = 0
     warnings: list[str] = field(default_factory=list)
-    index: IndexSizes | None = None
+    index: IndexStats | None = None
 
 
 class _Collect(logging.Handler):
@@ -46,7 +46,6 @@ def _quiet_mkdocs():
     saved = logger.handlers[:], logger.propagate, logger.level
     logger.handlers, logger.propagate = [handler], False
     logger.setLevel(logging.WARNING)
-    jieba.setLogLevel(logging.WARNING)  # its "Building prefix dict" chatter (reset on import)
     try:
         yield handler.messages
     finally:
@@ -61,7 +60,7 @@ def build_site(corpus: Corpus, site_dir: Path, docs_dir: Path, extras: SiteExtra
         raise ConfigError(f"{config_file}: 缺少站点配置文件 mkdocs.yml")
     shutil.rmtree(docs_dir, ignore_errors=True)
     docs_dir.mkdir(parents=True)
-    write_tree(corpus, docs_dir, extras)
+    writer = write_tree(corpus, docs_dir, extras)
     with _quiet_mkdocs() as warnings:
         try:
             config = load_config(
@@ -78,6 +77,11 @@ def build_site(corpus: Corpus, site_dir: Path, docs_dir: Path, extras: SiteExtra
             raise BuildError(f"MkDocs 构建站点失败：{exc}") from exc
     report = SiteReport(warnings=list(warnings))
     report.pages = sum(1 for _ in site_dir.rglob("index.html"))
-    # The plugin rewrote the index and measured it; without the plugin in mkdocs.yml, do it here.
-    report.index = plugin.index_sizes if plugin is not None else rewrite_utf8(site_dir)
+    directory_urls = bool(config.use_directory_urls)
+    report.index = build_index(
+        site_dir,
+        search_pages(corpus, writer.written, writer.unsearched),
+        directory_urls,
+        search_meta(corpus, directory_urls, bool(corpus.public_questions)),
+    )
     return report

@@ -19,7 +19,6 @@ from mkdocs.plugins import BasePlugin, event_priority
 
 from ..errors import ValidationError
 from ..model.corpus import Corpus
-from .search_index import IndexSizes, rewrite_utf8
 
 log = logging.getLogger("mkdocs.plugins.qinglian")
 SOURCE_DIRS = ("content", "cases", "quizzes", "site_config")
@@ -42,7 +41,6 @@ class QinglianPlugin(BasePlugin):
 
     corpus: Corpus | None = None  # set by `qinglian build`; loaded here for plain MkDocs runs
     tree_ready = False  # `qinglian build` has written the tree already
-    index_sizes: IndexSizes | None = None
 
     @staticmethod
     def _root(config) -> Path:
@@ -51,12 +49,6 @@ class QinglianPlugin(BasePlugin):
     @event_priority(100)
     def on_config(self, config):
         root = self._root(config)
-        for plugin in config.plugins.values():
-            cfg = getattr(plugin, "config", None)
-            if cfg is not None and cfg.get("jieba_dict_user"):
-                path = Path(cfg["jieba_dict_user"])
-                if not path.is_absolute():
-                    cfg["jieba_dict_user"] = str(root / path)
         if self.corpus is None:
             from ..sources.loader import load_corpus
 
@@ -94,6 +86,3 @@ class QinglianPlugin(BasePlugin):
             if (root / name).is_dir():
                 server.watch(str(root / name))
         return server
-
-    def on_post_build(self, *, config):
-        self.index_sizes = rewrite_utf8(Path(config.site_dir))
