@@ -13,7 +13,7 @@ from pathlib import Path
 from .model.corpus import Corpus
 from .model.downloads import Download
 from .outputs import carry_over, staged
-from .site.engine import DOCS_DIR, SiteReport, build_site
+from .site.engine import SiteReport, build_site
 from .site.tree import SiteExtras
 from .sources.loader import load_corpus
 
@@ -27,8 +27,13 @@ class BuildReport:
     downloads: list[Download] = field(default_factory=list)
 
 
-def build(root: Path, out: Path, only: str | None = None, progress=None) -> BuildReport:
-    """Build ``only`` ("site" or "pdf") or everything; raises ValidationError before writing."""
+def build(
+    root: Path, out: Path, only: str | None = None, progress=None, engine: str = "mkdocs"
+) -> BuildReport:
+    """Build ``only`` ("site" or "pdf") or everything; raises ValidationError before writing.
+
+    ``engine`` builds the site: MkDocs (Material) or Zensical, from the same generated tree.
+    """
     started = time.perf_counter()
     corpus = load_corpus(root)
     report = BuildReport(corpus=corpus, out=out)
@@ -39,7 +44,7 @@ def build(root: Path, out: Path, only: str | None = None, progress=None) -> Buil
                 downloads=report.downloads,
                 downloads_dir=tmp / "pdf",
             )
-            report.site = build_site(corpus, tmp / "site", corpus.root / DOCS_DIR, extras)
+            report.site = build_site(corpus, tmp / "site", extras, engine=engine)
         else:
             carry_over(out, tmp, "site")
     report.seconds = time.perf_counter() - started

@@ -30,7 +30,7 @@ def cmd_build(args) -> int:
     from .build import build
 
     out = args.out if args.out.is_absolute() else Path.cwd() / args.out
-    report = build(args.root, out, only=args.only, progress=progress_factory())
+    report = build(args.root, out, only=args.only, progress=progress_factory(), engine=args.engine)
     site = report.site
     if site:
         for warning in site.warnings:
@@ -55,17 +55,11 @@ def cmd_build(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from mkdocs.commands.serve import serve
+    from .site.preview import serve
 
-    from .sources.loader import load_corpus
-
-    load_corpus(args.root)  # report every source problem in Chinese before starting
-    from .site.engine import DOCS_DIR
-
-    (args.root / DOCS_DIR).mkdir(parents=True, exist_ok=True)  # MkDocs checks docs_dir exists
     console.print(f"预览地址：http://{args.addr}/ （修改源文件后自动刷新，按 Ctrl+C 停止）")
     try:
-        serve(config_file=str(args.root / "mkdocs.yml"), dev_addr=args.addr, livereload=True)
+        serve(args.root, args.addr, on_problems=print_problems)
     except OSError as exc:
         raise ConfigError(
             f"无法在 {args.addr} 启动预览：{exc.strerror}（换一个端口：--addr 127.0.0.1:8001）"
@@ -122,6 +116,12 @@ def make_parser() -> argparse.ArgumentParser:
         "--only",
         choices=["site", "pdf"],
         help="只生成站点（沿用上次的 PDF）或只生成 PDF（站点不变）",
+    )
+    p.add_argument(
+        "--engine",
+        choices=["mkdocs", "zensical"],
+        default="mkdocs",
+        help="站点引擎：mkdocs（默认，Material for MkDocs）或 zensical（试用）",
     )
     p.set_defaults(func=cmd_build)
 

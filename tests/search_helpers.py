@@ -125,3 +125,30 @@ def result_urls(page, base: str, query: str, limit: int = 10_000) -> list[str]:
 
 def site_relative(href: str, base: str) -> str:
     return unquote(urlsplit(href).path)[len(urlsplit(base).path) :]
+
+
+def indexed_urls(site: Path) -> set[str]:
+    """The pages our search index holds (from its chunk files)."""
+    import json
+
+    urls = set()
+    for path in (site / "search" / "c").glob("*.js"):
+        text = path.read_text(encoding="utf-8")
+        args = json.loads("[" + text[len("qlSearch.chunk(") : text.rindex(")")] + "]")
+        urls.add(args[1]["u"])
+    return urls
+
+
+def answer_first_question(page) -> str:
+    """Answer the first question of a self-test page; return the feedback text."""
+    question = page.locator(".ql-quiz .ql-q").first
+    question.wait_for()
+    fill = question.locator(".ql-fill__input")
+    if fill.count():
+        fill.first.fill("不知道")
+    else:
+        question.locator("input").first.check()
+    question.get_by_role("button", name="提交答案").click()
+    feedback = page.locator(".ql-fb").first
+    feedback.wait_for()
+    return feedback.inner_text()

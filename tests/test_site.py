@@ -143,3 +143,26 @@ def test_hospital_logo_in_any_format_reaches_the_site(mini_root):
     ).read_bytes()
     home = (site / "index.html").read_text(encoding="utf-8")
     assert 'src="assets/logo.png"' in home and 'href="assets/logo.png"' in home
+
+
+def test_generated_config_builds_with_plain_mkdocs(mini_root, tmp_path):
+    """The generated tree and config need no plugin of ours: plain `mkdocs build` gives the site."""
+    import subprocess
+    import sys
+
+    from generator.site.engine import prepare
+    from generator.sources.loader import load_corpus
+
+    corpus = load_corpus(mini_root)
+    work = tmp_path / "work"
+    _, config = prepare(corpus, work)
+    assert config.parent == work and not (mini_root / "build").exists()
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)],
+        check=True,
+        capture_output=True,
+    )
+    home = (work / "site" / "index.html").read_text(encoding="utf-8")
+    assert f"{corpus.hospital.short_name}清廉知识库" in home
+    assert "assets/search.js" in home and "md-search" not in home
+    assert (work / "site" / "rules" / "r8" / "index.html").exists()
