@@ -48,6 +48,11 @@ def cmd_build(args) -> int:
 
         for d in report.downloads:
             console.print(file_line(d))
+    if report.offline:
+        size = report.offline.stat().st_size / 1e6
+        console.print(
+            f"离线版（U 盘、共享盘可用）：{report.offline}（{size:.1f} MB，解压后打开 index.html）"
+        )
     if args.only == "pdf":
         console.print("站点未重新生成：资料下载页仍是上次的版本，运行 qinglian build 可一并更新。")
     console.print(f"构建完成，用时 {report.seconds:.1f} 秒。")

@@ -71,6 +71,10 @@ def prepare(
     shutil.rmtree(docs, ignore_errors=True)
     docs.mkdir(parents=True)
     writer = write_tree(corpus, docs, extras)
+    bank = docs / "quiz" / "questions.json"
+    if bank.exists():  # the same data for pages opened from disk, where fetch is not allowed
+        data = bank.read_text(encoding="utf-8")
+        (docs / "quiz" / "questions.js").write_text(f"window.__qlQuestionBank = {data};\n", "utf-8")
     config = site_config(corpus, site_logo(corpus), directory_urls=directory_urls, engine=engine)
     return writer, write_config(config, work / "mkdocs.yml")
 

@@ -15,6 +15,9 @@
   const BASE = me ? me.src.replace(/assets\/search\.js(?:[?#].*)?$/, "") : "";
   const HAN_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{3ffff}]+|[0-9a-z]+/gu;
   const HEADER_LIMIT = 8;
+  // Opened from disk a folder address shows a file listing: point at its index.html instead.
+  const ON_DISK = window.location.protocol === "file:";
+  const pageUrl = (u) => (ON_DISK && (u === "" || u.endsWith("/")) ? u + "index.html" : u);
   const PAGE_STEP = 20;
 
   // --- loading ------------------------------------------------------------------------------
@@ -295,7 +298,7 @@
   }
 
   function resultItem(r, terms) {
-    const href = BASE + r.url + (r.anchor ? "#" + r.anchor : "");
+    const href = BASE + pageUrl(r.url) + (r.anchor ? "#" + r.anchor : "");
     return h(
       "li",
       { class: "ql-hit" },
@@ -311,17 +314,17 @@
 
   function noResult(box, q) {
     const m = data.meta || {};
-    const rules = (m.rules || []).map(([u, t]) => h("li", {}, h("a", { href: BASE + u }, t)));
+    const rules = (m.rules || []).map(([u, t]) => h("li", {}, h("a", { href: BASE + pageUrl(u) }, t)));
     box.replaceChildren(
       h("p", {}, `没有找到同时包含“${q}”的页面。可以换个说法、减少词语，或者从九项准则和自测开始：`),
       h("ul", { class: "ql-search__suggest" }, ...rules),
-      m.quiz ? h("p", {}, h("a", { href: BASE + m.quiz, class: "ql-search__quiz" }, "进入自测中心")) : "",
+      m.quiz ? h("p", {}, h("a", { href: BASE + pageUrl(m.quiz), class: "ql-search__quiz" }, "进入自测中心")) : "",
     );
   }
 
   function searchPageUrl(q) {
     const page = (data.meta && data.meta.page) || "search/";
-    return BASE + page + "?q=" + encodeURIComponent(q);
+    return BASE + pageUrl(page) + "?q=" + encodeURIComponent(q);
   }
 
   function listNav(list, input) {
