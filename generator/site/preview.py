@@ -3,7 +3,8 @@
 No MkDocs plugin: a watcher thread of ours polls the source folders, regenerates the tree into a
 scratch folder and copies over only the pages whose text changed (the edited case and the index
 pages that list it). MkDocs' own watcher sees those files change and rebuilds in ``dirty`` mode —
-only the changed pages are rendered again — and a hook rebuilds our search index afterwards.
+only the changed pages are rendered again — and a hook rebuilds our search index afterwards, in
+the background.
 """
 
 from __future__ import annotations
@@ -27,9 +28,13 @@ _current: Preview | None = None  # the running preview, for the hook below
 
 
 def on_post_build(config, **kwargs) -> None:
-    """MkDocs hook (named in the generated config): index the freshly built preview."""
+    """MkDocs hook (named in the generated config): index the freshly built preview.
+
+    In the background, so the edited page shows at once; search catches up a moment later.
+    """
     if _current is not None:
-        _current.index(Path(config.site_dir))
+        site = Path(config.site_dir)
+        threading.Thread(target=_current.index, args=(site,), daemon=True).start()
 
 
 def _snapshot(root: Path) -> dict[Path, float]:
@@ -49,6 +54,7 @@ class Preview:
         self.writer: TreeWriter | None = None
         self.seen = _snapshot(root)
         self.stop = threading.Event()
+        self.indexing = threading.Lock()
 
     def regenerate(self, strict: bool = False) -> bool:
         """Load the sources and bring ``docs/`` up to date; False (tree kept) on problems.
@@ -73,8 +79,9 @@ class Preview:
         return True
 
     def index(self, site_dir: Path) -> None:
-        if self.corpus is not None and self.writer is not None:
-            index_site(self.corpus, site_dir, self.writer, True)
+        with self.indexing:
+            if self.corpus is not None and self.writer is not None:
+                index_site(self.corpus, site_dir, self.writer, True)
 
     def watch(self) -> None:
         while not self.stop.wait(POLL_SECONDS):

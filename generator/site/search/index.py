@@ -75,16 +75,15 @@ def fold(text: str) -> str:
     return text.translate(FOLD)
 
 
-def tokens(text: str) -> set[str]:
+def tokens(text: str, out: set[str] | None = None) -> set[str]:
     """Index tokens of one block: Han unigrams and bigrams, Latin/digit words (on folded text)."""
-    out: set[str] = set()
-    for m in RUN.finditer(fold(text)):
-        run = m.group()
+    out = set() if out is None else out
+    for run in RUN.findall(fold(text)):
         if run[0] < "\u3400":  # a Latin/digit word
             out.add(run)
             continue
         out.update(run)
-        out.update(run[i : i + 2] for i in range(len(run) - 1))
+        out.update(map(str.__add__, run, run[1:]))
     return out
 
 
@@ -205,7 +204,8 @@ def build_index(
     (out / "i").mkdir(parents=True, exist_ok=True)
     (out / "c").mkdir(parents=True, exist_ok=True)
     stats = IndexStats()
-    postings: dict[str, list[int]] = defaultdict(list)  # token -> [chunk << 4 | flags, …]
+    postings: dict[str, list[int]] = defaultdict(list)  # token -> [chunk gap << 4 | flags, …]
+    last: dict[str, int] = {}  # token -> the last chunk it was seen in
     starts: list[int] = []
     cid = 0
     ordered = sorted(pages, key=lambda p: p.order)
@@ -223,17 +223,22 @@ def build_index(
         for chunk in _chunks(blocks):
             anchors: dict[str, int] = {}
             sections, rows = [], []
-            flags: dict[str, int] = defaultdict(int)
+            by_kind: dict[int, set[str]] = defaultdict(set)
             for kind, anchor, text in chunk:
                 if anchor not in anchors:
                     anchors[anchor] = len(sections)
                     sections.append([anchor, headings.get(anchor, "")])
                 rows.append([kind, anchors[anchor], text])
+                tokens(text, by_kind[kind])
+            flags = dict.fromkeys(by_kind.pop(BODY, ()), 1 << BODY)
+            for kind, toks in by_kind.items():
                 bit = 1 << kind
-                for tok in tokens(text):
-                    flags[tok] |= bit
+                for tok in toks:
+                    flags[tok] = flags.get(tok, 0) | bit
             for tok, fl in flags.items():
-                postings[tok].append(cid << 4 | fl)
+                prev = last.get(tok, 0)
+                postings[tok].append((cid - prev) << 4 | fl)  # chunk ids ascend: store gaps
+                last[tok] = cid
             data = {"p": len(starts) - 1, "u": url, "t": title, "s": sections, "b": rows}
             text = _js("chunk", cid, data)
             (out / "c" / f"{cid}.js").write_text(text, encoding="utf-8")
@@ -246,12 +251,7 @@ def build_index(
     estimate = sum(len(t) * 3 + 6 + 4 * len(p) for t, p in postings.items())
     shards = max(1, math.ceil(estimate / SHARD_BYTES))
     grouped: list[dict[str, list[int]]] = [{} for _ in range(shards)]
-    for tok, entries in postings.items():
-        prev, coded = 0, []
-        for value in entries:  # chunk ids ascend: store the gaps
-            chunk = value >> 4
-            coded.append((chunk - prev) << 4 | (value & 15))
-            prev = chunk
+    for tok, coded in postings.items():
         grouped[shard_of(tok, shards)][tok] = coded
     for n, group in enumerate(grouped):
         text = _js("shard", n, group)
