@@ -157,7 +157,7 @@
       if (perTerm.some((t) => !t.length)) return;
       const shards = new Set(perTerm.flat().map((t) => shardOf(t, meta.shards)));
       await Promise.all([...shards].map(loadShard));
-      let pages = null; // pid -> {tier, chunks:Set}
+      let pages = null; // pid -> {tier, terms: [[[chunk, flags], …] for each term]}
       for (const toks of perTerm) {
         let chunks = null;
         for (const tok of toks) {
@@ -172,26 +172,26 @@
         const here = new Map();
         for (const [c, f] of chunks) {
           const pid = pageOf(c);
-          const e = here.get(pid) || { flags: 0, chunks: new Set() };
+          const e = here.get(pid) || { flags: 0, chunks: [] };
           e.flags |= f;
-          e.chunks.add(c);
+          e.chunks.push([c, f]);
           here.set(pid, e);
         }
         if (!pages) {
           pages = new Map();
-          for (const [pid, e] of here) pages.set(pid, { tier: tierOf(e.flags), chunks: e.chunks });
+          for (const [pid, e] of here) pages.set(pid, { tier: tierOf(e.flags), terms: [e.chunks] });
         } else {
           for (const [pid, e] of pages) {
             const h = here.get(pid);
             if (!h) pages.delete(pid);
             else {
               e.tier = Math.max(e.tier, tierOf(h.flags));
-              for (const c of h.chunks) e.chunks.add(c);
+              e.terms.push(h.chunks);
             }
           }
         }
       }
-      this.candidates = [...pages].map(([pid, e]) => ({ pid, tier: e.tier, chunks: [...e.chunks] }));
+      this.candidates = [...pages].map(([pid, e]) => ({ pid, tier: e.tier, terms: e.terms }));
       this.candidates.sort((a, b) => a.tier - b.tier || a.pid - b.pid);
     }
 
@@ -215,22 +215,27 @@
       while (!this.done && this.final().length < n) {
         const batch = this.candidates.slice(this.next, this.next + Math.max(4, n - this.final().length));
         this.next += batch.length;
-        await Promise.all(batch.flatMap((c) => c.chunks.map(loadChunk)));
-        for (const c of batch) {
-          const r = this.verify(c);
-          if (r) this.results.push(r);
-        }
+        const verified = await Promise.all(batch.map((c) => this.verify(c)));
+        for (const r of verified) if (r) this.results.push(r);
         this.results.sort((a, b) => a.tier - b.tier || a.pid - b.pid);
       }
       return this.final().slice(0, n);
     }
 
-    verify(c) {
-      const chunks = c.chunks.map((n) => data.chunks.get(n));
+    // Check a candidate page against its text. Per term, its chunks are read best-flagged first
+    // and only until the term is found where no other chunk could rank it better: a long page
+    // (a rule page listing a thousand cases) costs one or two chunks, not all of them.
+    async verify(c) {
+      const used = new Map();
       let tier = 0;
-      for (const term of this.terms) {
+      for (let i = 0; i < this.terms.length; i++) {
+        const term = this.terms[i];
+        const order = c.terms[i].slice().sort((a, b) => tierOf(a[1]) - tierOf(b[1]) || a[0] - b[0]);
         let best = Infinity; // block kinds 0 title, 1 heading, 2 body, 3 the rule's own terms
-        for (const ch of chunks) {
+        for (const [n, flags] of order) {
+          if (tierOf(flags) >= best) break;
+          const ch = used.get(n) || (await loadChunk(n));
+          used.set(n, ch);
           for (const [kind, , text] of ch.b) {
             if (fold(text).includes(term)) best = Math.min(best, kind === 3 ? 0 : kind + 1);
           }
@@ -238,6 +243,7 @@
         if (best === Infinity) return null;
         tier = Math.max(tier, best);
       }
+      const chunks = [...used].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
       const first = chunks[0];
       return { pid: c.pid, tier, url: first.u, title: first.t, ...this.snippet(chunks) };
     }
@@ -254,7 +260,7 @@
             const at = Math.min(...this.terms.map((t) => (f.includes(t) ? f.indexOf(t) : Infinity)));
             if (at === Infinity) continue;
             const [anchor, heading] = ch.s[si];
-            return { anchor: si === 0 && ch === chunks[0] ? "" : anchor, section: heading, text, at };
+            return { anchor, section: heading, text, at };
           }
           if (!fallback) {
             const body = ch.b.find((b) => b[0] === 2);
