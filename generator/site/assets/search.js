@@ -88,20 +88,18 @@
     return [...new Set(fold(q).split(/\s+/).filter(Boolean))];
   }
 
-  // Tokens that must all occur in a chunk holding the term: bigrams covering it, or the single
-  // Han character, or the words.
+  // Tokens that must all occur in a chunk holding the term: all its bigrams (overlapping, so a
+  // chunk with 开单 and 提成 far apart but no 单提 is no candidate for 开单提成), or the single Han
+  // character, or the words.
   function termTokens(term) {
     const out = [];
     for (const m of term.matchAll(HAN_RUN)) {
       const cps = Array.from(m[0]);
       if (cps[0] < "\u3400") out.push(m[0]);
       else if (cps.length === 1) out.push(cps[0]);
-      else {
-        for (let i = 0; i + 1 < cps.length; i += 2) out.push(cps[i] + cps[i + 1]);
-        if (cps.length % 2) out.push(cps[cps.length - 2] + cps[cps.length - 1]);
-      }
+      else for (let i = 0; i + 1 < cps.length; i++) out.push(cps[i] + cps[i + 1]);
     }
-    return out;
+    return [...new Set(out)];
   }
 
   function shardOf(token, shards) {
