@@ -1,21 +1,26 @@
-"""Benchmark: the site build on a synthetic corpus of many cases.
+"""Benchmark: the site build and its search on synthetic corpora of many cases.
 
-Reports, for N cases (default 1,000):
-  - qinglian's site build (load + validate + Markdown tree + MkDocs + UTF-8 index rewrite);
-  - plain ``mkdocs build`` of the same generated tree (what MkDocs alone costs);
-  - plain ``mkdocs build`` of the same tree with every case listed in the sidebar nav (the naive
-    layout DESIGN.md warns about), and the size of the resulting sites.
+Reports, in one run:
+  - for 100 and 1,000 cases (``--cases``): our site build (load + validate + tree + MkDocs +
+    search index) against the floor — plain ``mkdocs build`` of the case bodies alone (one page
+    per case, same theme and extensions, no nav entries, no plugins) — and how both grow;
+  - for 1,000 and 10,000 cases (``--query-cases``): the bytes one query fetches (the heaviest of
+    the search tests' terms, first 10 results, search.js included), and at the first size the time
+    from typing to the first result with the CPU throttled 4× (a mid-range phone).
 
-Usage: .venv/bin/python bench/site_build.py [--cases 1000]
+Usage: .venv/bin/python bench/site_build.py [--cases 100,1000] [--query-cases 1000,10000]
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import http.server
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -24,42 +29,22 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.conftest import copy_root  # noqa: E402
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, copy_root  # noqa: E402
+from tests.search_helpers import TERMS  # noqa: E402
+from tests.synth import synthesize  # noqa: E402
 
 
-def synthesize(root: Path, n: int) -> None:
-    """Replace cases/ with n cases made from the shipped ones (new ids, dates, departments)."""
-    sources = sorted((REPO / "cases").glob("*.md"))
-    taxonomy = yaml.safe_load((root / "site_config/taxonomy.yml").read_text(encoding="utf-8"))
-    departments = [d["name"] for d in taxonomy["departments"]]
-    shutil.rmtree(root / "cases")
-    (root / "cases").mkdir()
-    for i in range(n):
-        text = sources[i % len(sources)].read_text(encoding="utf-8")
-        meta, body = text.split("\n---\n", 1)
-        data = yaml.safe_load(meta.removeprefix("---\n"))
-        data["id"] = f"{data['id']}-{i:04d}"
-        data["title"] = f"{data['title']}（{i + 1}）"
-        data["date"] = f"{2019 + i % 8}-{1 + i % 12:02d}-{1 + i % 28:02d}"
-        data["department"] = departments[i % len(departments)]
-        head = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
-        (root / "cases" / f"{data['id']}.md").write_text(
-            f"---\n{head}---\n{body}", encoding="utf-8"
-        )
+def make_root(tmp: Path, n: int) -> Path:
+    root = copy_root(REPO, tmp / f"root-{n}")
+    shutil.rmtree(root / "tests", ignore_errors=True)
+    synthesize(root, n)
+    return root
 
 
-def timed(cmd: list[str], cwd: Path) -> float:
-    start = time.perf_counter()
-    subprocess.run(cmd, cwd=cwd, check=True, capture_output=True)
-    return time.perf_counter() - start
-
-
-def mkdocs_build(root: Path, config: dict, name: str, bin_dir: Path) -> float:
-    """Seconds for plain ``mkdocs build`` of ``config`` into ``root/name``."""
-    (root / f"mkdocs-{name}.yml").write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
+def ours(root: Path, bin_dir: Path) -> float:
     start = time.perf_counter()
     subprocess.run(
-        [str(bin_dir / "mkdocs"), "build", "-q", "-f", f"mkdocs-{name}.yml", "-d", name],
+        [str(bin_dir / "qinglian"), "build", "--only", "site", "--out", "out"],
         cwd=root,
         check=True,
         capture_output=True,
@@ -67,46 +52,115 @@ def mkdocs_build(root: Path, config: dict, name: str, bin_dir: Path) -> float:
     return time.perf_counter() - start
 
 
-def size_mb(folder: Path) -> float:
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
+def floor(root: Path, bin_dir: Path) -> float:
+    """Plain ``mkdocs build`` of the case bodies alone."""
+    from generator.sources.loader import load_corpus
+
+    corpus = load_corpus(root)
+    work = root / "floor"
+    docs = work / "docs"
+    (docs / "cases").mkdir(parents=True)
+    (docs / "index.md").write_text("# 首页\n", encoding="utf-8")
+    for case in corpus.cases:
+        text = f"# {case.title}\n\n{case.body}\n"
+        (docs / "cases" / f"{case.id}.md").write_text(text, encoding="utf-8")
+    config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
+    config.update(plugins=[], nav=[{"首页": "index.md"}], not_in_nav="/cases/*.md\n")
+    config.pop("extra_css", None)
+    config.pop("extra_javascript", None)
+    (work / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
+    start = time.perf_counter()
+    subprocess.run(
+        [str(bin_dir / "mkdocs"), "build", "-q", "-f", str(work / "mkdocs.yml")],
+        check=True,
+        capture_output=True,
+    )
+    return time.perf_counter() - start
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def query_figures(site: Path, throttle: bool) -> tuple[int, str, float | None]:
+    """(bytes of the heaviest query, that query, ms to first results at 4× throttling)."""
+    from playwright.sync_api import sync_playwright
+
+    handler = functools.partial(_Quiet, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    script = (site / "assets" / "search.js").stat().st_size
+    worst, worst_q, first_ms = 0, "", None
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            requested: list[str] = []
+            page.on("request", lambda r: requested.append(r.url))
+            page.goto(base)
+            for q in TERMS:
+                requested.clear()
+                page.evaluate("async (q) => (await new qlSearch.Query(q).more(10)).length", q)
+                files = [u[len(base) :] for u in requested if "/search/" in u]
+                size = script + sum((site / f).stat().st_size for f in files)
+                if size > worst:
+                    worst, worst_q = size, q
+            if throttle:
+                fresh = browser.new_page()
+                cdp = fresh.context.new_cdp_session(fresh)
+                cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
+                fresh.goto(base + "cases/")
+                box = fresh.locator("header input[type=search]")
+                start = time.perf_counter()
+                box.fill("开单提成")
+                fresh.locator("header [data-search-results] a[href]").first.wait_for()
+                first_ms = (time.perf_counter() - start) * 1000
+            browser.close()
+    finally:
+        server.shutdown()
+    return worst, worst_q, first_ms
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=int, default=1000)
+    parser.add_argument("--cases", default="100,1000")
+    parser.add_argument("--query-cases", default="1000,10000")
     args = parser.parse_args()
     bin_dir = Path(sys.executable).parent
+    sizes = [int(n) for n in args.cases.split(",") if n]
+    query_sizes = [int(n) for n in args.query_cases.split(",") if n]
+    lines = []
     with tempfile.TemporaryDirectory() as tmp:
-        root = copy_root(REPO, Path(tmp) / "root")
-        shutil.rmtree(root / "tests", ignore_errors=True)
-        synthesize(root, args.cases)
-        ours = timed([str(bin_dir / "qinglian"), "build", "--only", "site", "--out", "out"], root)
-        site = root / "out" / "site"
-        index = site / "search" / "search_index.json"
-        ours_size, index_size = size_mb(site), index.stat().st_size / 1e6
-
-        # Plain MkDocs on the very same generated tree: the same config without our plugin (so
-        # nothing is regenerated and the search index stays as MkDocs writes it).
-        config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
-        config["plugins"] = [p for p in config["plugins"] if p != "qinglian"]
-        plain = mkdocs_build(root, config, "plain", bin_dir)
-
-        # The naive layout: every case in the sidebar.
-        cases = sorted(p.name for p in (root / "build/docs/cases").glob("r*.md"))
-        for entry in config["nav"]:
-            if "警示案例" in entry:
-                entry["警示案例"].append({"全部案例": [f"cases/{name}" for name in cases]})
-        naive = mkdocs_build(root, config, "naive", bin_dir)
-        naive_size = size_mb(root / "naive")
-
-    print(f"案例数：{args.cases}")
-    print(
-        f"qinglian 站点构建（含加载校验、生成、UTF-8 索引）：{ours:.1f} 秒，站点 {ours_size:.1f} MB，搜索索引 {index_size:.1f} MB"
-    )
-    print(f"同一目录树的纯 mkdocs build：{plain:.1f} 秒（qinglian / mkdocs = {ours / plain:.2f}）")
-    print(
-        f"案例全部列入侧边栏的 mkdocs build：{naive:.1f} 秒，站点 {naive_size:.1f} MB（naive / qinglian = {naive / ours:.1f}×）"
-    )
+        built: dict[int, Path] = {}
+        times = {}
+        for n in sorted(set(sizes) | set(query_sizes)):
+            root = make_root(Path(tmp), n)
+            t_ours = ours(root, bin_dir)
+            built[n] = root / "out" / "site"
+            if n in sizes:
+                t_floor = floor(root, bin_dir)
+                times[n] = (t_ours, t_floor)
+                lines.append(
+                    f"{n} 个案例：qinglian 站点构建 {t_ours:.1f} 秒，下限（纯 mkdocs build 案例正文）"
+                    f" {t_floor:.1f} 秒，比值 {t_ours / t_floor:.2f}×"
+                )
+            else:
+                lines.append(f"{n} 个案例：qinglian 站点构建 {t_ours:.1f} 秒")
+        if len(times) >= 2:
+            (a, (oa, fa)), (b, (ob, fb)) = sorted(times.items())[0], sorted(times.items())[-1]
+            lines.append(
+                f"从 {a} 到 {b} 个案例（{b / a:.0f} 倍）：qinglian 用时增长 {ob / oa:.1f} 倍，"
+                f"下限增长 {fb / fa:.1f} 倍"
+            )
+        for i, n in enumerate(query_sizes):
+            worst, q, first_ms = query_figures(built[n], throttle=i == 0)
+            line = f"{n} 个案例：单次查询最多下载 {worst / 1e3:.0f} KB（{q}）"
+            if first_ms is not None:
+                line += f"；CPU 降速 4× 时从输入到首个结果 {first_ms:.0f} 毫秒"
+            lines.append(line)
+    print("\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -43,20 +43,29 @@ def cmd_build(args) -> int:
     from .build import build
 
     out = args.out if args.out.is_absolute() else Path.cwd() / args.out
-    report = build(args.root, out, only=args.only, progress=progress_factory())
+    report = build(args.root, out, only=args.only, progress=progress_factory(), engine=args.engine)
     site = report.site
     if site:
         for warning in site.warnings:
             err.print(f"[yellow]站点警告[/]：{escape(warning)}")
         line = f"站点：{site.pages} 个页面 → {out / 'site'}"
         if site.index:
-            line += f"；搜索索引 {site.index.before / 1e6:.2f} MB → {site.index.after / 1e6:.2f} MB（UTF-8）"
+            i = site.index
+            line += (
+                f"；搜索索引 {i.pages} 页、{i.shards} 个分片，共 {i.total_bytes / 1e6:.2f} MB"
+                f"（最大分片 {i.max_shard_bytes / 1e3:.0f} KB）"
+            )
         console.print(line)
     if report.downloads:
         from .commands.pdf import file_line
 
         for d in report.downloads:
             console.print(file_line(d))
+    if report.offline:
+        size = report.offline.stat().st_size / 1e6
+        console.print(
+            f"离线版（U 盘、共享盘可用）：{report.offline}（{size:.1f} MB，解压后打开 index.html）"
+        )
     if args.only == "pdf":
         console.print("站点未重新生成：资料下载页仍是上次的版本，运行 qinglian build 可一并更新。")
     console.print(f"构建完成，用时 {report.seconds:.1f} 秒。")
@@ -64,17 +73,11 @@ def cmd_build(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from mkdocs.commands.serve import serve
+    from .site.preview import serve
 
-    from .sources.loader import load_corpus
-
-    load_corpus(args.root)  # report every source problem in Chinese before starting
-    from .site.engine import DOCS_DIR
-
-    (args.root / DOCS_DIR).mkdir(parents=True, exist_ok=True)  # MkDocs checks docs_dir exists
     console.print(f"预览地址：http://{args.addr}/ （修改源文件后自动刷新，按 Ctrl+C 停止）")
     try:
-        serve(config_file=str(args.root / "mkdocs.yml"), dev_addr=args.addr, livereload=True)
+        serve(args.root, args.addr, on_problems=print_problems)
     except OSError as exc:
         raise ConfigError(
             f"无法在 {args.addr} 启动预览：{exc.strerror}（换一个端口：--addr 127.0.0.1:8001）"
@@ -134,6 +137,12 @@ def make_parser() -> argparse.ArgumentParser:
         "--only",
         choices=["site", "pdf"],
         help="只生成站点（沿用上次的 PDF）或只生成 PDF（站点不变）",
+    )
+    p.add_argument(
+        "--engine",
+        choices=["mkdocs", "zensical"],
+        default="mkdocs",
+        help="站点引擎：mkdocs（默认，Material for MkDocs）或 zensical（试用）",
     )
     p.set_defaults(func=cmd_build)
 

@@ -1,32 +1,37 @@
-"""Run MkDocs on a generated tree and collect what it warns about."""
+"""Build the site: generated tree + generated config → MkDocs or Zensical → our search index.
+
+Everything happens in a work folder inside the build's temporary folder (``site_dir``'s parent):
+``docs/`` (the Markdown tree), ``mkdocs.yml`` (the generated config) and ``site/``, which is moved
+to ``site_dir`` when the engine is done. The content root is never written to.
+"""
 
 from __future__ import annotations
 
 import logging
 import shutil
+import subprocess
+import sys
+import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jieba
-from mkdocs.commands.build import build as mkdocs_build
-from mkdocs.config import load_config
-from mkdocs.exceptions import MkDocsException
-
 from ..errors import BuildError, ConfigError
 from ..model.corpus import Corpus
-from .plugin import site_identity
-from .search_index import IndexSizes, rewrite_utf8
-from .tree import SiteExtras, write_tree
+from .config import site_config, write_config
+from .search import IndexStats, build_index
+from .search.pages import search_meta, search_pages
+from .tree import SiteExtras, TreeWriter, site_logo, write_tree
 
-DOCS_DIR = Path("build") / "docs"  # under the content root; mkdocs.yml's docs_dir says the same
+ENGINES = ("mkdocs", "zensical")
 
 
 @dataclass
 class SiteReport:
     pages: int = 0
     warnings: list[str] = field(default_factory=list)
-    index: IndexSizes | None = None
+    index: IndexStats | None = None
+    engine: str = "mkdocs"
 
 
 class _Collect(logging.Handler):
@@ -39,14 +44,13 @@ class _Collect(logging.Handler):
 
 
 @contextmanager
-def _quiet_mkdocs():
+def quiet_mkdocs():
     """Collect MkDocs' warnings instead of letting them reach stderr in English, unexplained."""
     logger = logging.getLogger("mkdocs")
     handler = _Collect()
     saved = logger.handlers[:], logger.propagate, logger.level
     logger.handlers, logger.propagate = [handler], False
     logger.setLevel(logging.WARNING)
-    jieba.setLogLevel(logging.WARNING)  # its "Building prefix dict" chatter (reset on import)
     try:
         yield handler.messages
     finally:
@@ -54,30 +58,90 @@ def _quiet_mkdocs():
         logger.setLevel(saved[2])
 
 
-def build_site(corpus: Corpus, site_dir: Path, docs_dir: Path, extras: SiteExtras) -> SiteReport:
-    """Generate the Markdown tree into ``docs_dir`` and build the static site into ``site_dir``."""
-    config_file = corpus.root / "mkdocs.yml"
-    if not config_file.exists():
-        raise ConfigError(f"{config_file}: 缺少站点配置文件 mkdocs.yml")
-    shutil.rmtree(docs_dir, ignore_errors=True)
-    docs_dir.mkdir(parents=True)
-    write_tree(corpus, docs_dir, extras)
-    with _quiet_mkdocs() as warnings:
+def prepare(
+    corpus: Corpus,
+    work: Path,
+    extras: SiteExtras | None = None,
+    *,
+    directory_urls: bool = True,
+    engine: str = "mkdocs",
+) -> tuple[TreeWriter, Path]:
+    """Write ``work/docs`` and ``work/mkdocs.yml``; return the tree writer and the config path."""
+    docs = work / "docs"
+    shutil.rmtree(docs, ignore_errors=True)
+    docs.mkdir(parents=True)
+    writer = write_tree(corpus, docs, extras)
+    bank = docs / "quiz" / "questions.json"
+    if bank.exists():  # the same data for pages opened from disk, where fetch is not allowed
+        data = bank.read_text(encoding="utf-8")
+        (docs / "quiz" / "questions.js").write_text(f"window.__qlQuestionBank = {data};\n", "utf-8")
+    config = site_config(corpus, site_logo(corpus), directory_urls=directory_urls, engine=engine)
+    return writer, write_config(config, work / "mkdocs.yml")
+
+
+def run_mkdocs(config_file: Path) -> list[str]:
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    with quiet_mkdocs() as warnings:
         try:
-            config = load_config(
-                config_file=str(config_file),
-                docs_dir=str(docs_dir),
-                site_dir=str(site_dir),
-                **site_identity(corpus),
-            )
-            plugin = config.plugins.get("qinglian")
-            if plugin is not None:  # hand over what is already loaded and written
-                plugin.corpus, plugin.tree_ready = corpus, True
-            mkdocs_build(config)
+            mkdocs_build(load_config(config_file=str(config_file)))
         except MkDocsException as exc:
             raise BuildError(f"MkDocs 构建站点失败：{exc}") from exc
-    report = SiteReport(warnings=list(warnings))
-    report.pages = sum(1 for _ in site_dir.rglob("index.html"))
-    # The plugin rewrote the index and measured it; without the plugin in mkdocs.yml, do it here.
-    report.index = plugin.index_sizes if plugin is not None else rewrite_utf8(site_dir)
+    return list(warnings)
+
+
+def run_zensical(config_file: Path) -> list[str]:
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "zensical", "build", "--clean", "-f", str(config_file)],
+            cwd=config_file.parent,
+            capture_output=True,
+            text=True,
+        )
+    except OSError as exc:
+        raise BuildError(f"无法运行 Zensical：{exc}") from None
+    output = (done.stdout + done.stderr).strip()
+    if done.returncode != 0 or "No module named zensical" in output:
+        tail = "\n".join(output.splitlines()[-8:])
+        raise BuildError(f"Zensical 构建站点失败（退出码 {done.returncode}）：\n{tail}")
+    return [line for line in output.splitlines() if "warning" in line.lower()]
+
+
+def index_site(
+    corpus: Corpus, site_dir: Path, writer: TreeWriter, directory_urls: bool
+) -> IndexStats:
+    return build_index(
+        site_dir,
+        search_pages(corpus, writer.written, writer.unsearched),
+        directory_urls,
+        search_meta(corpus, directory_urls, bool(corpus.public_questions)),
+    )
+
+
+def build_site(
+    corpus: Corpus,
+    site_dir: Path,
+    extras: SiteExtras | None = None,
+    *,
+    engine: str = "mkdocs",
+    directory_urls: bool = True,
+) -> SiteReport:
+    """Build the static site into ``site_dir`` (which must not exist yet)."""
+    if engine not in ENGINES:
+        raise ConfigError(f"未知的站点引擎 {engine}（可选：{'、'.join(ENGINES)}）")
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".site-", dir=site_dir.parent) as scratch:
+        work = Path(scratch)
+        writer, config_file = prepare(
+            corpus, work, extras, directory_urls=directory_urls, engine=engine
+        )
+        run = run_mkdocs if engine == "mkdocs" else run_zensical
+        report = SiteReport(warnings=run(config_file), engine=engine)
+        if engine == "zensical":  # the index of its own search, switched off
+            (work / "site" / "search.json").unlink(missing_ok=True)
+        shutil.move(str(work / "site"), str(site_dir))
+    report.pages = sum(1 for _ in site_dir.rglob("*.html")) - (site_dir / "404.html").exists()
+    report.index = index_site(corpus, site_dir, writer, directory_urls)
     return report

@@ -81,6 +81,8 @@ class TreeWriter:
     def __init__(self, corpus: Corpus, docs: Path, extras: SiteExtras):
         self.corpus, self.docs, self.extras = corpus, docs, extras
         self.env = make_environment()
+        self.written: list[str] = []  # docs-relative paths of the pages, in writing order
+        self.unsearched: set[str] = set()  # pages whose front matter says search: exclude
         c = corpus
         self.context = {
             "hospital": c.hospital,
@@ -109,6 +111,10 @@ class TreeWriter:
         target.parent.mkdir(parents=True, exist_ok=True)
         text = self.env.get_template(template).render(**self.context, **values)
         target.write_text(text, encoding="utf-8")
+        self.written.append(path)
+        head = text[: text.find("\n---", 3)] if text.startswith("---") else ""
+        if "\nsearch:\n  exclude: true" in head:
+            self.unsearched.add(path)
 
     def write(self) -> None:
         self.assets()
@@ -205,6 +211,7 @@ class TreeWriter:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 _link_or_copy(self.extras.downloads_dir / item.filename, target)
         self.page("tags.md", "tags.md.j2")
+        self.page("search/index.md", "search.md.j2")
         for slug, page in self.corpus.pages.items():
             if slug != "home":
                 self.page(PAGE_PLACES.get(slug, f"about/{slug}.md"), "page.md.j2", page=page)
@@ -246,6 +253,8 @@ def _default_intro(corpus: Corpus) -> str:
     )
 
 
-def write_tree(corpus: Corpus, docs: Path, extras: SiteExtras | None = None) -> None:
+def write_tree(corpus: Corpus, docs: Path, extras: SiteExtras | None = None) -> TreeWriter:
     """Write the whole Markdown tree into ``docs`` (which should be empty)."""
-    TreeWriter(corpus, docs, extras or SiteExtras()).write()
+    writer = TreeWriter(corpus, docs, extras or SiteExtras())
+    writer.write()
+    return writer

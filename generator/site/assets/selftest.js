@@ -152,13 +152,27 @@
 
   const banks = new Map();
 
+  // Opened from disk (file://, the portable edition) fetch is not allowed: load the same data
+  // from questions.js, which sets window.__qlQuestionBank, by a <script> tag.
+  function loadScript(src) {
+    return new Promise((resolve, reject) => {
+      const s = document.createElement("script");
+      s.src = src.replace(/\.json$/, ".js");
+      s.onload = () => (window.__qlQuestionBank ? resolve(window.__qlQuestionBank) : reject(new Error(src)));
+      s.onerror = () => reject(new Error(src));
+      document.head.appendChild(s);
+    });
+  }
+
   function loadBank(src) {
     if (!banks.has(src)) {
-      const request = fetch(src, { credentials: "same-origin" })
-        .then((r) => {
-          if (!r.ok) throw new Error(`HTTP ${r.status}`);
-          return r.json();
-        })
+      const request = (window.location.protocol === "file:"
+        ? loadScript(src)
+        : fetch(src, { credentials: "same-origin" }).then((r) => {
+            if (!r.ok) throw new Error(`HTTP ${r.status}`);
+            return r.json();
+          })
+      )
         .then((data) => {
           data.byId = new Map(data.questions.map((q) => [q.id, q]));
           return data;

@@ -1,0 +1,117 @@
+"""The generated site configuration: the content root's mkdocs.yml plus what our build decides.
+
+Nothing the site needs lives in an engine plugin (DESIGN.md): the site name, address, footer and
+logo come from site_config/hospital.yml, the tree and the search index from our build. The file
+written here (in the build's temporary folder, next to the generated docs tree) is what MkDocs or
+Zensical builds; plain ``mkdocs build -f <it>`` and ``zensical build -f <it>`` give the same site.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from ..errors import ConfigError
+from ..model.corpus import Corpus
+
+# What our build brings to every site, whatever the content root's mkdocs.yml says.
+OUR_CSS = ("assets/qinglian.css", "assets/selftest.css", "assets/search.css")
+OUR_JS = ("assets/selftest.js", "assets/search.js")
+NOT_IN_NAV = ("/search/*.md",)
+DROPPED_PLUGINS = {"search", "qinglian"}  # Material's search (ours replaces it); the old plugin
+PATH_KEYS = ("custom_dir",)  # theme keys naming folders relative to the content root
+
+
+def site_identity(corpus: Corpus) -> dict[str, str]:
+    """Config values that come from site_config/hospital.yml."""
+    h = corpus.hospital
+    return {
+        "site_name": f"{h.short_name}清廉知识库",
+        # Pages link relatively either way; site_url lets MkDocs write a 404 page that works at
+        # the published sub-path, and canonical links for the intranet address.
+        "site_url": h.site_url,
+        "copyright": f"{h.name} · {h.issuer or h.name}编制 · 内部学习资料，注意保存",
+    }
+
+
+class _Tagged:
+    """A YAML value with a tag we pass through untouched (``!!python/name:…``, ``!ENV``)."""
+
+    def __init__(self, tag: str, node: yaml.Node):
+        self.tag, self.node = tag, node
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _keep(loader, suffix, node):
+    return _Tagged(node.tag, node)
+
+
+_Loader.add_multi_constructor("tag:yaml.org,2002:python/", _keep)
+_Loader.add_multi_constructor("!", _keep)
+_Dumper.add_representer(_Tagged, lambda dumper, value: value.node)
+
+
+def read_config(root: Path) -> dict:
+    path = root / "mkdocs.yml"
+    if not path.exists():
+        raise ConfigError(f"{path}: 缺少站点配置文件 mkdocs.yml")
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise ConfigError(f"{where}: 站点配置不是有效的 YAML：{exc}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: 站点配置应是“键: 值”的映射")
+    return data
+
+
+def _plugin_name(entry) -> str:
+    return next(iter(entry)) if isinstance(entry, dict) else str(entry)
+
+
+def site_config(
+    corpus: Corpus, logo: str, *, directory_urls: bool = True, engine: str = "mkdocs"
+) -> dict:
+    """The config to build the generated tree with: docs/ and site/ beside the config file."""
+    config = read_config(corpus.root)
+    config.update(site_identity(corpus))
+    config["docs_dir"], config["site_dir"] = "docs", "site"
+    config["use_directory_urls"] = directory_urls
+    theme = config.setdefault("theme", {"name": "material"})
+    if isinstance(theme, str):
+        theme = config["theme"] = {"name": theme}
+    theme["logo"] = theme["favicon"] = logo
+    for key in PATH_KEYS:
+        if isinstance(theme.get(key), str):
+            theme[key] = str((corpus.root / theme[key]).resolve())
+    theme["features"] = [f for f in theme.get("features") or [] if not str(f).startswith("search")]
+    plugins = config.get("plugins") or []
+    if isinstance(plugins, dict):
+        plugins = [{k: v} if v else k for k, v in plugins.items()]
+    config["plugins"] = [p for p in plugins if _plugin_name(p) not in DROPPED_PLUGINS]
+    if engine == "zensical":  # its own search is on unless switched off; ours replaces it
+        config["plugins"].append({"search": {"enabled": False}})
+    for key, ours in (("extra_css", OUR_CSS), ("extra_javascript", OUR_JS)):
+        listed = config.get(key) or []
+        config[key] = listed + [item for item in ours if item not in listed]
+    lines = (config.get("not_in_nav") or "").splitlines()
+    config["not_in_nav"] = "\n".join(lines + [p for p in NOT_IN_NAV if p not in lines]) + "\n"
+    for key in ("hooks", "watch"):
+        if config.get(key):
+            config[key] = [str((corpus.root / p).resolve()) for p in config[key]]
+    return config
+
+
+def write_config(config: dict, path: Path) -> Path:
+    text = yaml.dump(config, Dumper=_Dumper, allow_unicode=True, sort_keys=False)
+    path.write_text("# 由 qinglian 生成，请修改内容根目录下的 mkdocs.yml。\n" + text, "utf-8")
+    return path

@@ -1,0 +1,123 @@
+"""``qinglian serve``: the editor's preview, MkDocs' live-reload server on a generated tree.
+
+No MkDocs plugin: a watcher thread of ours polls the source folders, regenerates the tree into a
+scratch folder and copies over only the pages whose text changed (the edited case and the index
+pages that list it). MkDocs' own watcher sees those files change and rebuilds in ``dirty`` mode —
+only the changed pages are rendered again — and a hook rebuilds our search index afterwards, in
+the background.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from ..errors import ValidationError
+from ..model.corpus import Corpus
+from ..outputs import sync_folder
+from .config import site_config, write_config
+from .engine import index_site, quiet_mkdocs
+from .tree import TreeWriter, site_logo, write_tree
+
+SOURCE_DIRS = ("content", "cases", "quizzes", "site_config")
+POLL_SECONDS = 0.3
+
+_current: Preview | None = None  # the running preview, for the hook below
+
+
+def on_post_build(config, **kwargs) -> None:
+    """MkDocs hook (named in the generated config): index the freshly built preview.
+
+    In the background, so the edited page shows at once; search catches up a moment later.
+    """
+    if _current is not None:
+        site = Path(config.site_dir)
+        threading.Thread(target=_current.index, args=(site,), daemon=True).start()
+
+
+def _snapshot(root: Path) -> dict[Path, float]:
+    seen = {}
+    for name in SOURCE_DIRS:
+        for path in (root / name).rglob("*"):
+            if path.is_file():
+                seen[path] = path.stat().st_mtime_ns
+    return seen
+
+
+class Preview:
+    def __init__(self, root: Path, work: Path, on_problems: Callable[[ValidationError], None]):
+        self.root, self.work, self.on_problems = root, work, on_problems
+        self.docs = work / "docs"
+        self.corpus: Corpus | None = None
+        self.writer: TreeWriter | None = None
+        self.seen = _snapshot(root)
+        self.stop = threading.Event()
+        self.indexing = threading.Lock()
+
+    def regenerate(self, strict: bool = False) -> bool:
+        """Load the sources and bring ``docs/`` up to date; False (tree kept) on problems.
+
+        ``strict``: raise the ValidationError instead (before the server starts).
+        """
+        from ..sources.loader import load_corpus
+
+        try:
+            corpus = load_corpus(self.root)
+        except ValidationError as exc:
+            if strict:
+                raise
+            self.on_problems(exc)
+            return False
+        with tempfile.TemporaryDirectory(dir=self.work) as scratch:
+            fresh = Path(scratch) / "docs"
+            writer = write_tree(corpus, fresh)
+            sync_folder(fresh, self.docs)
+        writer.docs = self.docs
+        self.corpus, self.writer = corpus, writer
+        return True
+
+    def index(self, site_dir: Path) -> None:
+        with self.indexing:
+            if self.corpus is not None and self.writer is not None:
+                index_site(self.corpus, site_dir, self.writer, True)
+
+    def watch(self) -> None:
+        while not self.stop.wait(POLL_SECONDS):
+            now = _snapshot(self.root)
+            if now != self.seen:
+                self.seen = now
+                self.regenerate()
+
+
+def serve(root: Path, addr: str, on_problems: Callable[[ValidationError], None]) -> None:
+    """Serve the preview on ``addr`` until interrupted; raises OSError if the port is taken."""
+    global _current
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    with tempfile.TemporaryDirectory(prefix="qinglian-preview-") as scratch:
+        work = Path(scratch)
+        preview = Preview(root, work, on_problems)
+        preview.regenerate(strict=True)
+        config = site_config(preview.corpus, site_logo(preview.corpus))
+        (work / "hooks.py").write_text(
+            "from generator.site.preview import on_post_build  # noqa: F401\n", encoding="utf-8"
+        )
+        config["hooks"] = [str(work / "hooks.py")]
+        config["site_url"] = None  # served at http://ADDR/, not under the intranet sub-path
+        write_config(config, work / "mkdocs.yml")
+        _current = preview
+        watcher = threading.Thread(target=preview.watch, daemon=True)
+        watcher.start()
+        try:
+            with quiet_mkdocs():
+                mkdocs_serve(
+                    config_file=str(work / "mkdocs.yml"),
+                    dev_addr=addr,
+                    livereload=True,
+                    build_type="dirty",
+                )
+        finally:
+            preview.stop.set()
+            _current = None

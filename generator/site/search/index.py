@@ -1,0 +1,269 @@
+"""Build the search index from the built site's HTML (see the package docstring)."""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# Han characters: CJK Unified Ideographs, Extension A, Compatibility, Extensions B and beyond.
+# assets/search.js uses the very same ranges, folding and hash.
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
+RUN = re.compile(f"[{HAN}]+|[0-9a-z]+")
+# Full-width ASCII (Ａ１！) → ASCII, upper → lower case: one character for one, so positions in
+# the folded text are positions in the original.
+FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+FOLD.update({c + 0xFEE0: c + 32 for c in range(0x41, 0x5B)})  # Ａ → a
+FOLD.update({c: c + 32 for c in range(0x41, 0x5B)})
+FOLD[0x3000] = 0x20
+
+TITLE, HEADING, BODY, OWN = 0, 1, 2, 3  # block kinds; posting flag = 1 << kind
+CHUNK_CHARS = 3000  # text per chunk file: what one result costs to verify and show
+SHARD_BYTES = 16_000  # aimed-at average shard size (a frequent token's shard may be larger)
+
+_BLOCK_TAGS = frozenset(
+    [
+        "p",
+        "div",
+        "li",
+        "ul",
+        "ol",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "caption",
+        "blockquote",
+        "pre",
+        "details",
+        "summary",
+        "dl",
+        "dt",
+        "dd",
+        "br",
+        "hr",
+        "section",
+        "article",
+        "aside",
+        "header",
+        "footer",
+        "figure",
+        "figcaption",
+        "nav",
+        "main",
+        "form",
+        "fieldset",
+    ]
+)
+_DROP = re.compile(
+    r"<(script|style|noscript|template)\b.*?</\1>|<!--.*?-->"
+    r'|<a class="headerlink"[^>]*>.*?</a>',
+    re.S | re.I,
+)
+_TAG_CHIP = re.compile(r'<a [^>]*class="md-tag"')  # one block per tag chip, not run together
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^>]*)>")
+_ID = re.compile(r'\bid="([^"]*)"')
+_TITLE_TAG = re.compile(r"<title>(.*?)</title>", re.S | re.I)
+
+
+def fold(text: str) -> str:
+    return text.translate(FOLD)
+
+
+def tokens(text: str, out: set[str] | None = None) -> set[str]:
+    """Index tokens of one block: Han unigrams and bigrams, Latin/digit words (on folded text)."""
+    out = set() if out is None else out
+    for run in RUN.findall(fold(text)):
+        if run[0] < "\u3400":  # a Latin/digit word
+            out.add(run)
+            continue
+        out.update(run)
+        out.update(map(str.__add__, run, run[1:]))
+    return out
+
+
+def _tag(m: re.Match) -> str:
+    closing, name = m.group(1), m.group(2).lower()
+    if len(name) == 2 and name[0] == "h" and name[1] in "123456":
+        if closing:
+            return "\n"
+        ident = _ID.search(m.group(3))
+        return f"\n\x01{name[1]}{ident.group(1) if ident else ''}\x02"
+    if name in ("td", "th"):
+        return " " if closing else ""
+    return "\n" if name in _BLOCK_TAGS else ""
+
+
+def extract_blocks(page_html: str) -> list[tuple[int, str, str]]:
+    """(kind, anchor, text) for the article of a built page, in reading order.
+
+    ``anchor`` is the id of the heading the block stands under ("" before the first subheading).
+    """
+    start, end = page_html.find("<article"), page_html.rfind("</article>")
+    if start < 0 or end < 0:
+        start, end = page_html.find("<body"), page_html.rfind("</body>")
+    body = _DROP.sub("", page_html[max(start, 0) : end if end > 0 else None])
+    body = _TAG_CHIP.sub(lambda m: "<br>" + m.group(), body)
+    text = _TAG.sub(_tag, body)
+    blocks: list[tuple[int, str, str]] = []
+    anchor = ""
+    for line in text.split("\n"):
+        if line.startswith("\x01"):
+            level = line[1]
+            ident, _, inner = line[2:].partition("\x02")
+            inner = " ".join(html.unescape(inner).split())
+            if not inner:
+                continue
+            if level == "1" and not any(b[0] == TITLE for b in blocks):
+                blocks.append((TITLE, "", inner))
+            else:
+                anchor = ident
+                blocks.append((HEADING, anchor, inner))
+            continue
+        line = " ".join(html.unescape(line).split())
+        if line:
+            blocks.append((BODY, anchor, line))
+    if not any(b[0] == TITLE for b in blocks):
+        m = _TITLE_TAG.search(page_html)
+        if m:
+            title = html.unescape(m.group(1)).split(" - ")[0].strip()
+            blocks.insert(0, (TITLE, "", title))
+    return blocks
+
+
+@dataclass
+class PageEntry:
+    """A page to index: its place in the built site and what ranks it."""
+
+    source: str  # docs-relative Markdown path, e.g. cases/x.md
+    order: tuple  # sort key: smaller first among equal hits (rule pages, …, newer cases)
+    keywords: list[str] = field(default_factory=list)  # a rule page's own terms
+
+
+@dataclass
+class IndexStats:
+    pages: int = 0
+    chunks: int = 0
+    shards: int = 0
+    tokens: int = 0
+    total_bytes: int = 0
+    max_shard_bytes: int = 0
+    max_chunk_bytes: int = 0
+    meta_bytes: int = 0
+    script_bytes: int = 0
+
+
+def html_path(source: str, directory_urls: bool) -> tuple[str, str]:
+    """(file, url) of a docs page in the built site, both relative to the site root."""
+    stem = source[:-3]
+    is_index = stem == "index" or stem.endswith("/index")
+    if is_index:
+        return f"{stem}.html", stem[: -len("index")] if directory_urls else f"{stem}.html"
+    if directory_urls:
+        return f"{stem}/index.html", f"{stem}/"
+    return f"{stem}.html", f"{stem}.html"
+
+
+def shard_of(token: str, shards: int) -> int:
+    h = 0
+    for ch in token:
+        h = (h * 31 + ord(ch)) & 0xFFFFFFFF
+    return h % shards
+
+
+def _js(call: str, *args) -> str:
+    parts = [json.dumps(a, ensure_ascii=False, separators=(",", ":")) for a in args]
+    return f"qlSearch.{call}({','.join(parts)});\n"
+
+
+def _chunks(blocks, limit: int = CHUNK_CHARS):
+    """Group blocks into chunks of about ``limit`` characters (long blocks are cut)."""
+    chunk, size = [], 0
+    for kind, anchor, text in blocks:
+        pieces = [text[i : i + limit] for i in range(0, len(text), limit)] or [text]
+        for piece in pieces:
+            if chunk and size + len(piece) > limit:
+                yield chunk
+                chunk, size = [], 0
+            chunk.append((kind, anchor, piece))
+            size += len(piece)
+    if chunk:
+        yield chunk
+
+
+def build_index(
+    site_dir: Path, pages: list[PageEntry], directory_urls: bool, meta: dict | None = None
+) -> IndexStats:
+    """Write ``site_dir/search/{meta.js, i/<shard>.js, c/<chunk>.js}`` for ``pages``."""
+    out = site_dir / "search"
+    (out / "i").mkdir(parents=True, exist_ok=True)
+    (out / "c").mkdir(parents=True, exist_ok=True)
+    stats = IndexStats()
+    postings: dict[str, list[int]] = defaultdict(list)  # token -> [chunk gap << 4 | flags, …]
+    last: dict[str, int] = {}  # token -> the last chunk it was seen in
+    starts: list[int] = []
+    cid = 0
+    ordered = sorted(pages, key=lambda p: p.order)
+    for entry in ordered:
+        file, url = html_path(entry.source, directory_urls)
+        path = site_dir / file
+        if not path.exists():
+            continue
+        blocks = extract_blocks(path.read_text(encoding="utf-8"))
+        title = next((t for k, _, t in blocks if k == TITLE), url)
+        if entry.keywords:
+            blocks.insert(1, (OWN, "", " ".join(entry.keywords)))
+        headings = {a: t for k, a, t in blocks if k == HEADING}
+        starts.append(cid)
+        for chunk in _chunks(blocks):
+            anchors: dict[str, int] = {}
+            sections, rows = [], []
+            by_kind: dict[int, set[str]] = defaultdict(set)
+            for kind, anchor, text in chunk:
+                if anchor not in anchors:
+                    anchors[anchor] = len(sections)
+                    sections.append([anchor, headings.get(anchor, "")])
+                rows.append([kind, anchors[anchor], text])
+                tokens(text, by_kind[kind])
+            flags = dict.fromkeys(by_kind.pop(BODY, ()), 1 << BODY)
+            for kind, toks in by_kind.items():
+                bit = 1 << kind
+                for tok in toks:
+                    flags[tok] = flags.get(tok, 0) | bit
+            for tok, fl in flags.items():
+                prev = last.get(tok, 0)
+                postings[tok].append((cid - prev) << 4 | fl)  # chunk ids ascend: store gaps
+                last[tok] = cid
+            data = {"p": len(starts) - 1, "u": url, "t": title, "s": sections, "b": rows}
+            text = _js("chunk", cid, data)
+            (out / "c" / f"{cid}.js").write_text(text, encoding="utf-8")
+            size = len(text.encode())
+            stats.max_chunk_bytes = max(stats.max_chunk_bytes, size)
+            stats.total_bytes += size
+            cid += 1
+    stats.pages, stats.chunks, stats.tokens = len(starts), cid, len(postings)
+
+    estimate = sum(len(t) * 3 + 6 + 4 * len(p) for t, p in postings.items())
+    shards = max(1, math.ceil(estimate / SHARD_BYTES))
+    grouped: list[dict[str, list[int]]] = [{} for _ in range(shards)]
+    for tok, coded in postings.items():
+        grouped[shard_of(tok, shards)][tok] = coded
+    for n, group in enumerate(grouped):
+        text = _js("shard", n, group)
+        (out / "i" / f"{n}.js").write_text(text, encoding="utf-8")
+        size = len(text.encode())
+        stats.max_shard_bytes = max(stats.max_shard_bytes, size)
+        stats.total_bytes += size
+    stats.shards = shards
+
+    gaps = [b - a for a, b in zip([0, *starts], starts, strict=False)]
+    text = _js("meta", {"v": 1, "chunks": cid, "shards": shards, "starts": gaps, **(meta or {})})
+    (out / "meta.js").write_text(text, encoding="utf-8")
+    stats.meta_bytes = len(text.encode())
+    stats.total_bytes += stats.meta_bytes
+    return stats
