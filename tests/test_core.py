@@ -350,3 +350,28 @@ def test_validation_error_lists_are_sorted_and_unique():
 
     error = ValidationError([Problem("b", 2, "x"), Problem("a", 1, "y"), Problem("a", 1, "y")])
     assert [str(p) for p in error.problems] == ["a:1: y", "b:2: x"]
+
+
+# --- the build writes only where it is told --------------------------------------------------
+
+
+def _snapshot(root: Path) -> dict[str, tuple[int, int]]:
+    return {
+        p.relative_to(root).as_posix(): (p.stat().st_size, p.stat().st_mtime_ns)
+        for p in root.rglob("*")
+    }
+
+
+def test_site_build_writes_nothing_into_the_content_root_and_locates_warnings(mini_root, tmp_path):
+    from generator import build as build_module
+
+    edit(
+        mini_root / "content/rules/r8.md", "## 释义", "## 释义\n\n参见[不存在的页面](nowhere.md)。"
+    )
+    before = _snapshot(mini_root)
+    report = build_module.build(mini_root, tmp_path / "out", only="site")
+    assert _snapshot(mini_root) == before  # no build/docs, no caches, nothing
+    located = [w for w in report.site.warnings if "nowhere.md" in w]
+    assert located, report.site.warnings
+    assert all(w.startswith("content/rules/r8.md：") for w in located), located
+    assert "（生成的页面 rules/r8.md）" in located[0]

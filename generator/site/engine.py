@@ -109,6 +109,20 @@ def run_zensical(config_file: Path) -> list[str]:
     return [line for line in output.splitlines() if "warning" in line.lower()]
 
 
+def located_warning(message: str, sources: dict[str, str]) -> str:
+    """An engine warning about a generated page, pointed at the source file an editor opens.
+
+    MkDocs names the page of the generated tree (``Doc file 'rules/r1.md' …``); the editor's
+    file is ``content/rules/r1.md``. Warnings about generated index pages stay as they are.
+    """
+    for page, source in sources.items():
+        quoted = f"'{page}'"
+        if quoted in message:
+            shown = message.replace(quoted, f"'{source}'")
+            return f"{source}：{shown}（生成的页面 {page}）"
+    return message
+
+
 def index_site(
     corpus: Corpus, site_dir: Path, writer: TreeWriter, directory_urls: bool
 ) -> IndexStats:
@@ -138,7 +152,8 @@ def build_site(
             corpus, work, extras, directory_urls=directory_urls, engine=engine
         )
         run = run_mkdocs if engine == "mkdocs" else run_zensical
-        report = SiteReport(warnings=run(config_file), engine=engine)
+        warnings = [located_warning(w, writer.sources) for w in run(config_file)]
+        report = SiteReport(warnings=warnings, engine=engine)
         if engine == "zensical":  # the index of its own search, switched off
             (work / "site" / "search.json").unlink(missing_ok=True)
         shutil.move(str(work / "site"), str(site_dir))

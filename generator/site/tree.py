@@ -83,6 +83,7 @@ class TreeWriter:
         self.env = make_environment()
         self.written: list[str] = []  # docs-relative paths of the pages, in writing order
         self.unsearched: set[str] = set()  # pages whose front matter says search: exclude
+        self.sources: dict[str, str] = {}  # docs-relative page → the source file it renders
         c = corpus
         self.context = {
             "hospital": c.hospital,
@@ -112,6 +113,16 @@ class TreeWriter:
         text = self.env.get_template(template).render(**self.context, **values)
         target.write_text(text, encoding="utf-8")
         self.written.append(path)
+        source = next(
+            (
+                v.path
+                for v in values.values()
+                if isinstance(getattr(v, "path", None), str) and v.path
+            ),
+            None,
+        )
+        if source:
+            self.sources[path] = source
         head = text[: text.find("\n---", 3)] if text.startswith("---") else ""
         if "\nsearch:\n  exclude: true" in head:
             self.unsearched.add(path)
