@@ -149,11 +149,13 @@ def make_parser() -> argparse.ArgumentParser:
 
 def _extend(sub, root_opt) -> None:
     """Subcommands of the PDF and quiz stages register themselves here."""
+    from .commands import exam as exam_cli
     from .commands import pdf as pdf_cli
     from .commands import quiz as quiz_cli
 
     pdf_cli.register(sub, root_opt)
     quiz_cli.register(sub, root_opt)
+    exam_cli.register(sub, root_opt)
 
 
 def main(argv: list[str] | None = None) -> int:
