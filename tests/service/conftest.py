@@ -47,7 +47,9 @@ def run(*args: str, stdin: str | None = None, check: bool = True) -> subprocess.
         [QINGLIAN, *args], input=stdin, capture_output=True, text=True, timeout=120, env=_env()
     )
     if check and proc.returncode != 0:
-        raise AssertionError(f"qinglian {' '.join(args)} → {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+        raise AssertionError(
+            f"qinglian {' '.join(args)} → {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
+        )
     return proc
 
 
@@ -97,9 +99,23 @@ def start_server(root: Path, db: str, workers: int = 2, port: int | None = None)
     port = port or free_port()
     log = root / f"serve-{port}.log"
     proc = subprocess.Popen(
-        [QINGLIAN, "--root", str(root), "exam", "serve", "--db", db,
-         "--addr", f"127.0.0.1:{port}", "--workers", str(workers)],
-        stdout=log.open("w"), stderr=subprocess.STDOUT, env=_env(), start_new_session=True,
+        [
+            QINGLIAN,
+            "--root",
+            str(root),
+            "exam",
+            "serve",
+            "--db",
+            db,
+            "--addr",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+        ],
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        env=_env(),
+        start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -138,7 +154,9 @@ class Candidate:
         return self.client.post(path, json=body, headers={"X-CSRF-Token": self.token}, **kw)
 
     def put(self, no, answer):
-        return self.client.put(f"/api/answers/{no}", json={"answer": answer}, headers={"X-CSRF-Token": self.token})
+        return self.client.put(
+            f"/api/answers/{no}", json={"answer": answer}, headers={"X-CSRF-Token": self.token}
+        )
 
     def login(self, staff_id, code):
         return self.post("/api/login", {"工号": staff_id, "code": code})
@@ -150,8 +168,15 @@ class Candidate:
 def open_sitting(tmp: Path, db: str | None = None) -> Sitting:
     root = exam_root(tmp)
     roster = write_roster(tmp / "roster.csv", ROSTER)
-    args = ["--root", str(root), "exam", "open", str(root / "site_config/exams/test-exam.yml"),
-            "--roster", str(roster)]
+    args = [
+        "--root",
+        str(root),
+        "exam",
+        "open",
+        str(root / "site_config/exams/test-exam.yml"),
+        "--roster",
+        str(roster),
+    ]
     if db:
         args += ["--db", db]
     run(*args)
@@ -165,7 +190,9 @@ def open_sitting(tmp: Path, db: str | None = None) -> Sitting:
 def _pg_bin() -> Path:
     found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
     if not found:
-        raise AssertionError("找不到 initdb：请安装 Debian 的 postgresql 软件包（apt-get install -y postgresql）")
+        raise AssertionError(
+            "找不到 initdb：请安装 Debian 的 postgresql 软件包（apt-get install -y postgresql）"
+        )
     return found[-1].parent
 
 
@@ -176,7 +203,10 @@ def _as_user() -> list[str]:
     try:
         pwd.getpwnam(PG_USER)
     except KeyError:
-        subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", PG_USER], check=True)
+        subprocess.run(
+            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", PG_USER],
+            check=True,
+        )
     return ["runuser", "-u", PG_USER, "--"]
 
 
@@ -196,29 +226,64 @@ def postgres(tmp_path_factory):
             if parent == Path("/"):
                 break
             os.chmod(parent, os.stat(parent).st_mode | 0o011)
-    subprocess.run([*prefix, str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
-                    "-E", "UTF8", "--locale=C.UTF-8"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            *prefix,
+            str(bindir / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        ],
+        check=True,
+        capture_output=True,
+    )
     port = free_port()
     log = base / "pg.log"
     if prefix:
         log.touch()
         shutil.chown(log, PG_USER)
-    subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-t", "60",
-                    "-o", f"-p {port} -k {sock} -c listen_addresses='' -c fsync=on -c max_connections=200",
-                    "start"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            *prefix,
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(log),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            f"-p {port} -k {sock} -c listen_addresses='' -c fsync=on -c max_connections=200",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+    )
     made = []
 
     def database(name: str) -> str:
-        subprocess.run([str(bindir / "createdb"), "-h", str(sock), "-p", str(port), "-U", "postgres", name],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [str(bindir / "createdb"), "-h", str(sock), "-p", str(port), "-U", "postgres", name],
+            check=True,
+            capture_output=True,
+        )
         made.append(name)
         return f"postgresql://postgres@/{name}?host={sock}&port={port}"
 
     try:
         yield database
     finally:
-        subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
-                       capture_output=True)
+        subprocess.run(
+            [*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
+            capture_output=True,
+        )
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])

@@ -106,7 +106,9 @@ def test_bad_bodies_are_400_and_change_nothing(sitting):
     assert c.put(single, ["A", "B"]).status_code == 400  # two on a single choice
     assert c.put(judge, "也许").status_code == 400
     assert c.put(99, ["A"]).status_code == 400  # no such question
-    assert c.client.put(f"/api/answers/{single}", content=b"{not json", headers=h).status_code == 400
+    assert (
+        c.client.put(f"/api/answers/{single}", content=b"{not json", headers=h).status_code == 400
+    )
     huge = json.dumps({"answer": "统" * 200_000}).encode()
     assert c.client.put(f"/api/answers/{single}", content=huge, headers=h).status_code == 400
     assert c.paper().json()["answers"] == {}
@@ -133,19 +135,37 @@ def test_submit_is_idempotent_then_409(sitting):
     assert c.post("/api/submit").json()["score"] == first.json()["score"]
     assert c.put(1, ["A"]).status_code == 409
     result = c.client.get("/api/result").json()
-    assert result["score"] == first.json()["score"] and "review" not in result  # open sitting: no key
+    assert (
+        result["score"] == first.json()["score"] and "review" not in result
+    )  # open sitting: no key
 
 
 def trainer(sitting, name="trainer1") -> httpx.Client:
     from .conftest import run
 
-    run("--root", str(sitting.root), "exam", "admin", name, "--db", sitting.db, "--password-stdin",
-        stdin="ein-langes-Passwort-2026\n")
+    run(
+        "--root",
+        str(sitting.root),
+        "exam",
+        "admin",
+        name,
+        "--db",
+        sitting.db,
+        "--password-stdin",
+        stdin="ein-langes-Passwort-2026\n",
+    )
     t = httpx.Client(base_url=sitting.url, timeout=30, follow_redirects=True)
     page = t.get("/trainer/login/")
     token = t.cookies["csrftoken"]
-    r = t.post("/trainer/login/", data={"username": name, "password": "ein-langes-Passwort-2026",
-                                        "csrfmiddlewaretoken": token}, headers={"Referer": sitting.url + "/trainer/login/"})
+    r = t.post(
+        "/trainer/login/",
+        data={
+            "username": name,
+            "password": "ein-langes-Passwort-2026",
+            "csrfmiddlewaretoken": token,
+        },
+        headers={"Referer": sitting.url + "/trainer/login/"},
+    )
     assert r.status_code == 200 and "考试场次" in r.text, page.text[:200]
     return t
 
@@ -155,8 +175,11 @@ def test_after_close_answers_are_409_and_the_review_appears(sitting):
     c.paper()
     assert c.put(1, ["A"]).status_code == 200
     t = trainer(sitting)
-    r = t.post("/trainer/test-exam/close", data={"confirm": "yes", "csrfmiddlewaretoken": t.cookies["csrftoken"]},
-               headers={"Referer": sitting.url + "/trainer/test-exam/"})
+    r = t.post(
+        "/trainer/test-exam/close",
+        data={"confirm": "yes", "csrfmiddlewaretoken": t.cookies["csrftoken"]},
+        headers={"Referer": sitting.url + "/trainer/test-exam/"},
+    )
     assert "考试已结束" in r.text
     assert c.put(1, ["B"]).status_code == 409
     result = c.client.get("/api/result").json()

@@ -11,7 +11,16 @@ import signal
 
 import pytest
 
-from .conftest import ROSTER, Candidate, exam_root, open_sitting, read_codes, run, start_server, write_roster
+from .conftest import (
+    ROSTER,
+    Candidate,
+    exam_root,
+    open_sitting,
+    read_codes,
+    run,
+    start_server,
+    write_roster,
+)
 
 pytestmark = pytest.mark.service
 EXAM = "site_config/exams/test-exam.yml"
@@ -48,7 +57,16 @@ def test_export_graded_by_quiz_grade_gives_the_service_scores(tmp_path):
     out = tmp_path / "export"
     run("--root", str(s.root), "exam", "export", "test-exam", "--out", str(out), "--db", s.db)
     grades = tmp_path / "grades"
-    run("--root", str(s.root), "quiz", "grade", str(out / "key.json"), str(out / "answers.csv"), "--out", str(grades))
+    run(
+        "--root",
+        str(s.root),
+        "quiz",
+        "grade",
+        str(out / "key.json"),
+        str(out / "answers.csv"),
+        "--out",
+        str(grades),
+    )
     with (grades / "scores.csv").open(encoding="utf-8-sig") as f:
         graded = {r["工号"]: float(r["得分"]) for r in csv.DictReader(f)}
     assert graded == shown
@@ -64,7 +82,9 @@ def test_reopening_adds_people_and_keeps_codes_and_answers(tmp_path):
         c.paper()
         assert c.put(1, ["C"]).status_code == 200
         roster = write_roster(tmp_path / "roster2.csv", [*ROSTER, ("2001", "新人", "骨科")])
-        out = run("--root", str(s.root), "exam", "open", str(s.root / EXAM), "--roster", str(roster)).stdout
+        out = run(
+            "--root", str(s.root), "exam", "open", str(s.root / EXAM), "--roster", str(roster)
+        ).stdout
         assert "新增 1 人" in out
         codes = read_codes(s.root / "private" / "test-exam")
         assert {k: v for k, v in codes.items() if k != "2001"} == s.codes
@@ -78,22 +98,31 @@ def test_reopening_adds_people_and_keeps_codes_and_answers(tmp_path):
 def test_roster_mistakes_are_listed_with_rows(tmp_path):
     root = exam_root(tmp_path)
     roster = tmp_path / "bad.csv"
-    roster.write_text("工号,姓名,科室\n1001,张三,骨科\n,李四,骨科\n1001,王五,药剂科\n1003,,骨科\n", encoding="utf-8")
-    proc = run("--root", str(root), "exam", "open", str(root / EXAM), "--roster", str(roster), check=False)
+    roster.write_text(
+        "工号,姓名,科室\n1001,张三,骨科\n,李四,骨科\n1001,王五,药剂科\n1003,,骨科\n",
+        encoding="utf-8",
+    )
+    proc = run(
+        "--root", str(root), "exam", "open", str(root / EXAM), "--roster", str(roster), check=False
+    )
     assert proc.returncode == 1
     assert f"{roster}:3: 缺少工号" in proc.stderr
     assert f"{roster}:4: 工号 1001 重复（第 2 行已有）" in proc.stderr
     assert f"{roster}:5: 工号 1003 缺少姓名" in proc.stderr
     assert not (root / "private" / "test-exam").exists()
     roster.write_text("编号,姓名\n1,张三\n", encoding="utf-8")
-    proc = run("--root", str(root), "exam", "open", str(root / EXAM), "--roster", str(roster), check=False)
+    proc = run(
+        "--root", str(root), "exam", "open", str(root / EXAM), "--roster", str(roster), check=False
+    )
     assert "表头缺少列：工号、科室" in proc.stderr
 
 
 def test_end_before_start_is_a_located_problem(tmp_path):
     root = exam_root(tmp_path, "\nonline:\n  start: 2026-03-02 08:00\n  end: 2026-03-01 08:00\n")
     roster = write_roster(tmp_path / "r.csv", ROSTER[:2])
-    proc = run("--root", str(root), "exam", "open", str(root / EXAM), "--roster", str(roster), check=False)
+    proc = run(
+        "--root", str(root), "exam", "open", str(root / EXAM), "--roster", str(roster), check=False
+    )
     assert proc.returncode == 1
     assert "截止时间 end（2026-03-01 08:00）应晚于开考时间 start（2026-03-02 08:00）" in proc.stderr
     assert "test-exam.yml:" in proc.stderr
@@ -111,7 +140,11 @@ def test_an_acknowledged_answer_survives_kill_9(tmp_path):
     assert server.proc.returncode == -signal.SIGKILL
     again = start_server(s.root, s.db)
     try:
-        assert c.client.get(again.url + "/api/paper").json()["answers"] == {"1": ["B"], "2": ["A", "D"], "3": "对"}
+        assert c.client.get(again.url + "/api/paper").json()["answers"] == {
+            "1": ["B"],
+            "2": ["A", "D"],
+            "3": "对",
+        }
     finally:
         again.stop()
 
@@ -125,7 +158,9 @@ def test_two_servers_on_one_postgresql_are_one_service(tmp_path, postgres):
         assert c.login("1001", s.codes["1001"]).status_code == 200
         c.paper()
         # the same cookies and token, the other server
-        r = c.client.put(two.url + "/api/answers/1", json={"answer": ["D"]}, headers={"X-CSRF-Token": c.token})
+        r = c.client.put(
+            two.url + "/api/answers/1", json={"answer": ["D"]}, headers={"X-CSRF-Token": c.token}
+        )
         assert r.status_code == 200
         assert c.client.get(one.url + "/api/paper").json()["answers"] == {"1": ["D"]}
         # lockout counted across both

@@ -87,12 +87,18 @@
 
   $("start-button").addEventListener("click", loadPaper);
 
+  // A reload while answering goes straight back to the paper (the session cookie is still there).
+  var active = false;
+  try { active = localStorage.getItem("qinglian-exam-active") === "1"; } catch (e) { /* ignore */ }
+  if (active) { loadPaper(); }
+
   // --- paper ---------------------------------------------------------------------------------
   function loadPaper() {
     api("GET", "/api/paper").then(function (res) {
       if (res.status === 401) { show("login-screen"); return; }
       if (res.status !== 200) { $("intro-error").textContent = res.data.error || "无法打开试卷"; show("intro-screen"); return; }
       paper = res.data; status = res.data;
+      try { localStorage.setItem("qinglian-exam-active", "1"); } catch (e) { /* private mode */ }
       offset = Date.parse(paper.now) - Date.now();
       if (paper.final) { loadResult(); return; }
       render();
@@ -282,7 +288,7 @@
   }
 
   function done(data, message) {
-    try { localStorage.removeItem(storeKey()); } catch (e) { /* ignore */ }
+    try { localStorage.removeItem(storeKey()); localStorage.removeItem("qinglian-exam-active"); } catch (e) { /* ignore */ }
     $("done-title").textContent = data.submitted ? "已交卷" : "考试已结束";
     var text = (message ? message + "。" : "") + "您的答案已保存。";
     if (data.score !== undefined) {
