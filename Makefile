@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | sha1s
 # Debian packages the build needs (CJK fonts, HarfBuzz subsetter for fast font embedding) and
 # what the tests add (browser, PDF rasteriser, QR decoder).
 DEB_BUILD := fonts-noto-cjk libharfbuzz-subset0
-DEB_TEST := chromium poppler-utils zbar-tools
+DEB_TEST := chromium poppler-utils zbar-tools postgresql
 
 .PHONY: all build test serve check lint format golden bench deps-build deps-test venv clean
 

@@ -34,12 +34,22 @@ def database_settings(url: str, private: Path) -> dict:
         "OPTIONS": {
             "timeout": 30,  # seconds a writer waits for the lock (busy timeout)
             "transaction_mode": "IMMEDIATE",
-            # WAL: readers never wait for the writer. synchronous=FULL: a commit is on disk
-            # (fsync) before the 200 goes out, so it survives a crash of the machine too.
-            "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=FULL;"
-            "PRAGMA busy_timeout=30000",
+            # WAL: readers never wait for the writer. synchronous=NORMAL: a committed answer is
+            # in the WAL file before the 200 goes out, so it survives kill -9 or a crash of the
+            # service; only a power cut may lose the last commits. FULL (QINGLIAN_SQLITE_SYNC)
+            # fsyncs every commit: measured 4.4 ms per commit here, which caps one SQLite file
+            # at ~200 saves/s, below what 1,000 candidates send (~330/s).
+            "init_command": "PRAGMA journal_mode=WAL;"
+            f"PRAGMA synchronous={_sync()};PRAGMA busy_timeout=30000",
         },
     }
+
+
+def _sync() -> str:
+    mode = os.environ.get("QINGLIAN_SQLITE_SYNC", "NORMAL").upper()
+    if mode not in ("NORMAL", "FULL", "EXTRA"):
+        raise ConfigError(f"QINGLIAN_SQLITE_SYNC 应为 NORMAL、FULL 或 EXTRA，而不是“{mode}”")
+    return mode
 
 
 def _postgresql(url: str) -> dict:

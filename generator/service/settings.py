@@ -11,6 +11,8 @@ QINGLIAN_HTTPS         ``1``: served over HTTPS (directly or behind a TLS proxy 
                        ``X-Forwarded-Proto: https``): Secure cookies, HSTS
 QINGLIAN_ALLOWED_HOSTS comma-separated host names (default ``*``: any, an intranet service)
 QINGLIAN_TIME_ZONE     default ``Asia/Shanghai`` (exam times without a zone are in it)
+QINGLIAN_SQLITE_SYNC   ``NORMAL`` (default: survives a crash of the service) or ``FULL`` (also a
+                       power cut, at an fsync per answer)
 """
 
 from __future__ import annotations

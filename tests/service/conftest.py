@@ -4,6 +4,7 @@ package: ``initdb`` into a temporary folder, a Unix socket there, never the syst
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
 import pwd
@@ -210,11 +211,10 @@ def _as_user() -> list[str]:
     return ["runuser", "-u", PG_USER, "--"]
 
 
-@pytest.fixture(scope="session")
-def postgres(tmp_path_factory):
-    """A PostgreSQL cluster of the test run's own: yields a database URL factory."""
+@contextlib.contextmanager
+def pg_cluster(base: Path):
+    """Start a PostgreSQL cluster in ``base``; yields ``database(name) -> URL``; stops it after."""
     bindir = _pg_bin()
-    base = tmp_path_factory.mktemp("pg")
     data, sock = base / "data", base / "sock"
     sock.mkdir()
     prefix = _as_user()
@@ -260,13 +260,12 @@ def postgres(tmp_path_factory):
             "-t",
             "60",
             "-o",
-            f"-p {port} -k {sock} -c listen_addresses='' -c fsync=on -c max_connections=200",
+            f"-p {port} -k {sock} -c listen_addresses='' -c fsync=on -c max_connections=300",
             "start",
         ],
         check=True,
         capture_output=True,
     )
-    made = []
 
     def database(name: str) -> str:
         subprocess.run(
@@ -274,7 +273,6 @@ def postgres(tmp_path_factory):
             check=True,
             capture_output=True,
         )
-        made.append(name)
         return f"postgresql://postgres@/{name}?host={sock}&port={port}"
 
     try:
@@ -284,6 +282,13 @@ def postgres(tmp_path_factory):
             [*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
             capture_output=True,
         )
+
+
+@pytest.fixture(scope="session")
+def postgres(tmp_path_factory):
+    """A PostgreSQL cluster of the test run's own: yields a database URL factory."""
+    with pg_cluster(tmp_path_factory.mktemp("pg")) as database:
+        yield database
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
