@@ -160,6 +160,9 @@ def one(
         stats, seconds = asyncio.run(load(server.url, codes, ramp, think))
     finally:
         server.stop()
+    if stats.errors:
+        print(f"--- {db_kind}: last lines of the server's log ---")
+        print("\n".join(server.log.read_text(errors="replace").splitlines()[-15:]))
     saves = stats.times.get("save", [])
     return {
         "db": db_kind,

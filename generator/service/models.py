@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import F
 from django.utils import timezone
 
+_PAPERS: dict[int, list[dict]] = {}
+
 
 class Sitting(models.Model):
     exam_id = models.SlugField(unique=True)
@@ -39,6 +41,16 @@ class Sitting(models.Model):
 
     def __str__(self) -> str:
         return self.exam_id
+
+    def items(self) -> list[dict]:
+        """The paper, read once per process: it never changes after ``exam open`` (a re-run
+        with other questions is refused), and decoding it on every save was the largest cost."""
+        paper = _PAPERS.get(self.pk)
+        if paper is None:
+            paper = _PAPERS[self.pk] = Sitting.objects.values_list("paper", flat=True).get(
+                pk=self.pk
+            )
+        return paper
 
     def is_closed(self, now: dt.datetime | None = None) -> bool:
         now = now or timezone.now()

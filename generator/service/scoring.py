@@ -45,7 +45,7 @@ def cell(item: dict, canonical) -> str:
 def row(sitting, person, answers: dict[str, object], number: int = 2) -> Row:
     """``answers``: question id → canonical answer."""
     cells = {
-        no: cell(item, answers.get(item["id"])) for no, item in enumerate(sitting.paper, start=1)
+        no: cell(item, answers.get(item["id"])) for no, item in enumerate(sitting.items(), start=1)
     }
     info = {
         "工号": fold(person.staff_id),
@@ -92,7 +92,7 @@ def answers_csv(sitting) -> str:
     """``answers.csv``: the answer-sheet format of DESIGN.md (UTF-8 with BOM for Excel)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    count = len(sitting.paper)
+    count = len(sitting.items())
     writer.writerow(header(count))
     for r in sheet_rows(sitting):
         writer.writerow(

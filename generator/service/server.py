@@ -36,7 +36,7 @@ def serve(host: str, port: int, workers: int) -> None:
             "backlog": 2048,
             "timeout": 60,
             "graceful_timeout": 10,
-            "keepalive": 5,
+            "keepalive": 75,  # phones pause between answers; keep their connections
             "accesslog": None,
             "errorlog": "-",
             "loglevel": "warning",

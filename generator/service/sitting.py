@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import random
 import secrets
 from dataclasses import dataclass, field
@@ -175,6 +176,8 @@ def open_sitting(
                 report.files.append(
                     ("codes-new.pdf", render_slips(corpus, settings, added, tmp / "codes-new.pdf"))
                 )
+        for written in tmp.iterdir():
+            os.chmod(written, 0o600)  # the codes: only the trainer's account reads them
         with transaction.atomic():
             paper = paper_items(drawn)
             if existing is None:

@@ -153,3 +153,29 @@ def test_dashboard_progress_and_results(django_sitting):
     from django.test import Client
 
     assert Client().get("/trainer/test-exam/files/key.json").status_code == 302  # not without login
+
+
+def test_roster_from_xlsx_with_numbers_as_ids(tmp_path):
+    from openpyxl import Workbook
+
+    from generator.errors import ValidationError
+    from generator.service.roster import read_roster
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["序号", "科室", "姓名", "工号"])
+    ws.append([1, "骨科", "张三", 1001])
+    ws.append([2, "药剂科", "李四", "１００２"])  # full-width digits fold to 1002
+    ws.append([3, "药剂科", "王五", 1001])
+    wb.save(tmp_path / "名单.xlsx")
+    with pytest.raises(ValidationError) as exc:
+        read_roster(tmp_path / "名单.xlsx")
+    assert [str(p) for p in exc.value.problems] == [
+        f"{tmp_path / '名单.xlsx'}:4: 工号 1001 重复（第 2 行已有）"
+    ]
+    ws.delete_rows(4)
+    wb.save(tmp_path / "名单.xlsx")
+    assert [(e.staff_id, e.name, e.department) for e in read_roster(tmp_path / "名单.xlsx")] == [
+        ("1001", "张三", "骨科"),
+        ("1002", "李四", "药剂科"),
+    ]
