@@ -179,3 +179,32 @@ def test_roster_from_xlsx_with_numbers_as_ids(tmp_path):
         ("1001", "张三", "骨科"),
         ("1002", "李四", "药剂科"),
     ]
+
+
+def test_one_address_trying_many_ids_is_locked_out(django_sitting):
+    from django.conf import settings
+    from django.test import Client
+
+    c = Client(REMOTE_ADDR="10.0.0.9")
+    token = c.get("/api/csrf").json()["token"]
+
+    def login(staff_id, code):
+        return c.post(
+            "/api/login",
+            json.dumps({"工号": staff_id, "code": code}),
+            content_type="application/json",
+            HTTP_X_CSRF_TOKEN=token,
+        ).status_code
+
+    for i in range(settings.EXAM_FAILURES_PER_IP):
+        assert login(f"x{i}", "WRONGCODE") == 401  # a different 工号 each time: no per-id lockout
+    assert login("1015", django_sitting["1015"]) == 429
+    other = Client(REMOTE_ADDR="10.0.0.10")
+    t2 = other.get("/api/csrf").json()["token"]
+    r = other.post(
+        "/api/login",
+        json.dumps({"工号": "1015", "code": django_sitting["1015"]}),
+        content_type="application/json",
+        HTTP_X_CSRF_TOKEN=t2,
+    )
+    assert r.status_code == 200
