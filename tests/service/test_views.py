@@ -19,6 +19,9 @@ def django_sitting(tmp_path_factory):
 
     tmp = tmp_path_factory.mktemp("views")
     os.environ["QINGLIAN_SECRET_KEY"] = "views-test-secret"
+    # Playwright's sync API (the browser tests of the same run) keeps an event loop in this
+    # thread; Django would take these plain synchronous calls for async code.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from generator.service.config import setup
 
     setup(f"sqlite:///{tmp / 'views.sqlite3'}", tmp / "private")
