@@ -173,15 +173,14 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def _extend(sub, root_opt) -> None:
-    """Subcommands of the PDF and quiz stages register themselves here."""
+    """The products' subcommands (``commands/``) register themselves here."""
+    from .commands import deck as deck_cli
+    from .commands import exam as exam_cli
     from .commands import pdf as pdf_cli
     from .commands import quiz as quiz_cli
 
-    pdf_cli.register(sub, root_opt)
-    quiz_cli.register(sub, root_opt)
-    from .commands import deck as deck_cli
-
-    deck_cli.register(sub, root_opt)
+    for module in (pdf_cli, quiz_cli, deck_cli, exam_cli):
+        module.register(sub, root_opt)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 # Chinese labels by YAML key: the JSON Schema titles (editors show them) and the names in messages.
 FIELD_LABELS = {
@@ -64,6 +64,17 @@ FIELD_LABELS = {
     "page_size": "纸张尺寸",
     "subtitle": "副标题",
     "edition": "版次",
+    "online": "在线考试",
+    "start": "开考时间",
+    "end": "截止时间",
+    "minutes": "每人作答时长（分钟）",
+    "show_score": "交卷后显示得分",
+    "show_explanations": "考试结束后显示答案与解析",
+    "shuffle_questions": "每人题目顺序不同",
+    "url": "考试网址",
+    "duration_minutes": "考试时长（分钟）",
+    "shuffle_options": "打乱选项顺序",
+    "min_per_rule": "每条准则至少题数",
 }
 
 RuleNo = Annotated[int, Field(ge=1, le=9, description="九项准则条款号 1–9")]
@@ -238,6 +249,44 @@ class ExamSection(Strict):
     points: Annotated[float, Field(gt=0)]
 
 
+class OnlineExam(Strict):
+    """``online:`` of an exam file: what ``qinglian exam open`` needs for an intranet sitting.
+
+    Times without a zone are the hospital's local time (the service's time zone, Asia/Shanghai
+    unless QINGLIAN_TIME_ZONE says otherwise).
+    """
+
+    start: dt.datetime = Field(title="开考时间", description="如 2026-03-02 08:00")
+    end: dt.datetime = Field(title="截止时间", description="此后不能再作答，考试自动结束")
+    minutes: Annotated[int, Field(ge=1, le=24 * 60)] | None = Field(
+        None,
+        title="每人作答时长（分钟）",
+        description="从本人登录开始计时；不填则用 duration_minutes，都不填则到截止时间为止",
+    )
+    show_score: bool = Field(True, title="交卷后显示得分")
+    show_explanations: bool = Field(
+        False,
+        title="考试结束后显示答案与解析",
+        description="只在考试关闭（截止或培训员结束）后显示",
+    )
+    shuffle_questions: bool = Field(True, title="每人题目顺序不同", description="各题型内打乱")
+    shuffle_options: bool = Field(True, title="每人选项顺序不同")
+    url: str = Field("", title="考试网址", description="考试码条上的二维码指向这里")
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> OnlineExam:
+        start, end = self.start, self.end
+        if (start.tzinfo is None) != (end.tzinfo is None):
+            raise ValueError("开考时间 start 与截止时间 end 要么都写时区，要么都不写")
+        if end <= start:
+            raise ValueError(
+                f"截止时间 end（{end:%Y-%m-%d %H:%M}）应晚于开考时间 start（{start:%Y-%m-%d %H:%M}）"
+            )
+        if self.url and not self.url.startswith(("http://", "https://")):
+            raise ValueError(f"考试网址 url“{self.url}”应以 http:// 或 https:// 开头")
+        return self
+
+
 class ExamFile(Strict):
     id: Slug
     title: Text
@@ -252,6 +301,7 @@ class ExamFile(Strict):
     min_per_rule: Annotated[int, Field(ge=0)] = 0
     duration_minutes: Annotated[int, Field(ge=1)] | None = None
     sections: Annotated[list[ExamSection], Field(min_length=1)]
+    online: OnlineExam | None = Field(None, title="在线考试", description="qinglian exam open 使用")
 
 
 HandbookKind = Literal["rules", "cases", "stories", "risks", "ward-cards"]

@@ -1,0 +1,116 @@
+"""Reading a roster (名单): a CSV or the first sheet of an XLSX with 工号, 姓名, 科室.
+
+Every problem at once, each with the row a spreadsheet shows (the header is row 1): a missing
+column, a row without 工号 or 姓名, a 工号 listed twice.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import ConfigError, Problem, ValidationError
+from ..grading.sheet import cell_text
+from ..model.answers import fold
+
+COLUMNS = ("工号", "姓名", "科室")
+
+
+@dataclass(frozen=True)
+class Entry:
+    row: int
+    staff_id: str
+    name: str
+    department: str
+
+
+def read_roster(path: Path) -> list[Entry]:
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"{path}：找不到名单文件") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}：无法读取名单文件（{exc.strerror}）") from None
+    table = _xlsx(path, raw) if raw.startswith(b"PK\x03\x04") else _csv(path, raw)
+    return _entries(path, table)
+
+
+def _csv(path: Path, raw: bytes) -> list[list[str]]:
+    if path.suffix.lower() in (".xlsx", ".xls") or b"\x00" in raw[:4096]:
+        raise ConfigError(
+            f"{path}：不是有效的名单文件；名单应为 CSV 或 xlsx（.xls 请另存为 .xlsx）"
+        )
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - gb18030 decodes almost anything
+        raise ConfigError(f"{path}：无法识别文件编码，请另存为 UTF-8 的 CSV")
+    first = text.split("\n", 1)[0]
+    delimiter = max(",\t;", key=first.count) if first else ","
+    try:
+        return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    except csv.Error as exc:
+        raise ConfigError(f"{path}：CSV 格式错误（{exc}）") from None
+
+
+def _xlsx(path: Path, raw: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ConfigError(f"{path}：不是有效的 xlsx 文件（{type(exc).__name__}）") from None
+    try:
+        return [[cell_text(v) for v in row] for row in wb.worksheets[0].iter_rows(values_only=True)]
+    finally:
+        wb.close()
+
+
+def _entries(path: Path, table: list[list[str]]) -> list[Entry]:
+    name = str(path)
+    rows = [(n, [fold(v) for v in values]) for n, values in enumerate(table, start=1)]
+    rows = [(n, values) for n, values in rows if any(values)]
+    if not rows:
+        raise ConfigError(f"{name}：名单是空的（第一行应为表头 工号、姓名、科室）")
+    header_row, header = rows[0]
+    where = {c: header.index(c) for c in COLUMNS if c in header}
+    missing = [c for c in COLUMNS if c not in where]
+    if missing:
+        raise ValidationError(
+            [
+                Problem(
+                    name,
+                    header_row,
+                    f"表头缺少列：{'、'.join(missing)}（名单应有 工号、姓名、科室 三列）",
+                )
+            ]
+        )
+    problems, entries, seen = [], [], {}
+    for number, values in rows[1:]:
+        cell = {c: values[i] if i < len(values) else "" for c, i in where.items()}
+        staff_id = cell["工号"]
+        if not staff_id:
+            problems.append(Problem(name, number, "缺少工号"))
+            continue
+        if staff_id in seen:
+            problems.append(
+                Problem(name, number, f"工号 {staff_id} 重复（第 {seen[staff_id]} 行已有）")
+            )
+            continue
+        seen[staff_id] = number
+        if not cell["姓名"]:
+            problems.append(Problem(name, number, f"工号 {staff_id} 缺少姓名"))
+            continue
+        entries.append(Entry(number, staff_id, cell["姓名"], cell["科室"]))
+    if problems:
+        raise ValidationError(problems)
+    if not entries:
+        raise ConfigError(f"{name}：名单里没有人（表头之后没有数据行）")
+    return entries
