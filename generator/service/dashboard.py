@@ -23,8 +23,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from .api import client_ip
 from .middleware import REPORT_CSP
-from .models import AuditLog, Person, Sitting
+from .models import AuditLog, Person, Sitting, Throttle
 from .scoring import answers_csv
 
 STATES = (Person.NOT_STARTED, Person.ANSWERING, Person.SUBMITTED, Person.TIMED_OUT)
@@ -33,11 +34,38 @@ DOWNLOADS = ("codes.csv", "answers.csv", "key.json", *RESULT_FILES)
 
 
 class TrainerLogin(LoginView):
+    """Password login with the same lockout as candidates: too many failures for one user name
+    (existing or not) or from one address → 429 for a while; failures are audited."""
+
     template_name = "exam/trainer_login.html"
     redirect_authenticated_user = True
 
+    def _keys(self) -> tuple[str, str]:
+        name = str(self.request.POST.get("username", "")).strip().casefold()[:150]
+        return f"trainer:{name}", f"trainer-ip:{client_ip(self.request)}"
+
+    def post(self, request, *args, **kwargs):
+        now, window = timezone.now(), dt.timedelta(minutes=settings.EXAM_LOCKOUT_MINUTES)
+        name_key, ip_key = self._keys()
+        if Throttle.blocked(name_key, settings.EXAM_FAILURES_PER_ID, window, now) or (
+            Throttle.blocked(ip_key, settings.EXAM_FAILURES_PER_IP, window, now)
+        ):
+            locked = f"尝试次数过多，请 {settings.EXAM_LOCKOUT_MINUTES} 分钟后再试。"
+            context = self.get_context_data(form=self.get_form_class()(request), locked=locked)
+            return self.render_to_response(context, status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        now, window = timezone.now(), dt.timedelta(minutes=settings.EXAM_LOCKOUT_MINUTES)
+        for key in self._keys():
+            Throttle.fail(key, window, now)
+        name = str(self.request.POST.get("username", ""))[:150]
+        AuditLog.objects.create(user="-", action="login-failed", exam_id="", target=name)
+        return super().form_invalid(form)
+
     def form_valid(self, form):
         response = super().form_valid(form)
+        Throttle.clear(self._keys()[0])
         _log(self.request, "login", "", self.request.user.username)
         return response
 

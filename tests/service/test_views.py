@@ -211,3 +211,21 @@ def test_one_address_trying_many_ids_is_locked_out(django_sitting):
         HTTP_X_CSRF_TOKEN=t2,
     )
     assert r.status_code == 200
+
+
+def test_trainer_login_locks_out_after_repeated_failures(django_sitting):
+    from django.test import Client
+
+    from generator.service.models import AuditLog
+    from generator.service.trainers import set_trainer
+
+    set_trainer("wang", "another-long-trainer-password")
+    t = Client()
+    for _ in range(5):
+        r = t.post("/trainer/login/", {"username": "wang", "password": "wrong"})
+        assert r.status_code == 200  # the form again, with Django's error
+    r = t.post("/trainer/login/", {"username": "wang", "password": "another-long-trainer-password"})
+    assert r.status_code == 429  # even the right password, while locked out
+    assert "尝试次数过多" in r.content.decode()
+    assert AuditLog.objects.filter(action="login-failed", target="wang").count() == 5
+    assert t.get("/trainer/").status_code == 302
