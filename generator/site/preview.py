@@ -1,14 +1,15 @@
 """``qinglian serve``: the editor's preview, MkDocs' live-reload server on a generated tree.
 
-No MkDocs plugin: a watcher thread of ours polls the source folders, regenerates the tree into a
-scratch folder and copies over only the pages whose text changed (the edited case and the index
-pages that list it). MkDocs' own watcher sees those files change and rebuilds in ``dirty`` mode —
+No MkDocs plugin: a watcher thread of ours polls the source folders, reloads the sources (parsing
+again only the files that changed) and regenerates the tree in place, writing only the pages whose
+text changed (the edited case and the index pages that list it). MkDocs' own watcher sees those files change and rebuilds in ``dirty`` mode —
 only the changed pages are rendered again — and a hook rebuilds our search index afterwards, in
 the background.
 """
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import threading
 from collections.abc import Callable
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from ..errors import ValidationError
 from ..model.corpus import Corpus
-from ..outputs import sync_folder
+from ..sources.loader import SourceCache
 from .config import site_config, write_config
 from .engine import index_site, quiet_mkdocs
 from .tree import TreeWriter, site_logo, write_tree
@@ -52,6 +53,7 @@ class Preview:
         self.docs = work / "docs"
         self.corpus: Corpus | None = None
         self.writer: TreeWriter | None = None
+        self.cache = SourceCache()
         self.seen = _snapshot(root)
         self.stop = threading.Event()
         self.indexing = threading.Lock()
@@ -64,17 +66,15 @@ class Preview:
         from ..sources.loader import load_corpus
 
         try:
-            corpus = load_corpus(self.root)
+            corpus = load_corpus(self.root, self.cache)
         except ValidationError as exc:
             if strict:
                 raise
             self.on_problems(exc)
             return False
-        with tempfile.TemporaryDirectory(dir=self.work) as scratch:
-            fresh = Path(scratch) / "docs"
-            writer = write_tree(corpus, fresh)
-            sync_folder(fresh, self.docs)
-        writer.docs = self.docs
+        if self.writer is None:
+            shutil.rmtree(self.docs, ignore_errors=True)
+        writer = write_tree(corpus, self.docs, previous=self.writer)
         self.corpus, self.writer = corpus, writer
         return True
 
