@@ -20,6 +20,7 @@ from ..model.corpus import Corpus
 from ..sources.loader import SourceCache
 from .config import site_config, write_config
 from .engine import index_site, quiet_mkdocs
+from .search import IndexCache
 from .tree import TreeWriter, site_logo, write_tree
 
 SOURCE_DIRS = ("content", "cases", "quizzes", "site_config")
@@ -57,6 +58,8 @@ class Preview:
         self.seen = _snapshot(root)
         self.stop = threading.Event()
         self.indexing = threading.Lock()
+        self.index_cache = IndexCache()
+        self.site_dir: Path | None = None  # the served site, once built
 
     def regenerate(self, strict: bool = False) -> bool:
         """Load the sources and bring ``docs/`` up to date; False (tree kept) on problems.
@@ -79,16 +82,21 @@ class Preview:
         return True
 
     def index(self, site_dir: Path) -> None:
+        self.site_dir = site_dir
         with self.indexing:
             if self.corpus is not None and self.writer is not None:
-                index_site(self.corpus, site_dir, self.writer, True)
+                index_site(self.corpus, site_dir, self.writer, True, self.index_cache)
 
     def watch(self) -> None:
         while not self.stop.wait(POLL_SECONDS):
             now = _snapshot(self.root)
             if now != self.seen:
                 self.seen = now
-                self.regenerate()
+                self.index_cache.cancel = True  # the index being built is out of date anyway
+                fresh = self.regenerate()
+                if self.site_dir and not (fresh and self.writer.changed):
+                    # no page changed, so no rebuild follows: finish the stopped index now
+                    threading.Thread(target=self.index, args=(self.site_dir,), daemon=True).start()
 
 
 def serve(root: Path, addr: str, on_problems: Callable[[ValidationError], None]) -> None:

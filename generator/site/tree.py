@@ -88,6 +88,7 @@ class TreeWriter:
         # written again, so the engine's dirty rebuild renders only what changed.
         self.previous: dict[str, str] = {}
         self.texts: dict[str, str] = {}  # docs-relative file → text, of every file written
+        self.changed = 0  # files actually written (not equal to the previous tree's)
         c = corpus
         self.context = {
             "hospital": c.hospital,
@@ -137,6 +138,7 @@ class TreeWriter:
             return
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
+        self.changed += 1
 
     def write(self) -> None:
         self.assets()
@@ -304,4 +306,5 @@ def write_tree(
     writer.write()
     for gone in writer.previous.keys() - writer.texts.keys():
         (docs / gone).unlink(missing_ok=True)
+        writer.changed += 1
     return writer
