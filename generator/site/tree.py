@@ -7,6 +7,7 @@ that reads mkdocs.yml can build it too.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -24,6 +25,10 @@ from ..model.terms import RISK_LEVELS
 from .selftest import write_selftest
 
 ASSETS = Path(__file__).parent / "assets"
+# Pure functions of two page paths, called tens of thousands of times on a large site (every
+# listing links every case); the same pairs recur (a case's links to its rules, category, …).
+_md_link = functools.lru_cache(maxsize=65536)(md_link)
+_html_url = functools.lru_cache(maxsize=65536)(html_url)
 PAGE_PLACES = {"about": "about/index.md", "style-guide": "about/style-guide.md"}
 
 
@@ -62,8 +67,8 @@ def make_environment() -> Environment:
         autoescape=False,  # Markdown output; HTML fragments escape with |e explicitly
     )
     env.globals.update(
-        link=md_link,
-        url=html_url,
+        link=_md_link,
+        url=_html_url,
         rule_page=links.rule_page,
         case_page=links.case_page,
         story_page=links.story_page,
@@ -108,7 +113,7 @@ class TreeWriter:
             "has_selftest": bool(c.public_questions),
             "pages": c.pages,
             "m": self.env.get_template("_macros.md.j2").make_module(
-                {"link": md_link, "url": html_url, "rules": c.rules}
+                {"link": _md_link, "url": _html_url, "rules": c.rules}
             ),
         }
 
