@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import resource
 import shutil
 import subprocess
 import sys
@@ -41,18 +42,28 @@ def make_root(tmp: Path, n: int) -> Path:
     return root
 
 
-def ours(root: Path, bin_dir: Path) -> float:
-    start = time.perf_counter()
-    subprocess.run(
+def _child_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(*args, **kwargs) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one child process."""
+    start, cpu = time.perf_counter(), _child_cpu()
+    subprocess.run(*args, **kwargs)
+    return time.perf_counter() - start, _child_cpu() - cpu
+
+
+def ours(root: Path, bin_dir: Path) -> tuple[float, float]:
+    return timed(
         [str(bin_dir / "qinglian"), "build", "--only", "site", "--out", "out"],
         cwd=root,
         check=True,
         capture_output=True,
     )
-    return time.perf_counter() - start
 
 
-def floor(root: Path, bin_dir: Path) -> float:
+def floor(root: Path, bin_dir: Path) -> tuple[float, float]:
     """Plain ``mkdocs build`` of the case bodies alone."""
     from generator.sources.loader import load_corpus
 
@@ -69,13 +80,11 @@ def floor(root: Path, bin_dir: Path) -> float:
     config.pop("extra_css", None)
     config.pop("extra_javascript", None)
     (work / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
-    start = time.perf_counter()
-    subprocess.run(
+    return timed(
         [str(bin_dir / "mkdocs"), "build", "-q", "-f", str(work / "mkdocs.yml")],
         check=True,
         capture_output=True,
     )
-    return time.perf_counter() - start
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -137,17 +146,20 @@ def main() -> None:
         times = {}
         for n in sorted(set(sizes) | set(query_sizes)):
             root = make_root(Path(tmp), n)
-            t_ours = ours(root, bin_dir)
+            t_ours, c_ours = ours(root, bin_dir)
             built[n] = root / "out" / "site"
             if n in sizes:
-                t_floor = floor(root, bin_dir)
+                t_floor, c_floor = floor(root, bin_dir)
                 times[n] = (t_ours, t_floor)
                 lines.append(
-                    f"{n} 个案例：qinglian 站点构建 {t_ours:.1f} 秒，下限（纯 mkdocs build 案例正文）"
-                    f" {t_floor:.1f} 秒，比值 {t_ours / t_floor:.2f}×"
+                    f"{n} 个案例：qinglian 站点构建 {t_ours:.1f} 秒（CPU {c_ours:.1f} 秒），"
+                    f"下限（纯 mkdocs build 案例正文） {t_floor:.1f} 秒（CPU {c_floor:.1f} 秒），"
+                    f"比值 {t_ours / t_floor:.2f}×（CPU {c_ours / c_floor:.2f}×）"
                 )
             else:
-                lines.append(f"{n} 个案例：qinglian 站点构建 {t_ours:.1f} 秒")
+                lines.append(
+                    f"{n} 个案例：qinglian 站点构建 {t_ours:.1f} 秒（CPU {c_ours:.1f} 秒）"
+                )
         if len(times) >= 2:
             (a, (oa, fa)), (b, (ob, fb)) = sorted(times.items())[0], sorted(times.items())[-1]
             lines.append(

@@ -19,7 +19,7 @@ from pathlib import Path
 from ..errors import BuildError, ConfigError
 from ..model.corpus import Corpus
 from .config import site_config, write_config
-from .search import IndexStats, build_index
+from .search import IndexCache, IndexStats, build_index
 from .search.pages import search_meta, search_pages
 from .tree import SiteExtras, TreeWriter, site_logo, write_tree
 
@@ -124,13 +124,18 @@ def located_warning(message: str, sources: dict[str, str]) -> str:
 
 
 def index_site(
-    corpus: Corpus, site_dir: Path, writer: TreeWriter, directory_urls: bool
+    corpus: Corpus,
+    site_dir: Path,
+    writer: TreeWriter,
+    directory_urls: bool,
+    cache: IndexCache | None = None,
 ) -> IndexStats:
     return build_index(
         site_dir,
         search_pages(corpus, writer.written, writer.unsearched),
         directory_urls,
         search_meta(corpus, directory_urls, bool(corpus.public_questions)),
+        cache,
     )
 
 

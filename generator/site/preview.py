@@ -1,14 +1,15 @@
 """``qinglian serve``: the editor's preview, MkDocs' live-reload server on a generated tree.
 
-No MkDocs plugin: a watcher thread of ours polls the source folders, regenerates the tree into a
-scratch folder and copies over only the pages whose text changed (the edited case and the index
-pages that list it). MkDocs' own watcher sees those files change and rebuilds in ``dirty`` mode —
+No MkDocs plugin: a watcher thread of ours polls the source folders, reloads the sources (parsing
+again only the files that changed) and regenerates the tree in place, writing only the pages whose
+text changed (the edited case and the index pages that list it). MkDocs' own watcher sees those files change and rebuilds in ``dirty`` mode —
 only the changed pages are rendered again — and a hook rebuilds our search index afterwards, in
 the background.
 """
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import threading
 from collections.abc import Callable
@@ -16,9 +17,10 @@ from pathlib import Path
 
 from ..errors import ValidationError
 from ..model.corpus import Corpus
-from ..outputs import sync_folder
+from ..sources.loader import SourceCache
 from .config import site_config, write_config
 from .engine import index_site, quiet_mkdocs
+from .search import IndexCache
 from .tree import TreeWriter, site_logo, write_tree
 
 SOURCE_DIRS = ("content", "cases", "quizzes", "site_config")
@@ -52,9 +54,12 @@ class Preview:
         self.docs = work / "docs"
         self.corpus: Corpus | None = None
         self.writer: TreeWriter | None = None
+        self.cache = SourceCache()
         self.seen = _snapshot(root)
         self.stop = threading.Event()
         self.indexing = threading.Lock()
+        self.index_cache = IndexCache()
+        self.site_dir: Path | None = None  # the served site, once built
 
     def regenerate(self, strict: bool = False) -> bool:
         """Load the sources and bring ``docs/`` up to date; False (tree kept) on problems.
@@ -64,31 +69,34 @@ class Preview:
         from ..sources.loader import load_corpus
 
         try:
-            corpus = load_corpus(self.root)
+            corpus = load_corpus(self.root, self.cache)
         except ValidationError as exc:
             if strict:
                 raise
             self.on_problems(exc)
             return False
-        with tempfile.TemporaryDirectory(dir=self.work) as scratch:
-            fresh = Path(scratch) / "docs"
-            writer = write_tree(corpus, fresh)
-            sync_folder(fresh, self.docs)
-        writer.docs = self.docs
+        if self.writer is None:
+            shutil.rmtree(self.docs, ignore_errors=True)
+        writer = write_tree(corpus, self.docs, previous=self.writer)
         self.corpus, self.writer = corpus, writer
         return True
 
     def index(self, site_dir: Path) -> None:
+        self.site_dir = site_dir
         with self.indexing:
             if self.corpus is not None and self.writer is not None:
-                index_site(self.corpus, site_dir, self.writer, True)
+                index_site(self.corpus, site_dir, self.writer, True, self.index_cache)
 
     def watch(self) -> None:
         while not self.stop.wait(POLL_SECONDS):
             now = _snapshot(self.root)
             if now != self.seen:
                 self.seen = now
-                self.regenerate()
+                self.index_cache.cancel = True  # the index being built is out of date anyway
+                fresh = self.regenerate()
+                if self.site_dir and not (fresh and self.writer.changed):
+                    # no page changed, so no rebuild follows: finish the stopped index now
+                    threading.Thread(target=self.index, args=(self.site_dir,), daemon=True).start()
 
 
 def serve(root: Path, addr: str, on_problems: Callable[[ValidationError], None]) -> None:

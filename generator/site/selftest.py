@@ -66,10 +66,8 @@ def write_selftest(writer: TreeWriter) -> None:
     (a set chosen by the URL's query) and the question data."""
     corpus = writer.corpus
     by_rule = {n: qs for n, qs in corpus.public_questions_by_rule.items() if qs}
-    data = writer.docs / DATA
-    data.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(question_data(corpus), ensure_ascii=False, separators=(",", ":"))
-    data.write_text(text, encoding="utf-8")
+    writer.emit(DATA, text)
     writer.page(
         "quiz/index.md",
         "quiz_index.md.j2",

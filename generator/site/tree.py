@@ -7,6 +7,7 @@ that reads mkdocs.yml can build it too.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -24,6 +25,10 @@ from ..model.terms import RISK_LEVELS
 from .selftest import write_selftest
 
 ASSETS = Path(__file__).parent / "assets"
+# Pure functions of two page paths, called tens of thousands of times on a large site (every
+# listing links every case); the same pairs recur (a case's links to its rules, category, …).
+_md_link = functools.lru_cache(maxsize=65536)(md_link)
+_html_url = functools.lru_cache(maxsize=65536)(html_url)
 PAGE_PLACES = {"about": "about/index.md", "style-guide": "about/style-guide.md"}
 
 
@@ -62,8 +67,8 @@ def make_environment() -> Environment:
         autoescape=False,  # Markdown output; HTML fragments escape with |e explicitly
     )
     env.globals.update(
-        link=md_link,
-        url=html_url,
+        link=_md_link,
+        url=_html_url,
         rule_page=links.rule_page,
         case_page=links.case_page,
         story_page=links.story_page,
@@ -84,6 +89,11 @@ class TreeWriter:
         self.written: list[str] = []  # docs-relative paths of the pages, in writing order
         self.unsearched: set[str] = set()  # pages whose front matter says search: exclude
         self.sources: dict[str, str] = {}  # docs-relative page → the source file it renders
+        # Preview: the texts of the previous tree in this folder; an unchanged file is not
+        # written again, so the engine's dirty rebuild renders only what changed.
+        self.previous: dict[str, str] = {}
+        self.texts: dict[str, str] = {}  # docs-relative file → text, of every file written
+        self.changed = 0  # files actually written (not equal to the previous tree's)
         c = corpus
         self.context = {
             "hospital": c.hospital,
@@ -103,15 +113,13 @@ class TreeWriter:
             "has_selftest": bool(c.public_questions),
             "pages": c.pages,
             "m": self.env.get_template("_macros.md.j2").make_module(
-                {"link": md_link, "url": html_url, "rules": c.rules}
+                {"link": _md_link, "url": _html_url, "rules": c.rules}
             ),
         }
 
     def page(self, path: str, template: str, **values) -> None:
-        target = self.docs / path
-        target.parent.mkdir(parents=True, exist_ok=True)
         text = self.env.get_template(template).render(**self.context, **values)
-        target.write_text(text, encoding="utf-8")
+        self.emit(path, text)
         self.written.append(path)
         source = next(
             (
@@ -127,6 +135,16 @@ class TreeWriter:
         if "\nsearch:\n  exclude: true" in head:
             self.unsearched.add(path)
 
+    def emit(self, path: str, text: str) -> None:
+        """Write a docs-relative file (unless the previous tree has it with the same text)."""
+        self.texts[path] = text
+        target = self.docs / path
+        if self.previous.get(path) == text and target.is_file():
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        self.changed += 1
+
     def write(self) -> None:
         self.assets()
         self.home()
@@ -139,9 +157,14 @@ class TreeWriter:
             write_selftest(self)
 
     def assets(self) -> None:
-        shutil.copytree(ASSETS, self.docs / "assets", dirs_exist_ok=True)
+        if not self.previous:
+            shutil.copytree(ASSETS, self.docs / "assets", dirs_exist_ok=True)
+        else:  # preview: leave unchanged files alone
+            for source in ASSETS.rglob("*"):
+                if source.is_file():
+                    _copy_if_changed(source, self.docs / "assets" / source.relative_to(ASSETS))
         if self.corpus.logo:  # replaces the bundled logo; the plugin points the theme at it
-            shutil.copyfile(self.corpus.logo, self.docs / site_logo(self.corpus))
+            _copy_if_changed(self.corpus.logo, self.docs / site_logo(self.corpus))
 
     def home(self) -> None:
         home = self.corpus.pages.get("home")
@@ -233,6 +256,13 @@ def site_logo(corpus: Corpus) -> str:
     return f"assets/logo{corpus.logo.suffix}" if corpus.logo else "assets/logo.svg"
 
 
+def _copy_if_changed(source: Path, target: Path) -> None:
+    data = source.read_bytes()
+    if not target.is_file() or target.read_bytes() != data:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+
 def _link_or_copy(source: Path, target: Path) -> None:
     """A hard link where the file system allows one (PDFs are large), else a copy."""
     try:
@@ -264,8 +294,22 @@ def _default_intro(corpus: Corpus) -> str:
     )
 
 
-def write_tree(corpus: Corpus, docs: Path, extras: SiteExtras | None = None) -> TreeWriter:
-    """Write the whole Markdown tree into ``docs`` (which should be empty)."""
+def write_tree(
+    corpus: Corpus,
+    docs: Path,
+    extras: SiteExtras | None = None,
+    previous: TreeWriter | None = None,
+) -> TreeWriter:
+    """Write the whole Markdown tree into ``docs`` (which should be empty).
+
+    ``previous``: the writer of the tree already in ``docs`` (preview) — only files whose text
+    changed are written, and files it wrote that the new tree lacks are removed.
+    """
     writer = TreeWriter(corpus, docs, extras or SiteExtras())
+    if previous is not None:
+        writer.previous = previous.texts
     writer.write()
+    for gone in writer.previous.keys() - writer.texts.keys():
+        (docs / gone).unlink(missing_ok=True)
+        writer.changed += 1
     return writer

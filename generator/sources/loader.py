@@ -37,14 +37,39 @@ RULE_SECTIONS = ("释义", "红线清单", "常见情形", "自查要点")
 CASE_SECTIONS = ("基本案情", "处理结果", "违反条款", "案例剖析", "警示启示")
 
 
+class SourceCache:
+    """Parsed source files kept between loads (the preview reloads after every save).
+
+    A file is read and parsed again only when its size or modification time changed; every
+    check still runs on every load, so the Corpus is the one ``load_corpus`` always builds.
+    """
+
+    def __init__(self):
+        self._files: dict[tuple[Path, str], tuple[tuple[int, int], object]] = {}
+
+    def get(self, path: Path, kind: str, read):
+        try:
+            st = path.stat()
+        except OSError:
+            return read()
+        key, stamp = (path, kind), (st.st_mtime_ns, st.st_size)
+        hit = self._files.get(key)
+        if hit is not None and hit[0] == stamp:
+            return hit[1]
+        found = read()
+        self._files[key] = (stamp, found)
+        return found
+
+
 class _Reader:
     """Reads files under one root, remembering every problem and each record's source lines.
 
     Without a root (files named on a command line) each file is named as it was given.
     """
 
-    def __init__(self, root: Path | None):
+    def __init__(self, root: Path | None, cache: SourceCache | None = None):
         self.root = root
+        self.cache = cache
         self.problems: list[Problem] = []
         self.lines: dict[int, checks.Lines] = {}  # id(record) -> line lookup for cross checks
         self.raw: dict[str, list[tuple[str, LocatedYaml]]] = {}  # folder -> every parsed file
@@ -56,13 +81,18 @@ class _Reader:
         base = self.root / folder
         return sorted(base.glob(pattern)) if base.is_dir() else []
 
+    def _read(self, path: Path, rel: str, read):
+        if self.cache is None:
+            return read(path, rel)
+        return self.cache.get(path, read.__name__, lambda: read(path, rel))
+
     def yaml_file(self, path: Path, schema: type[M], required: bool = True) -> M | None:
         rel = self.rel(path)
         if not path.exists():
             if required:
                 self.problems.append(Problem(rel, 1, "缺少此文件"))
             return None
-        located, problems = read_yaml(path, rel)
+        located, problems = self._read(path, rel, read_yaml)
         self.problems += problems
         if located is None:
             return None
@@ -75,7 +105,7 @@ class _Reader:
 
     def markdown_file(self, path: Path, schema: type[M], model: type[M], sections=()) -> M | None:
         rel = self.rel(path)
-        source, problems = read_markdown(path, rel)
+        source, problems = self._read(path, rel, read_markdown)
         self.problems += problems
         if source is None:
             return None
@@ -91,14 +121,17 @@ class _Reader:
         return record
 
 
-def load_corpus(root: Path) -> Corpus:
-    """Read and validate every source under ``root``."""
+def load_corpus(root: Path, cache: SourceCache | None = None) -> Corpus:
+    """Read and validate every source under ``root``.
+
+    ``cache`` (the preview's): parse again only the files changed since the last load.
+    """
     root = root.resolve()
     if not (root / "site_config").is_dir() and not (root / "content").is_dir():
         raise ValidationError(
             [Problem(str(root), 1, "这里不是内容根目录：缺少 content/ 和 site_config/")]
         )
-    r = _Reader(root)
+    r = _Reader(root, cache)
 
     hospital = r.yaml_file(root / "site_config/hospital.yml", HospitalFile)
     logo = _logo(r, root, hospital)

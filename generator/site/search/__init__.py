@@ -13,6 +13,6 @@ search works from file:// with zero requests.
 
 from __future__ import annotations
 
-from .index import IndexStats, PageEntry, build_index
+from .index import IndexCache, IndexStats, PageEntry, build_index
 
-__all__ = ["IndexStats", "PageEntry", "build_index"]
+__all__ = ["IndexCache", "IndexStats", "PageEntry", "build_index"]

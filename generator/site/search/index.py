@@ -196,10 +196,59 @@ def _chunks(blocks, limit: int = CHUNK_CHARS):
         yield chunk
 
 
+class IndexCache:
+    """What the preview keeps between index builds: each page's blocks (by the HTML file's size
+    and modification time) and the text of every index file written, so an unchanged file is
+    neither parsed nor written again."""
+
+    def __init__(self):
+        self.blocks: dict[Path, tuple[tuple[int, int], list]] = {}
+        self.written: dict[Path, str] = {}
+        self.cancel = False  # set from another thread: stop soon, the site is being rebuilt
+
+    def cancelled(self, write) -> bool:
+        """True (and remember what the stopped build wrote) if the build should stop."""
+        if self.cancel:
+            self.written.update(write.fresh)
+        return self.cancel
+
+    def page_blocks(self, path: Path) -> list:
+        st = path.stat()
+        stamp = (st.st_mtime_ns, st.st_size)
+        hit = self.blocks.get(path)
+        if hit is None or hit[0] != stamp:
+            hit = self.blocks[path] = (stamp, extract_blocks(path.read_text(encoding="utf-8")))
+        return list(hit[1])
+
+
+def _writer(cache: IndexCache | None):
+    if cache is None:
+        return lambda path, text: path.write_text(text, encoding="utf-8")
+    fresh: dict[Path, str] = {}
+
+    def write(path: Path, text: str) -> None:
+        fresh[path] = text
+        if cache.written.get(path) != text or not path.is_file():
+            path.write_text(text, encoding="utf-8")
+
+    write.fresh = fresh
+    return write
+
+
 def build_index(
-    site_dir: Path, pages: list[PageEntry], directory_urls: bool, meta: dict | None = None
+    site_dir: Path,
+    pages: list[PageEntry],
+    directory_urls: bool,
+    meta: dict | None = None,
+    cache: IndexCache | None = None,
 ) -> IndexStats:
-    """Write ``site_dir/search/{meta.js, i/<shard>.js, c/<chunk>.js}`` for ``pages``."""
+    """Write ``site_dir/search/{meta.js, i/<shard>.js, c/<chunk>.js}`` for ``pages``.
+
+    ``cache`` (preview): reuse what an earlier call on the same site parsed and wrote.
+    """
+    write = _writer(cache)
+    if cache is not None:
+        cache.cancel = False
     out = site_dir / "search"
     (out / "i").mkdir(parents=True, exist_ok=True)
     (out / "c").mkdir(parents=True, exist_ok=True)
@@ -210,11 +259,16 @@ def build_index(
     cid = 0
     ordered = sorted(pages, key=lambda p: p.order)
     for entry in ordered:
+        if cache is not None and cache.cancelled(write):
+            return stats
         file, url = html_path(entry.source, directory_urls)
         path = site_dir / file
         if not path.exists():
             continue
-        blocks = extract_blocks(path.read_text(encoding="utf-8"))
+        if cache is None:
+            blocks = extract_blocks(path.read_text(encoding="utf-8"))
+        else:
+            blocks = cache.page_blocks(path)
         title = next((t for k, _, t in blocks if k == TITLE), url)
         if entry.keywords:
             blocks.insert(1, (OWN, "", " ".join(entry.keywords)))
@@ -241,7 +295,7 @@ def build_index(
                 last[tok] = cid
             data = {"p": len(starts) - 1, "u": url, "t": title, "s": sections, "b": rows}
             text = _js("chunk", cid, data)
-            (out / "c" / f"{cid}.js").write_text(text, encoding="utf-8")
+            write(out / "c" / f"{cid}.js", text)
             size = len(text.encode())
             stats.max_chunk_bytes = max(stats.max_chunk_bytes, size)
             stats.total_bytes += size
@@ -255,7 +309,7 @@ def build_index(
         grouped[shard_of(tok, shards)][tok] = coded
     for n, group in enumerate(grouped):
         text = _js("shard", n, group)
-        (out / "i" / f"{n}.js").write_text(text, encoding="utf-8")
+        write(out / "i" / f"{n}.js", text)
         size = len(text.encode())
         stats.max_shard_bytes = max(stats.max_shard_bytes, size)
         stats.total_bytes += size
@@ -263,7 +317,11 @@ def build_index(
 
     gaps = [b - a for a, b in zip([0, *starts], starts, strict=False)]
     text = _js("meta", {"v": 1, "chunks": cid, "shards": shards, "starts": gaps, **(meta or {})})
-    (out / "meta.js").write_text(text, encoding="utf-8")
+    write(out / "meta.js", text)
+    if cache is not None:
+        for stale in cache.written.keys() - write.fresh.keys():
+            stale.unlink(missing_ok=True)
+        cache.written = write.fresh
     stats.meta_bytes = len(text.encode())
     stats.total_bytes += stats.meta_bytes
     return stats
