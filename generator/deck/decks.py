@@ -25,6 +25,7 @@ from ..errors import ConfigError
 from ..model import links
 from ..model.corpus import Case, Corpus, Rule
 from ..outputs import staged_files
+from ..pdf.books import clip as clip_text
 from ..pdf.books import date_cn, first_paragraph, list_items, plain_text
 from . import slides
 from .slides import Brand
@@ -94,14 +95,8 @@ def pick_cases(corpus: Corpus, ids: list[str] | None) -> list[Case]:
 
 
 def clip(text: str, limit: int) -> str:
-    """At most ``limit`` characters, cut after a full sentence (。！？) when one ends late enough."""
-    if len(text) <= limit:
-        return text
-    head = text[:limit]
-    cut = max(head.rfind(p) for p in "。！？")
-    if cut >= limit * 0.5:
-        return head[: cut + 1]
-    return head.rstrip("，、：；") + "……"
+    """As the handbooks clip, but only at a full stop: a slide line ending at “；” reads as cut."""
+    return clip_text(text, limit, stops="。！？")
 
 
 def _url(corpus: Corpus, path: str) -> str:

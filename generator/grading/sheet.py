@@ -141,9 +141,14 @@ def read_sheet(path: Path, question_count: int, progress=None) -> Sheet:
         return _parse(path, rows, question_count, advance)
 
 
-def _csv_rows(path: Path, raw: bytes) -> tuple[Iterator[list[object]], int]:
+def csv_text(path: Path, raw: bytes, what: str = "答题文件") -> tuple[str, str]:
+    """A CSV someone saved (UTF-8 with or without BOM, or GB18030 from Excel on a Chinese
+    Windows) as text, with its delimiter (comma, tab or semicolon, from the header line).
+
+    Shared by answer sheets and the exam service's rosters: one reading of people's tables.
+    """
     if b"\x00" in raw[:4096]:
-        raise ConfigError(f"{path}：不是 CSV 文本文件（含有二进制内容）；答题文件应为 CSV 或 xlsx")
+        raise ConfigError(f"{path}：不是 CSV 文本文件（含有二进制内容）；{what}应为 CSV 或 xlsx")
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = raw.decode(encoding)
@@ -153,7 +158,11 @@ def _csv_rows(path: Path, raw: bytes) -> tuple[Iterator[list[object]], int]:
     else:  # pragma: no cover - gb18030 decodes almost anything
         raise ConfigError(f"{path}：无法识别文件编码，请另存为 UTF-8 的 CSV")
     first = text.split("\n", 1)[0]
-    delimiter = max(",\t;", key=first.count) if first else ","
+    return text, (max(",\t;", key=first.count) if first else ",")
+
+
+def _csv_rows(path: Path, raw: bytes) -> tuple[Iterator[list[object]], int]:
+    text, delimiter = csv_text(path, raw)
     lines = io.StringIO(text, newline="")  # records end at \r\n, \r or \n, as csv reads them
     if '"' not in text and "\x00" not in text:
         # Without a quote a CSV record is its line split at the delimiter: the same fields

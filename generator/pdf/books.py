@@ -452,12 +452,13 @@ def plain_text(markdown: str) -> str:
     return re.sub(r"\s*\n\s*", "", text).strip()
 
 
-def clip(text: str, limit: int) -> str:
-    """At most ``limit`` characters, cut after a sentence when one ends late enough."""
+def clip(text: str, limit: int, stops: str = "。！？；") -> str:
+    """At most ``limit`` characters, cut after a sentence (one of ``stops``) when one ends late
+    enough, else at ``limit`` with an ellipsis."""
     if len(text) <= limit:
         return text
     head = text[:limit]
-    cut = max(head.rfind(p) for p in "。！？；")
+    cut = max(head.rfind(p) for p in stops)
     if cut >= limit * 0.5:
         return head[: cut + 1]
     return head.rstrip("，、：；") + "……"

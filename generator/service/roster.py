@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ConfigError, Problem, ValidationError
-from ..grading.sheet import cell_text
+from ..grading.sheet import cell_text, csv_text
 from ..model.answers import fold
 
 COLUMNS = ("工号", "姓名", "科室")
@@ -40,20 +40,11 @@ def read_roster(path: Path) -> list[Entry]:
 
 
 def _csv(path: Path, raw: bytes) -> list[list[str]]:
-    if path.suffix.lower() in (".xlsx", ".xls") or b"\x00" in raw[:4096]:
+    if path.suffix.lower() in (".xlsx", ".xls"):
         raise ConfigError(
             f"{path}：不是有效的名单文件；名单应为 CSV 或 xlsx（.xls 请另存为 .xlsx）"
         )
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes almost anything
-        raise ConfigError(f"{path}：无法识别文件编码，请另存为 UTF-8 的 CSV")
-    first = text.split("\n", 1)[0]
-    delimiter = max(",\t;", key=first.count) if first else ","
+    text, delimiter = csv_text(path, raw, what="名单")
     try:
         return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     except csv.Error as exc:
