@@ -75,7 +75,11 @@ lock: venv
 
 bench: venv-test
 	$(BIN)/python bench/site_build.py
+	$(BIN)/python bench/serve_latency.py
 	$(BIN)/python bench/pdf_handbooks.py
+	$(BIN)/python bench/grading.py
+	$(BIN)/python bench/learning_loop.py
+	$(BIN)/python bench/exam_load.py
 
 clean:
 	rm -rf build dist .pytest_cache
