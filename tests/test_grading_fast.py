@@ -372,7 +372,7 @@ def test_fast_path_equals_the_row_by_row_reference(tmp_path_factory, data):
 
     # scores.csv and scores.xlsx hold what the reference would have written.
     want_rows = [
-        [str(g[0]), results._safe(g[1]), results._safe(g[2]), results._safe(g[3]), g[4],
+        [str(g[0]), results.safe_cell(g[1]), results.safe_cell(g[2]), results.safe_cell(g[3]), g[4],
          number(round(g[7], 2)), number(key.total), "是" if g[8] else "否",
          *(number(s) for s in g[6])]
         for g in expected[0]

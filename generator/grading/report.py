@@ -35,22 +35,24 @@ class Catalogue:
         return f"{rule_label(n)} {title}" if title else rule_label(n)
 
 
-def _environment() -> jinja2.Environment:
+def html_environment(templates: Path = TEMPLATES) -> jinja2.Environment:
+    """The environment of the self-contained HTML reports (this one and ``quiz trend``'s):
+    escaped, strict, with the number filters both use (— for a missing value)."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        loader=jinja2.FileSystemLoader(str(templates)),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters["num"] = lambda v: number(float(one_decimal(v)))
+    env.filters["num"] = lambda v: "—" if v is None else number(float(one_decimal(v)))
     env.filters["pct"] = lambda v: "—" if v is None else f"{v * 100:.1f}%"
     env.filters["r2"] = lambda v: "—" if v is None else f"{v:.2f}"
     env.globals["rule_label"] = rule_label
     return env
 
 
-def _data_uri(png: bytes) -> str:
+def data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
@@ -69,10 +71,10 @@ def render_report(
     key = grading.key
     pictures = {}
     if stats.overall:
-        pictures["histogram"] = _data_uri(
+        pictures["histogram"] = data_uri(
             charts.histogram(stats.histogram, key.pass_score, key.total, "成绩分布")
         )
-        pictures["departments"] = _data_uri(
+        pictures["departments"] = data_uri(
             charts.bars(
                 [
                     (
@@ -91,7 +93,7 @@ def render_report(
                 mark=key.pass_score / key.total,
             )
         )
-        pictures["rules"] = _data_uri(
+        pictures["rules"] = data_uri(
             charts.bars(
                 [(catalogue.rule_title(r.rule), r.rate, f"{r.rate:.0%}") for r in stats.rules],
                 "各条款得分率（由低到高）",
@@ -99,7 +101,7 @@ def render_report(
             )
         )
     reliability_name, reliability = stats.reliability
-    template = _environment().get_template("report.html.j2")
+    template = html_environment().get_template("report.html.j2")
     return template.render(
         key=key,
         grading=grading,

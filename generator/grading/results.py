@@ -47,7 +47,7 @@ def _write_csv(path: Path, header: list[str], rows: list[list[object]]) -> None:
         writer.writerows(rows)
 
 
-def _safe(value: str) -> str:
+def safe_cell(value: str) -> str:
     """Text from the sheet as a spreadsheet cell: never a formula (=, +, -, @ start one)."""
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
@@ -133,7 +133,7 @@ def _score_lines(grading: Grading, progress):
     if not grading.count:
         return
     full = number(grading.key.total)
-    person = _person(grading, lambda v: _csv_field(_safe(v)))
+    person = _person(grading, lambda v: _csv_field(safe_cell(v)))
     versions = [_csv_field(v) for v in grading.versions]
     verdict = (f"{full},否", f"{full},是")
     distinct = _score_texts(grading)
@@ -235,9 +235,9 @@ def item_row(s: ItemStats) -> list[object]:
         _percent(s.discrimination),
         _percent(s.point_biserial),
         _percent(s.item_rest),
-        _safe(s.answer),
+        safe_cell(s.answer),
         choices,
-        _safe(wrong),
+        safe_cell(wrong),
         "、".join(s.flags),
         "否（文件题）" if s.document else "是",
     ]
@@ -252,5 +252,5 @@ def write_items_csv(stats: ExamStats, path: Path, first_version: str) -> None:
 
 
 def write_rejected_csv(grading: Grading, path: Path) -> None:
-    rows = [[r.row, _safe(r.staff_id), _safe(r.name), r.reason] for r in grading.rejected]
+    rows = [[r.row, safe_cell(r.staff_id), safe_cell(r.name), r.reason] for r in grading.rejected]
     _write_csv(path, REJECTED_COLUMNS, rows)

@@ -17,7 +17,6 @@ than ``MIN_TAKERS`` takers in a sitting are marked, as in the study plans.
 
 from __future__ import annotations
 
-import base64
 import csv
 import datetime as dt
 from collections import defaultdict
@@ -27,7 +26,9 @@ from pathlib import Path
 import jinja2
 
 from ..errors import ConfigError
-from ..model.numbers import number, one_decimal
+from ..grading.report import data_uri, html_environment
+from ..grading.results import safe_cell
+from ..model.numbers import one_decimal
 from ..model.terms import rule_label
 from ..outputs import staged_files
 from . import trend_charts
@@ -261,41 +262,24 @@ def write_csv(trend: Trend, path: Path) -> None:
                 elif s.change <= -trend.threshold:
                     note = "变难"
             change = _csv_change(s.measure, s.change)
-            name = _safe(s.name)
+            name = safe_cell(s.name)
             writer.writerow(
                 [s.kind, name, s.measure, *(_csv_value(s.measure, v) for v in s.values), change,
                  note]
             )  # fmt: skip
 
 
-def _safe(value: str) -> str:
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    env.filters["num"] = lambda v: "—" if v is None else number(float(one_decimal(v)))
-    env.filters["pct"] = lambda v: "—" if v is None else f"{v * 100:.1f}%"
+    env = html_environment(TEMPLATES)
     env.filters["pp"] = lambda v: "—" if v is None else f"{v * 100:+.1f}"
     env.filters["count"] = lambda v: "—" if v is None else str(int(v))
-    env.globals["rule_label"] = rule_label
     return env
-
-
-def _data_uri(png: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 def render_html(trend: Trend) -> str:
     labels = trend.labels
     pictures = {
-        "departments": _data_uri(
+        "departments": data_uri(
             trend_charts.grouped_bars(
                 [(g.name, g.pass_rate.values) for g in (trend.overall, *trend.departments)],
                 labels,
@@ -304,14 +288,14 @@ def render_html(trend: Trend) -> str:
         )
     }
     if trend.rules:
-        pictures["rules"] = _data_uri(
+        pictures["rules"] = data_uri(
             trend_charts.grouped_bars(
                 [(s.name, s.values) for s in trend.rules], labels, "各条款得分率"
             )
         )
     moved = sorted(trend.easier + trend.harder, key=lambda i: i.difficulty.change or 0)
     if moved:
-        pictures["questions"] = _data_uri(
+        pictures["questions"] = data_uri(
             trend_charts.changes(
                 [(i.id, i.difficulty.change or 0.0) for i in moved],
                 f"难度变化超过 {trend.threshold * 100:.0f} 个百分点的题目（末次−首次）",
