@@ -16,6 +16,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 import pytest
@@ -304,3 +305,22 @@ def sitting(request, tmp_path_factory):
     yield s
     for server in s.servers:
         server.stop()
+
+
+def execute_sql(db: str, statement: str) -> None:
+    """Run one statement on the sitting's database directly (as an admin would, or time does)."""
+    if db.startswith("sqlite:///"):
+        import sqlite3
+
+        with contextlib.closing(sqlite3.connect(db.removeprefix("sqlite://"))) as con:
+            con.execute(statement)
+            con.commit()
+        return
+    import psycopg
+
+    parts = urlsplit(db)
+    query = dict(parse_qsl(parts.query))
+    with psycopg.connect(
+        dbname=parts.path.lstrip("/"), user=parts.username, host=query["host"], port=query["port"]
+    ) as con:
+        con.execute(statement)

@@ -9,7 +9,7 @@ import json
 import httpx
 import pytest
 
-from .conftest import Candidate
+from .conftest import Candidate, execute_sql
 
 pytestmark = pytest.mark.service
 
@@ -59,6 +59,27 @@ def test_save_is_echoed_and_survives_a_new_login(sitting):
         str(kinds["judge"]): "错",
         str(kinds["fill"]): " 统方 ",
     }
+
+
+def test_a_changed_answer_replaces_the_saved_one_and_a_blank_clears_it(sitting):
+    c = logged_in(sitting, "1020")
+    paper = c.paper().json()["questions"]
+    single = next(q["no"] for q in paper if q["type"] == "single")
+    fill = next(q["no"] for q in paper if q["type"] == "fill")
+    assert c.put(single, ["A"]).status_code == 200
+    assert c.put(single, ["C"]).status_code == 200
+    assert c.put(fill, "回扣").status_code == 200
+    assert c.put(fill, "").status_code == 200
+    assert logged_in(sitting, "1020").paper().json()["answers"] == {str(single): ["C"]}
+
+
+def test_an_expired_session_is_refused(sitting):
+    c = logged_in(sitting, "1021")
+    assert c.paper().status_code == 200
+    execute_sql(sitting.db, "UPDATE django_session SET expire_date = '2001-01-01 00:00:00'")
+    assert c.paper().status_code == 401
+    assert c.put(1, ["A"]).status_code == 401
+    assert logged_in(sitting, "1021").paper().status_code == 200
 
 
 def test_unknown_id_and_wrong_code_get_the_same_401(sitting):
