@@ -22,6 +22,7 @@ from ..model.corpus import Case, Corpus
 from ..model.downloads import Download
 from ..model.links import html_url, md_link
 from ..model.terms import RISK_LEVELS
+from .fragments import Fragments
 from .selftest import write_selftest
 
 ASSETS = Path(__file__).parent / "assets"
@@ -86,6 +87,7 @@ class TreeWriter:
     def __init__(self, corpus: Corpus, docs: Path, extras: SiteExtras):
         self.corpus, self.docs, self.extras = corpus, docs, extras
         self.env = make_environment()
+        self.env.globals["fragments"] = Fragments(corpus)
         self.written: list[str] = []  # docs-relative paths of the pages, in writing order
         self.unsearched: set[str] = set()  # pages whose front matter says search: exclude
         self.sources: dict[str, str] = {}  # docs-relative page → the source file it renders
