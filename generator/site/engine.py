@@ -79,14 +79,41 @@ def prepare(
     return writer, write_config(config, work / "mkdocs.yml")
 
 
-def run_mkdocs(config_file: Path) -> list[str]:
+class _Speedups:
+    """In-process only (see speedups.py): never named in the generated config."""
+
+    def __init__(self, blocks: set[str]):
+        from .speedups import RawBlocks
+
+        self.extension = RawBlocks(blocks)
+        self.navigation: dict[str, int] = {}
+
+    def on_env(self, env, **kwargs):
+        from .speedups import cache_navigation
+
+        cache_navigation(env, self.navigation)
+        return env
+
+
+def run_mkdocs(
+    config_file: Path, blocks: set[str] | None = None, used: list | None = None
+) -> list[str]:
+    """Build with MkDocs in this process; ``blocks``: the tree's generated HTML blocks, for the
+    speed-ups that leave the site as plain ``mkdocs build`` writes it (``used`` receives them)."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
     with quiet_mkdocs() as warnings:
         try:
-            mkdocs_build(load_config(config_file=str(config_file)))
+            config = load_config(config_file=str(config_file))
+            if blocks is not None:
+                speedups = _Speedups(blocks)
+                config["markdown_extensions"].append(speedups.extension)
+                config.plugins["qinglian-speedups"] = speedups
+                if used is not None:
+                    used.append(speedups)
+            mkdocs_build(config)
         except MkDocsException as exc:
             raise BuildError(f"MkDocs 构建站点失败：{exc}") from exc
     return list(warnings)
@@ -156,8 +183,11 @@ def build_site(
         writer, config_file = prepare(
             corpus, work, extras, directory_urls=directory_urls, engine=engine
         )
-        run = run_mkdocs if engine == "mkdocs" else run_zensical
-        warnings = [located_warning(w, writer.sources) for w in run(config_file)]
+        if engine == "mkdocs":
+            found = run_mkdocs(config_file, writer.fragments.blocks)
+        else:
+            found = run_zensical(config_file)
+        warnings = [located_warning(w, writer.sources) for w in found]
         report = SiteReport(warnings=warnings, engine=engine)
         if engine == "zensical":  # the index of its own search, switched off
             (work / "site" / "search.json").unlink(missing_ok=True)

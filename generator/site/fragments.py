@@ -53,6 +53,7 @@ class Fragments:
         self.rules: dict[int, Rule] = corpus.rules
         self._rows: dict[tuple, str] = {}
         self._row_targets: dict[str, list[str]] = {}
+        self.blocks: set[str] = set()  # every block handed out (speedups.RawBlocks stashes them)
 
     def url(self, here: str, target: str, anchor: str = "") -> str:
         return _html_url(here, target) + (f"#{anchor}" if anchor else "")
@@ -93,7 +94,9 @@ class Fragments:
                 row = self._rows[key] = self._row(case, here)
             parts.append(row)
         parts.append("</tbody>\n</table>")
-        return "".join(parts)
+        block = "".join(parts)
+        self.blocks.add(block)
+        return block
 
     def _targets(self, case: Case) -> list[str]:
         """The URLs (from the site root) a case's row links to."""
@@ -131,4 +134,6 @@ class Fragments:
         if "legal-basis" in c.pages:
             basis = a(self.url(here, "about/legal-basis.md"), "法规依据")
             rows.append(["处理依据", basis + "：处分、处罚和刑罚由谁作出、依据哪些条款"])
-        return '<div class="ql-meta">\n' + table(("", ""), rows) + "\n</div>"
+        block = '<div class="ql-meta">\n' + table(("", ""), rows) + "\n</div>"
+        self.blocks.add(block)
+        return block

@@ -87,7 +87,7 @@ class TreeWriter:
     def __init__(self, corpus: Corpus, docs: Path, extras: SiteExtras):
         self.corpus, self.docs, self.extras = corpus, docs, extras
         self.env = make_environment()
-        self.env.globals["fragments"] = Fragments(corpus)
+        self.fragments = self.env.globals["fragments"] = Fragments(corpus)
         self.written: list[str] = []  # docs-relative paths of the pages, in writing order
         self.unsearched: set[str] = set()  # pages whose front matter says search: exclude
         self.sources: dict[str, str] = {}  # docs-relative page → the source file it renders

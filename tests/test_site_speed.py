@@ -1,0 +1,47 @@
+"""The build's in-process speed-ups (generator/site/speedups.py) take effect and leave the site
+byte for byte as plain ``mkdocs build`` of the same generated tree writes it."""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+
+from generator.site import engine
+from generator.site.tree import SiteExtras
+from generator.sources.loader import load_corpus
+from tests.conftest import REPO, copy_root
+from tests.synth import synthesize
+
+
+def _files(site):
+    return {p.relative_to(site).as_posix(): p for p in site.rglob("*") if p.is_file()}
+
+
+def _content(path):
+    data = path.read_bytes()
+    return gzip.decompress(data) if path.suffix == ".gz" else data  # gzip headers carry a time
+
+
+def test_speedups_change_no_byte_of_the_site(tmp_path):
+    root = copy_root(REPO, tmp_path / "root")
+    shutil.rmtree(root / "tests", ignore_errors=True)
+    synthesize(root, 60)  # case pages in sibling folders, long listings, related cases
+    corpus = load_corpus(root)
+    work = tmp_path / "w"
+    writer, config = engine.prepare(corpus, work, SiteExtras())
+    assert engine.run_mkdocs(config) == []
+    shutil.move(work / "site", tmp_path / "plain")
+    used = []
+    assert engine.run_mkdocs(config, writer.fragments.blocks, used) == []
+    fast, plain = _files(work / "site"), _files(tmp_path / "plain")
+
+    assert fast.keys() == plain.keys()
+    differ = [name for name in plain if _content(plain[name]) != _content(fast[name])]
+    assert differ == []
+    (speedups,) = used
+    # every generated block is stashed without the HTML parser, at least once
+    assert len(writer.fragments.blocks) > 60
+    assert speedups.extension.stashed >= len(writer.fragments.blocks)
+    # the navigation of most pages (cases, stories, risks…) is rendered once per folder
+    nav = speedups.navigation
+    assert nav["reused"] > 2 * 60 and nav["reused"] > 3 * nav["rendered"]
