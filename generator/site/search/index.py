@@ -253,8 +253,8 @@ def build_index(
     (out / "i").mkdir(parents=True, exist_ok=True)
     (out / "c").mkdir(parents=True, exist_ok=True)
     stats = IndexStats()
-    postings: dict[str, list[int]] = defaultdict(list)  # token -> [chunk gap << 4 | flags, …]
-    last: dict[str, int] = {}  # token -> the last chunk it was seen in
+    # token -> [chunk id << 4 | flags, …], chunk ids ascending; written as gaps (below)
+    postings: dict[str, list[int]] = defaultdict(list)
     starts: list[int] = []
     cid = 0
     ordered = sorted(pages, key=lambda p: p.order)
@@ -277,22 +277,23 @@ def build_index(
         for chunk in _chunks(blocks):
             anchors: dict[str, int] = {}
             sections, rows = [], []
-            by_kind: dict[int, set[str]] = defaultdict(set)
+            texts: dict[int, list[str]] = defaultdict(list)
             for kind, anchor, text in chunk:
                 if anchor not in anchors:
                     anchors[anchor] = len(sections)
                     sections.append([anchor, headings.get(anchor, "")])
                 rows.append([kind, anchors[anchor], text])
-                tokens(text, by_kind[kind])
-            flags = dict.fromkeys(by_kind.pop(BODY, ()), 1 << BODY)
-            for kind, toks in by_kind.items():
+                texts[kind].append(text)
+            # one pass per kind: runs never cross the newline between blocks
+            body = texts.pop(BODY, None)
+            flags = dict.fromkeys(tokens("\n".join(body)) if body else (), 1 << BODY)
+            for kind, kind_texts in texts.items():
                 bit = 1 << kind
-                for tok in toks:
+                for tok in tokens("\n".join(kind_texts)):
                     flags[tok] = flags.get(tok, 0) | bit
+            code = cid << 4
             for tok, fl in flags.items():
-                prev = last.get(tok, 0)
-                postings[tok].append((cid - prev) << 4 | fl)  # chunk ids ascend: store gaps
-                last[tok] = cid
+                postings[tok].append(code | fl)
             data = {"p": len(starts) - 1, "u": url, "t": title, "s": sections, "b": rows}
             text = _js("chunk", cid, data)
             write(out / "c" / f"{cid}.js", text)
@@ -302,6 +303,11 @@ def build_index(
             cid += 1
     stats.pages, stats.chunks, stats.tokens = len(starts), cid, len(postings)
 
+    for tok, coded in postings.items():  # chunk id gaps: (id - previous id) << 4 | flags
+        if len(coded) > 1:
+            postings[tok] = [coded[0]] + [
+                c - (p & ~15) for p, c in zip(coded, coded[1:], strict=False)
+            ]
     estimate = sum(len(t) * 3 + 6 + 4 * len(p) for t, p in postings.items())
     shards = max(1, math.ceil(estimate / SHARD_BYTES))
     grouped: list[dict[str, list[int]]] = [{} for _ in range(shards)]
