@@ -6,8 +6,10 @@ from __future__ import annotations
 import gzip
 import shutil
 
+import pytest
+
 from generator.site import engine
-from generator.site.tree import SiteExtras
+from generator.site.tree import SiteExtras, _Related, _related
 from generator.sources.loader import load_corpus
 from tests.conftest import REPO, copy_root
 from tests.synth import synthesize
@@ -22,11 +24,24 @@ def _content(path):
     return gzip.decompress(data) if path.suffix == ".gz" else data  # gzip headers carry a time
 
 
-def test_speedups_change_no_byte_of_the_site(tmp_path):
-    root = copy_root(REPO, tmp_path / "root")
+@pytest.fixture(scope="module")
+def synth_root(tmp_path_factory):
+    root = copy_root(REPO, tmp_path_factory.mktemp("speed") / "root")
     shutil.rmtree(root / "tests", ignore_errors=True)
     synthesize(root, 60)  # case pages in sibling folders, long listings, related cases
-    corpus = load_corpus(root)
+    return root
+
+
+def test_related_cases_by_buckets_are_the_sorted_ones(synth_root):
+    corpus = load_corpus(synth_root)
+    related = _Related(corpus)
+    for case in corpus.cases:
+        assert related(case) == _related(corpus, case)
+    assert all(len(related(case)) == 5 for case in corpus.cases)
+
+
+def test_speedups_change_no_byte_of_the_site(synth_root, tmp_path):
+    corpus = load_corpus(synth_root)
     work = tmp_path / "w"
     writer, config = engine.prepare(corpus, work, SiteExtras())
     assert engine.run_mkdocs(config) == []

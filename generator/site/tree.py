@@ -8,10 +8,11 @@ that reads mkdocs.yml can build it too.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import os
 import shutil
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -181,8 +182,9 @@ class TreeWriter:
     def cases(self) -> None:
         c = self.corpus
         self.page("cases/index.md", "cases_index.md.j2")
+        related = _Related(c)
         for case in c.cases:
-            self.page(links.case_page(case.id), "case.md.j2", case=case, related=_related(c, case))
+            self.page(links.case_page(case.id), "case.md.j2", case=case, related=related(case))
         facets = {
             "rule": (
                 "按准则",
@@ -287,6 +289,44 @@ def _related(corpus: Corpus, case: Case, limit: int = 5) -> list[Case]:
     pool = [c for c in corpus.cases_by_rule.get(case.rules[0], []) if c.id != case.id]
     pool.sort(key=lambda c: (c.category != case.category, c.department != case.department))
     return pool[:limit]
+
+
+class _Related:
+    """``_related`` for every case of a corpus without sorting a rule's whole list each time:
+    a rule's cases bucketed by category and department, read in the sort's order."""
+
+    def __init__(self, corpus: Corpus, limit: int = 5):
+        self.corpus, self.limit = corpus, limit
+        self.buckets: dict[int, tuple[dict, dict, dict]] = {}
+
+    def _of(self, rule: int):
+        found = self.buckets.get(rule)
+        if found is None:
+            both, category, department = defaultdict(list), defaultdict(list), defaultdict(list)
+            for c in self.corpus.cases_by_rule.get(rule, []):
+                both[c.category, c.department].append(c)
+                category[c.category].append(c)
+                department[c.department].append(c)
+            found = self.buckets[rule] = (both, category, department)
+        return found
+
+    def __call__(self, case: Case) -> list[Case]:
+        rule = case.rules[0]
+        both, category, department = self._of(rule)
+        cat, dep = case.category, case.department
+        # the order of sorting by (other category, other department), each group as listed
+        groups = (
+            both.get((cat, dep), ()),
+            (c for c in category.get(cat, ()) if c.department != dep),
+            (c for c in department.get(dep, ()) if c.category != cat),
+            (
+                c
+                for c in self.corpus.cases_by_rule.get(rule, ())
+                if c.category != cat and c.department != dep
+            ),
+        )
+        found = (c for c in itertools.chain.from_iterable(groups) if c.id != case.id)
+        return list(itertools.islice(found, self.limit))
 
 
 def _default_intro(corpus: Corpus) -> str:
