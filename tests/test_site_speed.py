@@ -4,6 +4,7 @@ byte for byte as plain ``mkdocs build`` of the same generated tree writes it."""
 from __future__ import annotations
 
 import gzip
+import json
 import shutil
 
 import pytest
@@ -60,3 +61,29 @@ def test_speedups_change_no_byte_of_the_site(synth_root, tmp_path):
     # the navigation of most pages (cases, stories, risks…) is rendered once per folder
     nav = speedups.navigation
     assert nav["reused"] > 2 * 60 and nav["reused"] > 3 * nav["rendered"]
+
+
+def test_index_built_beside_mkdocs_is_the_index_built_after(shipped_build, tmp_path):
+    root, out, report = shipped_build
+    assert report.site.parallel_index
+    site = out / "site"
+    shutil.copytree(site, tmp_path / "site")
+    for index in ("i", "c"):
+        shutil.rmtree(tmp_path / "site" / "search" / index)
+    (tmp_path / "site" / "search" / "meta.js").unlink()
+    corpus = load_corpus(root)
+    writer = engine.write_tree(corpus, tmp_path / "docs")  # the page list, as the build had it
+    stats = engine.index_site(corpus, tmp_path / "site", writer, True)
+    assert stats == report.site.index
+    after, beside = _files(tmp_path / "site" / "search"), _files(site / "search")
+    assert after.keys() == beside.keys()
+    for name in after:
+        if name.startswith("i/"):  # a shard's tokens come in set order; same content
+            assert _shard(after[name]) == _shard(beside[name]), name
+        else:
+            assert after[name].read_bytes() == beside[name].read_bytes(), name
+
+
+def _shard(path):
+    text = path.read_text(encoding="utf-8")
+    return json.loads("[" + text[text.index("(") + 1 : text.rindex(")")] + "]")

@@ -235,16 +235,51 @@ def _writer(cache: IndexCache | None):
     return write
 
 
+def page_chunks(entry: PageEntry, url: str, blocks: list) -> tuple[int, list]:
+    """A page cut into chunks, ready to be numbered: per chunk its token flags and its data as
+    JSON without the chunk's page number (``{"p":…,`` goes in front). Independent of every other
+    page, so it can be done as pages come (``parallel.py``)."""
+    blocks = list(blocks)
+    title = next((t for k, _, t in blocks if k == TITLE), url)
+    if entry.keywords:
+        blocks.insert(1, (OWN, "", " ".join(entry.keywords)))
+    headings = {a: t for k, a, t in blocks if k == HEADING}
+    chunks = []
+    for chunk in _chunks(blocks):
+        anchors: dict[str, int] = {}
+        sections, rows = [], []
+        texts: dict[int, list[str]] = defaultdict(list)
+        for kind, anchor, text in chunk:
+            if anchor not in anchors:
+                anchors[anchor] = len(sections)
+                sections.append([anchor, headings.get(anchor, "")])
+            rows.append([kind, anchors[anchor], text])
+            texts[kind].append(text)
+        # one pass per kind: runs never cross the newline between blocks
+        body = texts.pop(BODY, None)
+        flags = dict.fromkeys(tokens("\n".join(body)) if body else (), 1 << BODY)
+        for kind, kind_texts in texts.items():
+            bit = 1 << kind
+            for tok in tokens("\n".join(kind_texts)):
+                flags[tok] = flags.get(tok, 0) | bit
+        data = {"u": url, "t": title, "s": sections, "b": rows}
+        tail = json.dumps(data, ensure_ascii=False, separators=(",", ":"))[1:]
+        chunks.append((flags, tail))
+    return len(chunks), chunks
+
+
 def build_index(
     site_dir: Path,
     pages: list[PageEntry],
     directory_urls: bool,
     meta: dict | None = None,
     cache: IndexCache | None = None,
+    prepared: dict[str, tuple[int, list]] | None = None,
 ) -> IndexStats:
     """Write ``site_dir/search/{meta.js, i/<shard>.js, c/<chunk>.js}`` for ``pages``.
 
     ``cache`` (preview): reuse what an earlier call on the same site parsed and wrote.
+    ``prepared``: ``page_chunks`` of pages already done, by HTML file (relative to the site).
     """
     write = _writer(cache)
     if cache is not None:
@@ -262,40 +297,23 @@ def build_index(
         if cache is not None and cache.cancelled(write):
             return stats
         file, url = html_path(entry.source, directory_urls)
-        path = site_dir / file
-        if not path.exists():
-            continue
-        if cache is None:
-            blocks = extract_blocks(path.read_text(encoding="utf-8"))
-        else:
-            blocks = cache.page_blocks(path)
-        title = next((t for k, _, t in blocks if k == TITLE), url)
-        if entry.keywords:
-            blocks.insert(1, (OWN, "", " ".join(entry.keywords)))
-        headings = {a: t for k, a, t in blocks if k == HEADING}
+        ready = prepared.get(file) if prepared else None
+        if ready is None:
+            path = site_dir / file
+            if not path.exists():
+                continue
+            if cache is None:
+                blocks = extract_blocks(path.read_text(encoding="utf-8"))
+            else:
+                blocks = cache.page_blocks(path)
+            ready = page_chunks(entry, url, blocks)
+        page = len(starts)
         starts.append(cid)
-        for chunk in _chunks(blocks):
-            anchors: dict[str, int] = {}
-            sections, rows = [], []
-            texts: dict[int, list[str]] = defaultdict(list)
-            for kind, anchor, text in chunk:
-                if anchor not in anchors:
-                    anchors[anchor] = len(sections)
-                    sections.append([anchor, headings.get(anchor, "")])
-                rows.append([kind, anchors[anchor], text])
-                texts[kind].append(text)
-            # one pass per kind: runs never cross the newline between blocks
-            body = texts.pop(BODY, None)
-            flags = dict.fromkeys(tokens("\n".join(body)) if body else (), 1 << BODY)
-            for kind, kind_texts in texts.items():
-                bit = 1 << kind
-                for tok in tokens("\n".join(kind_texts)):
-                    flags[tok] = flags.get(tok, 0) | bit
+        for flags, tail in ready[1]:
             code = cid << 4
             for tok, fl in flags.items():
                 postings[tok].append(code | fl)
-            data = {"p": len(starts) - 1, "u": url, "t": title, "s": sections, "b": rows}
-            text = _js("chunk", cid, data)
+            text = f'qlSearch.chunk({cid},{{"p":{page},{tail});\n'
             write(out / "c" / f"{cid}.js", text)
             size = len(text.encode())
             stats.max_chunk_bytes = max(stats.max_chunk_bytes, size)
