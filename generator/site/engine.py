@@ -87,7 +87,7 @@ class _Speedups:
     worker's input).
     """
 
-    def __init__(self, blocks: set[str], feed=None):
+    def __init__(self, blocks: dict[str, str], feed=None):
         from mkdocs.plugins import event_priority
 
         from .speedups import RawBlocks
@@ -112,10 +112,10 @@ class _Speedups:
 
 
 def run_mkdocs(
-    config_file: Path, blocks: set[str] | None = None, used: list | None = None, feed=None
+    config_file: Path, blocks: dict[str, str] | None = None, used: list | None = None, feed=None
 ) -> list[str]:
-    """Build with MkDocs in this process; ``blocks``: the tree's generated HTML blocks, for the
-    speed-ups that leave the site as plain ``mkdocs build`` writes it (``used`` receives them);
+    """Build with MkDocs in this process; ``blocks``: the HTML of the tree's generated blocks,
+    for the speed-ups that leave the site as plain ``mkdocs build`` writes it (``used`` receives them);
     ``feed(file, html)`` receives every page written."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -213,7 +213,7 @@ def build_site(
         try:
             if engine == "mkdocs":
                 feed = worker.page if worker else None
-                found = run_mkdocs(config_file, writer.fragments.blocks, feed=feed)
+                found = run_mkdocs(config_file, writer.fragments.html, feed=feed)
             else:
                 found = run_zensical(config_file)
         except BaseException:

@@ -4,11 +4,12 @@ They live only in the Python process ``qinglian build`` runs MkDocs in; the gene
 names none of them, so plain ``mkdocs build -f`` and Zensical build the same tree into the same
 site, only slower. Tests build both ways and compare.
 
-- ``RawBlocks`` (a Markdown extension): the HTML blocks our tree writer generated (tables of
-  cases, a case's details — ``fragments.py``) are put into Python-Markdown's HTML stash as they
-  are, before its HTML block parser would walk them tag by tag to find where they end, which it
-  does with the very same result.
-- ``cache_navigation``: Material renders the navigation sidebar and the header tabs for every
+- ``RawBlocks`` (a Markdown extension): the blocks our tree writer generated (tables of cases,
+  a case's details — ``fragments.py``) go into Python-Markdown's HTML stash as the HTML it would
+  make of them, worked out once by the tree writer, instead of being parsed cell by cell and
+  link by link on every page.
+- ``cache_navigation``: Jinja stops checking every template file for changes on every include
+  (``auto_reload``; nothing changes them during a build). Material renders the navigation sidebar and the header tabs for every
   page. For a page that is not in the navigation (every case, story, …) nothing in them is
   marked active, so they differ only by the relative links, which are the same for every page in
   sibling folders (``cases/a/``, ``cases/b/``): rendered once per folder, reused after.
@@ -21,6 +22,10 @@ import posixpath
 from markdown import Extension
 from markdown.preprocessors import Preprocessor
 
+from .fragments import CASE_HEAD, DETAILS_START
+
+STARTS = {CASE_HEAD.split("\n", 1)[0], DETAILS_START}  # first lines of the blocks we generate
+
 # Material's partials that depend on the page only through the active item and relative links.
 NAV_PARTIALS = ("partials/nav.html", "partials/tabs.html")
 
@@ -29,55 +34,52 @@ class _StashBlocks(Preprocessor):
     def __init__(self, md, extension: RawBlocks):
         super().__init__(md)
         self.extension = extension
-        self.blocks = extension.blocks  # first line → the generated blocks starting with it
+        self.html = extension.html
 
     def run(self, lines: list[str]) -> list[str]:
         out: list[str] = []
         i, n = 0, len(lines)
         while i < n:
             line = lines[i]
-            known = self.blocks.get(line)
-            if known is None or (out and out[-1].strip()):
-                out.append(line)
-                i += 1
-                continue
-            end = self._end(lines, i, known)
+            end = None
+            if line in STARTS and (not out or not out[-1].strip()):
+                end = self._end(lines, i)
             if end is None:
                 out.append(line)
                 i += 1
                 continue
-            # What HTMLExtractor does with a top-level raw block followed by a blank line: stash
-            # its text plus one newline, a blank line before, two after.
-            text = "\n".join(lines[i : end + 1]) + "\n"
-            out += ["", self.md.htmlStash.store(text), "", ""]
-            self.extension.stashed += 1
-            i = end + 1
+            html = self.html.get("\n".join(lines[i:end]))
+            if html is None:  # not a block we made, or not plain text: parsed as usual
+                out += lines[i:end]
+            else:  # a paragraph of its own that Markdown replaces by the HTML
+                out += ["", self.md.htmlStash.store(html), ""]
+                self.extension.stashed += 1
+            i = end
         return out
 
     @staticmethod
-    def _end(lines: list[str], start: int, known: frozenset[str]) -> int | None:
-        """The last line of the generated block starting at ``start``, if it is one and a blank
-        line (not the end of the text) follows it."""
-        closing = "</table>" if lines[start] == "<table>" else "</div>"
-        for j in range(start + 1, len(lines)):
-            if lines[j] == closing:
-                blank_after = j + 1 < len(lines) and not lines[j + 1].strip()
-                if blank_after and "\n".join(lines[start : j + 1]) in known:
-                    return j
-                return None
-        return None
+    def _end(lines: list[str], start: int) -> int | None:
+        """Where the block starting at ``start`` ends (exclusive): a table at the first blank
+        line, the details box after its ``</div>`` line, which a blank line must follow."""
+        n = len(lines)
+        if lines[start] == DETAILS_START:
+            for j in range(start + 1, n):
+                if lines[j] == "</div>":
+                    return j + 1 if j + 1 == n or not lines[j + 1].strip() else None
+            return None
+        j = start + 1
+        while j < n and lines[j].strip():
+            j += 1
+        return j
 
 
 class RawBlocks(Extension):
-    """Stash the given generated HTML blocks without parsing them (see the module docstring)."""
+    """Hand Python-Markdown the HTML of our generated blocks (see the module docstring)."""
 
-    def __init__(self, blocks: set[str]):
+    def __init__(self, html: dict[str, str]):
         super().__init__()
-        by_first: dict[str, set[str]] = {}
-        for block in blocks:
-            by_first.setdefault(block.split("\n", 1)[0], set()).add(block)
-        self.blocks = {first: frozenset(found) for first, found in by_first.items()}
-        self.stashed = 0  # blocks stashed so far (tests check the speed-up takes effect)
+        self.html = html  # Markdown block → its HTML
+        self.stashed = 0  # blocks replaced so far (tests check the speed-up takes effect)
 
     def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown's name
         # After whitespace normalisation (30), before the HTML block parser (20).
@@ -96,6 +98,7 @@ def cache_navigation(env, stats: dict[str, int] | None = None) -> None:
     """
     from jinja2 import TemplateNotFound
 
+    env.auto_reload = False  # templates do not change during a build: no stat per include
     stats = {} if stats is None else stats
     stats.setdefault("reused", 0)
     stats.setdefault("rendered", 0)

@@ -6,7 +6,7 @@ import html
 import json
 import math
 import re
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,6 +68,16 @@ _DROP = re.compile(
 _TAG_CHIP = re.compile(r'<a [^>]*class="md-tag"')  # one block per tag chip, not run together
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^>]*)>")
 _ID = re.compile(r'\bid="([^"]*)"')
+# _TAG.sub(_tag, …) in four passes without a Python call per tag (same result, ~5× faster):
+# heading starts (rare, marked with their level and id), then block tags and heading ends
+# (newlines), cell ends (spaces), then every other tag (nothing).
+_H_START = re.compile(r"<[hH]([1-6])(?![a-zA-Z0-9])([^>]*)>")
+_BLOCK = re.compile(
+    r"</?(?:[hH][1-6]|" + "|".join(sorted(_BLOCK_TAGS, key=len, reverse=True)) + r")"
+    r"(?![a-zA-Z0-9])[^>]*>",
+    re.I,
+)
+_CELL_END = re.compile(r"</t[dh](?![a-zA-Z0-9])[^>]*>", re.I)
 _TITLE_TAG = re.compile(r"<title>(.*?)</title>", re.S | re.I)
 
 
@@ -99,6 +109,11 @@ def _tag(m: re.Match) -> str:
     return "\n" if name in _BLOCK_TAGS else ""
 
 
+def _heading(m: re.Match) -> str:
+    ident = _ID.search(m.group(2))
+    return f"\n\x01{m.group(1)}{ident.group(1) if ident else ''}\x02"
+
+
 def extract_blocks(page_html: str) -> list[tuple[int, str, str]]:
     """(kind, anchor, text) for the article of a built page, in reading order.
 
@@ -109,7 +124,8 @@ def extract_blocks(page_html: str) -> list[tuple[int, str, str]]:
         start, end = page_html.find("<body"), page_html.rfind("</body>")
     body = _DROP.sub("", page_html[max(start, 0) : end if end > 0 else None])
     body = _TAG_CHIP.sub(lambda m: "<br>" + m.group(), body)
-    text = _TAG.sub(_tag, body)
+    text = _H_START.sub(_heading, body)
+    text = _TAG.sub("", _CELL_END.sub(" ", _BLOCK.sub("\n", text)))
     blocks: list[tuple[int, str, str]] = []
     anchor = ""
     for line in text.split("\n"):
@@ -235,9 +251,13 @@ def _writer(cache: IndexCache | None):
     return write
 
 
+def _consume(iterator) -> None:
+    deque(iterator, maxlen=0)
+
+
 def page_chunks(entry: PageEntry, url: str, blocks: list) -> tuple[int, list]:
-    """A page cut into chunks, ready to be numbered: per chunk its token flags and its data as
-    JSON without the chunk's page number (``{"p":…,`` goes in front). Independent of every other
+    """A page cut into chunks, ready to be numbered: per chunk its tokens, their flags and its
+    data as JSON without the chunk's page number (``{"p":…,`` goes in front). Independent of every other
     page, so it can be done as pages come (``parallel.py``)."""
     blocks = list(blocks)
     title = next((t for k, _, t in blocks if k == TITLE), url)
@@ -264,7 +284,7 @@ def page_chunks(entry: PageEntry, url: str, blocks: list) -> tuple[int, list]:
                 flags[tok] = flags.get(tok, 0) | bit
         data = {"u": url, "t": title, "s": sections, "b": rows}
         tail = json.dumps(data, ensure_ascii=False, separators=(",", ":"))[1:]
-        chunks.append((flags, tail))
+        chunks.append((list(flags), list(flags.values()), tail))
     return len(chunks), chunks
 
 
@@ -290,6 +310,7 @@ def build_index(
     stats = IndexStats()
     # token -> [chunk id << 4 | flags, …], chunk ids ascending; written as gaps (below)
     postings: dict[str, list[int]] = defaultdict(list)
+    posting = postings.__getitem__
     starts: list[int] = []
     cid = 0
     ordered = sorted(pages, key=lambda p: p.order)
@@ -309,10 +330,9 @@ def build_index(
             ready = page_chunks(entry, url, blocks)
         page = len(starts)
         starts.append(cid)
-        for flags, tail in ready[1]:
-            code = cid << 4
-            for tok, fl in flags.items():
-                postings[tok].append(code | fl)
+        for toks, flags, tail in ready[1]:
+            # postings[tok].append(cid << 4 | flag) for every token, looped in C
+            _consume(map(list.append, map(posting, toks), map((cid << 4).__or__, flags)))
             text = f'qlSearch.chunk({cid},{{"p":{page},{tail});\n'
             write(out / "c" / f"{cid}.js", text)
             size = len(text.encode())
