@@ -10,7 +10,10 @@ and the caller builds the index in its own process as before.
 
 from __future__ import annotations
 
-import multiprocessing
+import os
+import subprocess
+import sys
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from .index import IndexStats, PageEntry, build_index, extract_blocks, html_path, page_chunks
@@ -18,20 +21,32 @@ from .index import IndexStats, PageEntry, build_index, extract_blocks, html_path
 
 class IndexWorker:
     def __init__(self, pages: list[PageEntry], directory_urls: bool):
-        context = multiprocessing.get_context("spawn")  # no state shared with the parent
-        self.conn, child = context.Pipe()
-        self.process = context.Process(
-            target=_work, args=(child, pages, directory_urls), daemon=True, name="qinglian-index"
+        # A fresh interpreter running this module (not multiprocessing's spawn, which would run
+        # the caller's main script again in the worker).
+        from_parent, to_worker = os.pipe()  # (read end, write end)
+        from_worker, to_parent = os.pipe()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", __name__, str(from_parent), str(to_parent)],
+            pass_fds=(from_parent, to_parent),
+            stdin=subprocess.DEVNULL,
         )
-        self.process.start()
-        child.close()
+        os.close(from_parent)
+        os.close(to_parent)
+        self.send = Connection(to_worker, readable=False)
+        self.receive = Connection(from_worker, writable=False)
         self.broken = False
+        self.page("", "")  # nothing: checks the pipe
+        if not self.broken:
+            try:
+                self.send.send(("start", pages, directory_urls))
+            except (OSError, ValueError):
+                self.broken = True
 
     def page(self, file: str, html: str) -> None:
         """A built page: ``file`` its path in the site (``cases/x/index.html``)."""
         if not self.broken:
             try:
-                self.conn.send(("page", file, html))
+                self.send.send(("page", file, html))
             except (OSError, ValueError):
                 self.broken = True
 
@@ -40,8 +55,8 @@ class IndexWorker:
         result = None
         if not self.broken:
             try:
-                self.conn.send(("index", str(site_dir), meta))
-                kind, value = self.conn.recv()
+                self.send.send(("index", str(site_dir), meta))
+                kind, value = self.receive.recv()
                 result = value if kind == "ok" else None
             except (OSError, EOFError, ValueError):
                 result = None
@@ -49,23 +64,29 @@ class IndexWorker:
         return result
 
     def stop(self) -> None:
-        self.conn.close()
-        self.process.join(timeout=5)
-        if self.process.is_alive():
+        self.send.close()
+        self.receive.close()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
             self.process.kill()
-            self.process.join()
+            self.process.wait()
 
 
-def _work(conn, pages: list[PageEntry], directory_urls: bool) -> None:
-    entries = {}
-    for entry in pages:
-        file, url = html_path(entry.source, directory_urls)
-        entries[file] = (entry, url)
+def _work(receive: Connection, send: Connection) -> None:
+    entries: dict[str, tuple[PageEntry, str]] = {}
     prepared: dict[str, tuple] = {}
+    pages: list[PageEntry] = []
+    directory_urls = True
     try:
         while True:
-            message = conn.recv()
-            if message[0] == "page":
+            message = receive.recv()
+            if message[0] == "start":
+                _, pages, directory_urls = message
+                for entry in pages:
+                    file, url = html_path(entry.source, directory_urls)
+                    entries[file] = (entry, url)
+            elif message[0] == "page":
                 _, file, html = message
                 found = entries.get(file)
                 if found is not None:
@@ -76,11 +97,18 @@ def _work(conn, pages: list[PageEntry], directory_urls: bool) -> None:
                 try:
                     stats = build_index(Path(site_dir), pages, directory_urls, meta, None, prepared)
                 except Exception as exc:  # the parent builds the index itself
-                    conn.send(("error", repr(exc)))
+                    send.send(("error", repr(exc)))
                 else:
-                    conn.send(("ok", stats))
+                    send.send(("ok", stats))
                 return
-    except EOFError:  # the parent stopped (a failed build)
+    except (EOFError, OSError):  # the parent stopped (a failed build)
         return
     finally:
-        conn.close()
+        receive.close()
+        send.close()
+
+
+if __name__ == "__main__":
+    _work(
+        Connection(int(sys.argv[1]), writable=False), Connection(int(sys.argv[2]), readable=False)
+    )
