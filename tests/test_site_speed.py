@@ -95,3 +95,15 @@ def test_index_built_beside_mkdocs_is_the_index_built_after(shipped_build, tmp_p
 def _shard(path):
     text = path.read_text(encoding="utf-8")
     return json.loads("[" + text[text.index("(") + 1 : text.rindex(")")] + "]")
+
+
+def test_index_worker_runs_the_package_not_a_copy_in_the_working_directory(
+    mini_root, tmp_path, monkeypatch
+):
+    stale = mini_root / "generator"  # a content root may hold an old copy of the tool
+    stale.mkdir(exist_ok=True)
+    (stale / "__init__.py").write_text("raise ImportError('a stale copy')\n", encoding="utf-8")
+    monkeypatch.chdir(mini_root)
+    report = engine.build_site(load_corpus(mini_root), tmp_path / "site")
+    assert report.parallel_index
+    assert (tmp_path / "site" / "search" / "meta.js").is_file()

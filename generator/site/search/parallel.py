@@ -18,15 +18,29 @@ from pathlib import Path
 
 from .index import IndexStats, PageEntry, build_index, extract_blocks, html_path, page_chunks
 
+_ROOT = str(Path(__file__).resolve().parents[3])  # the folder holding generator/
+_START = (
+    "import sys; sys.path.insert(0, {root!r}); "
+    "from generator.site.search.parallel import main; main()"
+)
+
 
 class IndexWorker:
     def __init__(self, pages: list[PageEntry], directory_urls: bool):
         # A fresh interpreter running this module (not multiprocessing's spawn, which would run
-        # the caller's main script again in the worker).
+        # the caller's main script again in the worker), from the package this process runs —
+        # never from the working directory (a content root may hold a copy of generator/).
         from_parent, to_worker = os.pipe()  # (read end, write end)
         from_worker, to_parent = os.pipe()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", __name__, str(from_parent), str(to_parent)],
+            [
+                sys.executable,
+                "-P",
+                "-c",
+                _START.format(root=_ROOT),
+                str(from_parent),
+                str(to_parent),
+            ],
             pass_fds=(from_parent, to_parent),
             stdin=subprocess.DEVNULL,
         )
@@ -108,7 +122,7 @@ def _work(receive: Connection, send: Connection) -> None:
         send.close()
 
 
-if __name__ == "__main__":
-    _work(
-        Connection(int(sys.argv[1]), writable=False), Connection(int(sys.argv[2]), readable=False)
-    )
+def main() -> None:
+    """The worker process: ``python -c … FD_IN FD_OUT`` (see ``IndexWorker``)."""
+    receive = Connection(int(sys.argv[1]), writable=False)
+    _work(receive, Connection(int(sys.argv[2]), readable=False))
