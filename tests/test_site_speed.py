@@ -107,3 +107,14 @@ def test_index_worker_runs_the_package_not_a_copy_in_the_working_directory(
     report = engine.build_site(load_corpus(mini_root), tmp_path / "site")
     assert report.parallel_index
     assert (tmp_path / "site" / "search" / "meta.js").is_file()
+
+
+def test_a_failing_index_worker_is_replaced_by_the_index_built_here(
+    mini_root, tmp_path, monkeypatch
+):
+    from generator.site.search import parallel
+
+    monkeypatch.setattr(parallel, "_START", "raise SystemExit(3)  # {root}")
+    report = engine.build_site(load_corpus(mini_root), tmp_path / "site")
+    assert not report.parallel_index
+    assert report.index.pages > 10 and (tmp_path / "site" / "search" / "meta.js").is_file()

@@ -206,10 +206,10 @@ def build_site(
         )
         worker = None
         if engine == "mkdocs" and parallel:
-            from .search.parallel import IndexWorker
+            from .search.parallel import start_worker
 
             pages = search_pages(corpus, writer.written, writer.unsearched)
-            worker = IndexWorker(pages, directory_urls)
+            worker = start_worker(pages, directory_urls)
         try:
             if engine == "mkdocs":
                 feed = worker.page if worker else None

@@ -25,6 +25,14 @@ _START = (
 )
 
 
+def start_worker(pages: list[PageEntry], directory_urls: bool) -> IndexWorker | None:
+    """An index worker, or None where a second process cannot be started."""
+    try:
+        return IndexWorker(pages, directory_urls)
+    except (OSError, ValueError, NotImplementedError):
+        return None
+
+
 class IndexWorker:
     def __init__(self, pages: list[PageEntry], directory_urls: bool):
         # A fresh interpreter running this module (not multiprocessing's spawn, which would run
@@ -43,6 +51,8 @@ class IndexWorker:
             ],
             pass_fds=(from_parent, to_parent),
             stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,  # a failing worker is replaced, never shown (no tracebacks)
         )
         os.close(from_parent)
         os.close(to_parent)
