@@ -107,6 +107,12 @@ def test_index_worker_runs_the_package_not_a_copy_in_the_working_directory(
     report = engine.build_site(load_corpus(mini_root), tmp_path / "site")
     assert report.parallel_index
     assert (tmp_path / "site" / "search" / "meta.js").is_file()
+    pages = [
+        p
+        for p in (tmp_path / "site").rglob("*.html")
+        if p.name != "404.html" or p.parent != tmp_path / "site"
+    ]
+    assert report.pages == len(pages) > 20  # counted as MkDocs wrote them
 
 
 def test_a_failing_index_worker_is_replaced_by_the_index_built_here(

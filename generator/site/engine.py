@@ -204,7 +204,7 @@ def build_site(
         writer, config_file = prepare(
             corpus, work, extras, directory_urls=directory_urls, engine=engine
         )
-        worker = None
+        worker, fed = None, None
         if engine == "mkdocs" and parallel:
             from .search.parallel import start_worker
 
@@ -212,7 +212,13 @@ def build_site(
             worker = start_worker(pages, directory_urls)
         try:
             if engine == "mkdocs":
-                feed = worker.page if worker else None
+                fed = [0]
+
+                def feed(file: str, html: str) -> None:
+                    fed[0] += 1
+                    if worker is not None:
+                        worker.page(file, html)
+
                 found = run_mkdocs(config_file, writer.fragments.html, feed=feed)
             else:
                 found = run_zensical(config_file)
@@ -225,7 +231,10 @@ def build_site(
         if engine == "zensical":  # the index of its own search, switched off
             (work / "site" / "search.json").unlink(missing_ok=True)
         shutil.move(str(work / "site"), str(site_dir))
-    report.pages = sum(1 for _ in site_dir.rglob("*.html")) - (site_dir / "404.html").exists()
+    if fed is not None:  # every page MkDocs wrote went by (404.html, a theme template, did not)
+        report.pages = fed[0]
+    else:  # (a walk of the whole site opens every folder twice)
+        report.pages = sum(1 for _ in site_dir.rglob("*.html")) - (site_dir / "404.html").exists()
     if worker is not None:
         meta = search_meta(corpus, directory_urls, bool(corpus.public_questions))
         report.index = worker.finish(site_dir, meta)

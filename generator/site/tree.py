@@ -97,6 +97,7 @@ class TreeWriter:
         self.previous: dict[str, str] = {}
         self.texts: dict[str, str] = {}  # docs-relative file → text, of every file written
         self.changed = 0  # files actually written (not equal to the previous tree's)
+        self._folders: set[Path] = set()  # folders made (or found) so far
         c = corpus
         self.context = {
             "hospital": c.hospital,
@@ -144,7 +145,9 @@ class TreeWriter:
         target = self.docs / path
         if self.previous.get(path) == text and target.is_file():
             return
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in self._folders:  # (a failing mkdir is a slow system call)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
         target.write_text(text, encoding="utf-8")
         self.changed += 1
 
