@@ -5,9 +5,25 @@ from __future__ import annotations
 import posixpath
 
 
+def _relpath(path: str, start: str) -> str:
+    """``posixpath.relpath`` for two clean relative paths (no ``..``), without asking the file
+    system for the working directory twice per call, as ``relpath`` does (a large site makes
+    tens of thousands of links)."""
+    parts = [p for p in path.split("/") if p and p != "."]
+    base = [p for p in start.split("/") if p and p != "."]
+    if ".." in parts or ".." in base:
+        return posixpath.relpath(path, start)
+    common = 0
+    for a, b in zip(parts, base, strict=False):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(base) - common) + parts[common:]) or "."
+
+
 def md_link(here: str, target: str) -> str:
     """A link MkDocs resolves: from docs-relative ``here`` to docs-relative ``target`` (.md)."""
-    return posixpath.relpath(target, posixpath.dirname(here) or ".")
+    return _relpath(target, posixpath.dirname(here) or ".")
 
 
 def page_url(path: str) -> str:
@@ -23,7 +39,7 @@ def page_url(path: str) -> str:
 def html_url(here: str, target: str) -> str:
     """A link for raw HTML, which MkDocs does not rewrite: final URL relative to ``here``'s URL."""
     here_url, target_url = page_url(here), page_url(target)
-    rel = posixpath.relpath(target_url or ".", here_url.rstrip("/") or ".")
+    rel = _relpath(target_url or ".", here_url.rstrip("/") or ".")
     if rel == ".":
         return "./"
     return rel + "/" if target_url.endswith("/") and not rel.endswith("/") else rel

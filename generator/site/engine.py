@@ -32,6 +32,7 @@ class SiteReport:
     warnings: list[str] = field(default_factory=list)
     index: IndexStats | None = None
     engine: str = "mkdocs"
+    parallel_index: bool = False  # the index was built by the worker, beside MkDocs
 
 
 class _Collect(logging.Handler):
@@ -79,14 +80,57 @@ def prepare(
     return writer, write_config(config, work / "mkdocs.yml")
 
 
-def run_mkdocs(config_file: Path) -> list[str]:
+class _Speedups:
+    """In-process only (see speedups.py): never named in the generated config.
+
+    ``feed(file, html)``, if given, receives every page as MkDocs writes it (the search index
+    worker's input).
+    """
+
+    def __init__(self, blocks: dict[str, str], feed=None):
+        from mkdocs.plugins import event_priority
+
+        from .speedups import RawBlocks
+
+        self.extension = RawBlocks(blocks)
+        self.navigation: dict[str, int] = {}
+        self.feed = feed
+        if feed is not None:  # after every other plugin: the HTML as it is written
+
+            @event_priority(-1000)
+            def on_post_page(output, page, config, **kwargs):
+                feed(page.file.dest_uri, output)
+                return output
+
+            self.on_post_page = on_post_page
+
+    def on_env(self, env, **kwargs):
+        from .speedups import cache_navigation
+
+        cache_navigation(env, self.navigation)
+        return env
+
+
+def run_mkdocs(
+    config_file: Path, blocks: dict[str, str] | None = None, used: list | None = None, feed=None
+) -> list[str]:
+    """Build with MkDocs in this process; ``blocks``: the HTML of the tree's generated blocks,
+    for the speed-ups that leave the site as plain ``mkdocs build`` writes it (``used`` receives them);
+    ``feed(file, html)`` receives every page written."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
     with quiet_mkdocs() as warnings:
         try:
-            mkdocs_build(load_config(config_file=str(config_file)))
+            config = load_config(config_file=str(config_file))
+            if blocks is not None:
+                speedups = _Speedups(blocks, feed)
+                config["markdown_extensions"].append(speedups.extension)
+                config.plugins["qinglian-speedups"] = speedups
+                if used is not None:
+                    used.append(speedups)
+            mkdocs_build(config)
         except MkDocsException as exc:
             raise BuildError(f"MkDocs 构建站点失败：{exc}") from exc
     return list(warnings)
@@ -146,8 +190,12 @@ def build_site(
     *,
     engine: str = "mkdocs",
     directory_urls: bool = True,
+    parallel: bool = True,
 ) -> SiteReport:
-    """Build the static site into ``site_dir`` (which must not exist yet)."""
+    """Build the static site into ``site_dir`` (which must not exist yet).
+
+    ``parallel``: index the pages for search in a second process while MkDocs renders them.
+    """
     if engine not in ENGINES:
         raise ConfigError(f"未知的站点引擎 {engine}（可选：{'、'.join(ENGINES)}）")
     site_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -156,12 +204,41 @@ def build_site(
         writer, config_file = prepare(
             corpus, work, extras, directory_urls=directory_urls, engine=engine
         )
-        run = run_mkdocs if engine == "mkdocs" else run_zensical
-        warnings = [located_warning(w, writer.sources) for w in run(config_file)]
+        worker, fed = None, None
+        if engine == "mkdocs" and parallel:
+            from .search.parallel import start_worker
+
+            pages = search_pages(corpus, writer.written, writer.unsearched)
+            worker = start_worker(pages, directory_urls)
+        try:
+            if engine == "mkdocs":
+                fed = [0]
+
+                def feed(file: str, html: str) -> None:
+                    fed[0] += 1
+                    if worker is not None:
+                        worker.page(file, html)
+
+                found = run_mkdocs(config_file, writer.fragments.html, feed=feed)
+            else:
+                found = run_zensical(config_file)
+        except BaseException:
+            if worker:
+                worker.stop()
+            raise
+        warnings = [located_warning(w, writer.sources) for w in found]
         report = SiteReport(warnings=warnings, engine=engine)
         if engine == "zensical":  # the index of its own search, switched off
             (work / "site" / "search.json").unlink(missing_ok=True)
         shutil.move(str(work / "site"), str(site_dir))
-    report.pages = sum(1 for _ in site_dir.rglob("*.html")) - (site_dir / "404.html").exists()
-    report.index = index_site(corpus, site_dir, writer, directory_urls)
+    if fed is not None:  # every page MkDocs wrote went by (404.html, a theme template, did not)
+        report.pages = fed[0]
+    else:  # (a walk of the whole site opens every folder twice)
+        report.pages = sum(1 for _ in site_dir.rglob("*.html")) - (site_dir / "404.html").exists()
+    if worker is not None:
+        meta = search_meta(corpus, directory_urls, bool(corpus.public_questions))
+        report.index = worker.finish(site_dir, meta)
+        report.parallel_index = report.index is not None
+    if report.index is None:
+        report.index = index_site(corpus, site_dir, writer, directory_urls)
     return report

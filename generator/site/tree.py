@@ -8,10 +8,11 @@ that reads mkdocs.yml can build it too.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import os
 import shutil
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from ..model.corpus import Case, Corpus
 from ..model.downloads import Download
 from ..model.links import html_url, md_link
 from ..model.terms import RISK_LEVELS
+from .fragments import Fragments
 from .selftest import write_selftest
 
 ASSETS = Path(__file__).parent / "assets"
@@ -86,6 +88,7 @@ class TreeWriter:
     def __init__(self, corpus: Corpus, docs: Path, extras: SiteExtras):
         self.corpus, self.docs, self.extras = corpus, docs, extras
         self.env = make_environment()
+        self.fragments = self.env.globals["fragments"] = Fragments(corpus)
         self.written: list[str] = []  # docs-relative paths of the pages, in writing order
         self.unsearched: set[str] = set()  # pages whose front matter says search: exclude
         self.sources: dict[str, str] = {}  # docs-relative page → the source file it renders
@@ -94,6 +97,7 @@ class TreeWriter:
         self.previous: dict[str, str] = {}
         self.texts: dict[str, str] = {}  # docs-relative file → text, of every file written
         self.changed = 0  # files actually written (not equal to the previous tree's)
+        self._folders: set[Path] = set()  # folders made (or found) so far
         c = corpus
         self.context = {
             "hospital": c.hospital,
@@ -141,7 +145,9 @@ class TreeWriter:
         target = self.docs / path
         if self.previous.get(path) == text and target.is_file():
             return
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in self._folders:  # (a failing mkdir is a slow system call)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
         target.write_text(text, encoding="utf-8")
         self.changed += 1
 
@@ -179,8 +185,9 @@ class TreeWriter:
     def cases(self) -> None:
         c = self.corpus
         self.page("cases/index.md", "cases_index.md.j2")
+        related = _Related(c)
         for case in c.cases:
-            self.page(links.case_page(case.id), "case.md.j2", case=case, related=_related(c, case))
+            self.page(links.case_page(case.id), "case.md.j2", case=case, related=related(case))
         facets = {
             "rule": (
                 "按准则",
@@ -285,6 +292,44 @@ def _related(corpus: Corpus, case: Case, limit: int = 5) -> list[Case]:
     pool = [c for c in corpus.cases_by_rule.get(case.rules[0], []) if c.id != case.id]
     pool.sort(key=lambda c: (c.category != case.category, c.department != case.department))
     return pool[:limit]
+
+
+class _Related:
+    """``_related`` for every case of a corpus without sorting a rule's whole list each time:
+    a rule's cases bucketed by category and department, read in the sort's order."""
+
+    def __init__(self, corpus: Corpus, limit: int = 5):
+        self.corpus, self.limit = corpus, limit
+        self.buckets: dict[int, tuple[dict, dict, dict]] = {}
+
+    def _of(self, rule: int):
+        found = self.buckets.get(rule)
+        if found is None:
+            both, category, department = defaultdict(list), defaultdict(list), defaultdict(list)
+            for c in self.corpus.cases_by_rule.get(rule, []):
+                both[c.category, c.department].append(c)
+                category[c.category].append(c)
+                department[c.department].append(c)
+            found = self.buckets[rule] = (both, category, department)
+        return found
+
+    def __call__(self, case: Case) -> list[Case]:
+        rule = case.rules[0]
+        both, category, department = self._of(rule)
+        cat, dep = case.category, case.department
+        # the order of sorting by (other category, other department), each group as listed
+        groups = (
+            both.get((cat, dep), ()),
+            (c for c in category.get(cat, ()) if c.department != dep),
+            (c for c in department.get(dep, ()) if c.category != cat),
+            (
+                c
+                for c in self.corpus.cases_by_rule.get(rule, ())
+                if c.category != cat and c.department != dep
+            ),
+        )
+        found = (c for c in itertools.chain.from_iterable(groups) if c.id != case.id)
+        return list(itertools.islice(found, self.limit))
 
 
 def _default_intro(corpus: Corpus) -> str:

@@ -24,6 +24,17 @@ _Loader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
+# libyaml's parser (PyYAML's C bindings, in its manylinux wheels): the same node tree with the
+# same lines, about ten times faster. Its error messages are worded differently, so a file it
+# rejects is parsed again by the pure-Python loader, whose messages the table below explains.
+_CLoader: type | None = None
+if getattr(yaml, "__with_libyaml__", False):
+
+    class _CLoader(yaml.CSafeLoader):
+        """The C parser with the same resolvers and constructors as ``_Loader``."""
+
+    _CLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+
 
 _PROBLEMS = {
     "mapping values are not allowed here": "此处不能出现“键: 值”，可能是值里含有英文冒号加空格而没有加引号，或缩进不对",
@@ -85,6 +96,17 @@ def parse_yaml(
     text: str, path: str, line_offset: int = 0
 ) -> tuple[LocatedYaml | None, list[Problem]]:
     """Parse one YAML document; on a syntax error return a located Chinese problem instead."""
+    if _CLoader is not None:
+        loader = _CLoader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        except yaml.YAMLError:
+            pass  # explained below, in the pure-Python loader's words
+        else:
+            return LocatedYaml(data, node, line_offset), []
+        finally:
+            loader.dispose()
     loader = _Loader(text)
     try:
         node = loader.get_single_node()

@@ -1,0 +1,153 @@
+"""Speed-ups for our in-process MkDocs build that leave every byte of the site as it was.
+
+They live only in the Python process ``qinglian build`` runs MkDocs in; the generated mkdocs.yml
+names none of them, so plain ``mkdocs build -f`` and Zensical build the same tree into the same
+site, only slower. Tests build both ways and compare.
+
+- ``RawBlocks`` (a Markdown extension): the blocks our tree writer generated (tables of cases,
+  a case's details — ``fragments.py``) go into Python-Markdown's HTML stash as the HTML it would
+  make of them, worked out once by the tree writer, instead of being parsed cell by cell and
+  link by link on every page.
+- ``cache_navigation``: Jinja stops checking every template file for changes on every include
+  (``auto_reload``; nothing changes them during a build). Material renders the navigation sidebar and the header tabs for every
+  page. For a page that is not in the navigation (every case, story, …) nothing in them is
+  marked active, so they differ only by the relative links, which are the same for every page in
+  sibling folders (``cases/a/``, ``cases/b/``): rendered once per folder, reused after.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+from markdown import Extension
+from markdown.preprocessors import Preprocessor
+
+from .fragments import CASE_HEAD, DETAILS_START
+
+STARTS = {CASE_HEAD.split("\n", 1)[0], DETAILS_START}  # first lines of the blocks we generate
+
+# Material's partials that depend on the page only through the active item and relative links.
+NAV_PARTIALS = ("partials/nav.html", "partials/tabs.html")
+
+
+class _StashBlocks(Preprocessor):
+    def __init__(self, md, extension: RawBlocks):
+        super().__init__(md)
+        self.extension = extension
+        self.html = extension.html
+
+    def run(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        i, n = 0, len(lines)
+        while i < n:
+            line = lines[i]
+            end = None
+            if line in STARTS and (not out or not out[-1].strip()):
+                end = self._end(lines, i)
+            if end is None:
+                out.append(line)
+                i += 1
+                continue
+            html = self.html.get("\n".join(lines[i:end]))
+            if html is None:  # not a block we made, or not plain text: parsed as usual
+                out += lines[i:end]
+            else:  # a paragraph of its own that Markdown replaces by the HTML
+                out += ["", self.md.htmlStash.store(html), ""]
+                self.extension.stashed += 1
+            i = end
+        return out
+
+    @staticmethod
+    def _end(lines: list[str], start: int) -> int | None:
+        """Where the block starting at ``start`` ends (exclusive): a table at the first blank
+        line, the details box after its ``</div>`` line, which a blank line must follow."""
+        n = len(lines)
+        if lines[start] == DETAILS_START:
+            for j in range(start + 1, n):
+                if lines[j] == "</div>":
+                    return j + 1 if j + 1 == n or not lines[j + 1].strip() else None
+            return None
+        j = start + 1
+        while j < n and lines[j].strip():
+            j += 1
+        return j
+
+
+class RawBlocks(Extension):
+    """Hand Python-Markdown the HTML of our generated blocks (see the module docstring)."""
+
+    def __init__(self, html: dict[str, str]):
+        super().__init__()
+        self.html = html  # Markdown block → its HTML
+        self.stashed = 0  # blocks replaced so far (tests check the speed-up takes effect)
+
+    def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown's name
+        # After whitespace normalisation (30), before the HTML block parser (20).
+        md.preprocessors.register(_StashBlocks(md, self), "qinglian_raw_blocks", 25)
+
+
+def _base(url: str) -> str:
+    """The folder relative links on a page at ``url`` are computed from."""
+    return url if not url or url.endswith("/") else posixpath.dirname(url) + "/"
+
+
+def cache_navigation(env, stats: dict[str, int] | None = None) -> None:
+    """Render Material's navigation partials once per folder for pages outside the navigation.
+
+    ``stats`` counts the renderings reused (``"reused"``) and done (``"rendered"``).
+    """
+    from jinja2 import TemplateNotFound
+
+    env.auto_reload = False  # templates do not change during a build: no stat per include
+    stats = {} if stats is None else stats
+    stats.setdefault("reused", 0)
+    stats.setdefault("rendered", 0)
+    for name in NAV_PARTIALS:
+        try:
+            template = env.get_template(name)
+        except TemplateNotFound:  # another theme: nothing to speed up
+            continue
+        template.root_render_func = _cached(template.root_render_func, stats)
+
+
+def _cached(render, stats: dict[str, int]):
+    rendered: dict[tuple, str] = {}
+    state: dict = {}
+
+    def root_render_func(context):
+        key = _key(context, state)
+        if key is None:
+            stats["rendered"] += 1
+            yield from render(context)
+            return
+        html = rendered.get(key)
+        if html is None:
+            stats["rendered"] += 1
+            html = rendered[key] = "".join(render(context))
+        else:
+            stats["reused"] += 1
+        yield html
+
+    return root_render_func
+
+
+def _key(context, state: dict):
+    """A key under which the partial's output for this page can be shared, or None."""
+    page, nav, config = context.get("page"), context.get("nav"), context.get("config")
+    if page is None or nav is None or config is None:
+        return None
+    if state.get("nav") is not nav:  # a new build: what the partials link to
+        theme = config.theme
+        state["nav"] = nav
+        state["in_nav"] = {id(p) for p in nav.pages}
+        state["targets"] = [p.url for p in nav.pages] + [
+            str(theme.get(k)) for k in ("logo", "favicon") if theme.get(k)
+        ]
+    # A page in the navigation has an active item (itself, its sections): rendered each time.
+    if id(page) in state["in_nav"] or page.parent is not None or not page.url:
+        return None
+    base = _base(page.url)
+    if any(t.startswith(base) for t in state["targets"]):
+        return ("same", base)  # a link into this very folder: shared only within that folder
+    parent = base.rstrip("/").rpartition("/")[0]
+    return ("sibling", parent, base.count("/"))
