@@ -6,6 +6,10 @@ CSRF token, log in, load the paper, save 40 answers about 3 s apart (a fast read
 Users arrive over ``--ramp`` seconds, as staff do at the start of a sitting. Reports errors (any
 non-200 or connection failure) and p50/p95/p99 latency of the saves, logins and paper loads.
 
+The server and this client share the machine: keep other work off it while measuring (with
+``kernel.sched_autogroup_enabled=1``, as on many desktops and VMs, ``nice`` on another terminal's
+work does not help; ``echo 0 > /proc/sys/kernel/sched_autogroup_enabled`` makes it).
+
 Usage: .venv/bin/python bench/exam_load.py [--users 1000] [--workers N] [--db sqlite|postgres|both]
 """
 
