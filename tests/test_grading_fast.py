@@ -38,15 +38,7 @@ from tests.quiz_helpers import ROWS, write_csv, write_key
 
 
 def ref_table(path: Path) -> list[tuple[int, list[str]]]:
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    first = text.split("\n", 1)[0]
-    delimiter = max(",\t;", key=first.count) if first else ","
+    text, delimiter = sheet_module.csv_text(path, path.read_bytes())
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     return list(enumerate(reader, start=1))
 

@@ -122,12 +122,7 @@ def read_sheet(path: Path, question_count: int, progress=None) -> Sheet:
     from .grade import bar
 
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ConfigError(f"{path}：找不到答题文件") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}：无法读取答题文件（{exc.strerror}）") from None
+    raw = read_bytes(path, "答题文件")
     if raw.startswith(b"PK\x03\x04"):
         rows, total = _xlsx_rows(path, raw)
     elif raw.startswith(b"\xd0\xcf\x11\xe0"):
@@ -139,6 +134,16 @@ def read_sheet(path: Path, question_count: int, progress=None) -> Sheet:
     del raw
     with bar(progress, "读取答题表", total) as advance:
         return _parse(path, rows, question_count, advance)
+
+
+def read_bytes(path: Path, what: str) -> bytes:
+    """The bytes of a table someone gave us; a missing or unreadable file is a ConfigError."""
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"{path}：找不到{what}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}：无法读取{what}（{exc.strerror}）") from None
 
 
 def csv_text(path: Path, raw: bytes, what: str = "答题文件") -> tuple[str, str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 import threading
 
@@ -75,9 +76,18 @@ def csrf_failure(request, reason: str = ""):
     return _error(403, "请求缺少有效的安全令牌（CSRF），请刷新页面后重试")
 
 
-def _current(request) -> Person | None:
-    pk = request.session.get(SESSION_KEY)
-    return None if pk is None else hot_queries.person(pk)
+def _candidate(view):
+    """A view of the logged-in candidate: 401 without one, else ``view(request, person, …)``."""
+
+    @functools.wraps(view)
+    def with_person(request, *args, **kwargs):
+        pk = request.session.get(SESSION_KEY)
+        person = None if pk is None else hot_queries.person(pk)
+        if person is None:
+            return _error(401, "请先登录")
+        return view(request, person, *args, **kwargs)
+
+    return with_person
 
 
 @never_cache
@@ -157,10 +167,8 @@ def _shown(person: Person) -> list[tuple[int, dict, list[int]]]:
 
 @never_cache
 @require_GET
-def paper(request):
-    person = _current(request)
-    if person is None:
-        return _error(401, "请先登录")
+@_candidate
+def paper(request, person: Person):
     now = timezone.now()
     sitting = person.sitting
     if not sitting.has_started(now):
@@ -220,10 +228,8 @@ def canonical_answer(item: dict, perm: list[int], answer) -> tuple[object, objec
 
 @never_cache
 @require_http_methods(["PUT"])
-def answer(request, no: int):
-    person = _current(request)
-    if person is None:
-        return _error(401, "请先登录")
+@_candidate
+def answer(request, person: Person, no: int):
     data = _body(request)
     if isinstance(data, JsonResponse):
         return data
@@ -334,10 +340,8 @@ def _review(person: Person) -> list[dict]:
 
 @never_cache
 @require_POST
-def submit(request):
-    person = _current(request)
-    if person is None:
-        return _error(401, "请先登录")
+@_candidate
+def submit(request, person: Person):
     now = timezone.now()
     if person.started_at is None:
         return _error(409, "请先打开试卷")
@@ -349,10 +353,8 @@ def submit(request):
 
 @never_cache
 @require_GET
-def result(request):
-    person = _current(request)
-    if person is None:
-        return _error(401, "请先登录")
+@_candidate
+def result(request, person: Person):
     now = timezone.now()
     if not person.is_final(now):
         return _error(409, "尚未交卷")

@@ -51,56 +51,43 @@ _cache: dict[str, object] = {}
 
 
 class _Prepared:
-    """One SELECT of ``values_list`` shape: SQL, parameter template and converters."""
+    """One SELECT of ``values_list`` shape with a single parameter: SQL and converters."""
 
-    def __init__(self, queryset, slots: dict[object, int]):
+    def __init__(self, queryset):
         compiler = queryset.query.get_compiler(connection=connection)
         self.sql, params = compiler.as_sql()
-        self.params = list(params)
-        # Where each sentinel went, so a request can put its own values there.
-        self.slots = {name: self.params.index(sentinel) for sentinel, name in slots.items()}
+        if len(params) != 1:
+            raise ValueError(f"expected one parameter, the SQL has {len(params)}: {self.sql}")
         self.compiler = compiler
         fields = [column[0] for column in compiler.select[: compiler.col_count]]
         self.converters = compiler.get_converters(fields)
 
-    def rows(self, **values) -> list[tuple]:
-        params = list(self.params)
-        for name, value in values.items():
-            params[self.slots[name]] = value
+    def rows(self, value) -> list[tuple]:
         with connection.cursor() as cursor:
-            cursor.execute(self.sql, params)
+            cursor.execute(self.sql, [value])
             fetched = cursor.fetchall()
         return [tuple(row) for row in self.compiler.apply_converters(fetched, self.converters)]
-
-
-_PK_SENTINEL = -918273645
-_KEY_SENTINEL = "qinglian-session-key-sentinel"
 
 
 def _prepared() -> dict[str, object]:
     """Compiled on first use in a process. ``connection`` is Django's per-thread proxy, so one
     compiled query serves every thread, each on its own connection."""
-    if _cache:
-        return _cache
-    columns = [*PERSON_FIELDS, *(f"sitting__{f}" for f in SITTING_FIELDS)]
-    person = _Prepared(
-        Person.objects.filter(pk=_PK_SENTINEL).values_list(*columns), {_PK_SENTINEL: "pk"}
-    )
-    # The expiry is compared in SQL with a parameter the ORM adapts; take it from the template.
-    session = _Prepared(
-        Session.objects.filter(session_key=_KEY_SENTINEL).values_list(
-            "session_data", "expire_date"
-        ),
-        {_KEY_SENTINEL: "key"},
-    )
-    upsert = _upsert_sql()
-    _cache.update(person=person, session=session, upsert=upsert)
+    if not _cache:
+        columns = [*PERSON_FIELDS, *(f"sitting__{f}" for f in SITTING_FIELDS)]
+        _cache.update(
+            # The filter values are placeholders: each request passes its own.
+            person=_Prepared(Person.objects.filter(pk=0).values_list(*columns)),
+            session=_Prepared(
+                Session.objects.filter(session_key="").values_list("session_data", "expire_date")
+            ),
+            upsert=_upsert_sql(),
+        )
     return _cache
 
 
 def session_data(session_key: str, now: dt.datetime) -> str | None:
     """The encoded data of an unexpired session, or None."""
-    rows = _prepared()["session"].rows(key=session_key)
+    rows = _prepared()["session"].rows(session_key)
     if not rows or rows[0][1] <= now:
         return None
     return rows[0][0]
@@ -108,7 +95,7 @@ def session_data(session_key: str, now: dt.datetime) -> str | None:
 
 def person(pk: int) -> Person | None:
     """The candidate with their sitting (two model instances, deferred large columns)."""
-    rows = _prepared()["person"].rows(pk=pk)
+    rows = _prepared()["person"].rows(pk)
     if not rows:
         return None
     row = rows[0]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ConfigError, Problem, ValidationError
-from ..grading.sheet import cell_text, csv_text
+from ..grading.sheet import cell_text, csv_text, read_bytes
 from ..model.answers import fold
 
 COLUMNS = ("工号", "姓名", "科室")
@@ -29,12 +29,7 @@ class Entry:
 
 def read_roster(path: Path) -> list[Entry]:
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ConfigError(f"{path}：找不到名单文件") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}：无法读取名单文件（{exc.strerror}）") from None
+    raw = read_bytes(path, "名单文件")
     table = _xlsx(path, raw) if raw.startswith(b"PK\x03\x04") else _csv(path, raw)
     return _entries(path, table)
 

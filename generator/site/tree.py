@@ -23,7 +23,7 @@ from ..model.corpus import Case, Corpus
 from ..model.downloads import Download
 from ..model.links import html_url, md_link
 from ..model.terms import RISK_LEVELS
-from .fragments import Fragments
+from .fragments import Fragments, cell
 from .selftest import write_selftest
 
 ASSETS = Path(__file__).parent / "assets"
@@ -48,11 +48,6 @@ class SiteExtras:
 
     downloads: list[Download] = field(default_factory=list)
     downloads_dir: Path | None = None  # where the listed files are; copied into the tree
-
-
-def _cell(value: object) -> str:
-    """Text safe inside a Markdown table cell."""
-    return str(value).replace("|", "\\|").replace("\n", " ")
 
 
 def _yaml_string(value: object) -> str:
@@ -80,7 +75,7 @@ def make_environment() -> Environment:
         cases_facet_page=links.cases_facet_page,
         rule_anchor=links.rule_anchor,
     )
-    env.filters.update(cell=_cell, q=_yaml_string)
+    env.filters.update(cell=cell, q=_yaml_string)
     return env
 
 
