@@ -96,7 +96,7 @@ def _setup(args, https: bool = False) -> None:
 
 def cmd_open(args) -> int:
     from ..exam.paper import exam_root
-    from ..service.sitting import open_sitting
+    from ..service.sitting import open_sitting, plan_sitting
     from ..sources.loader import load_corpus
     from ..terminal import console
 
@@ -105,8 +105,9 @@ def cmd_open(args) -> int:
     out = args.out if args.out is not None else root / "private"
     _not_in_dist(out)
     corpus = load_corpus(root)
+    plan = plan_sitting(corpus, args.exam, args.roster, url=args.url)  # before any database
     _setup(args)
-    report = open_sitting(corpus, args.exam, args.roster, out, url=args.url)
+    report = open_sitting(corpus, plan, out)
     verb = "已开设考试" if report.created else "已扩充考试"
     console.print(
         f"{verb} {report.exam_id}：新增 {len(report.added)} 人"

@@ -112,8 +112,8 @@ def exam_settings(exam: Exam, url: str | None) -> dict:
         raise ConfigError(f"考试网址“{url}”应以 http:// 或 https:// 开头")
     return {
         "title": exam.title,
-        "starts_at": _aware(online.start),
-        "ends_at": _aware(online.end),
+        "starts_at": online.start,  # as written; open_sitting puts them in the service's zone
+        "ends_at": online.end,
         "minutes": online.minutes or exam.duration_minutes,
         "show_score": online.show_score,
         "show_explanations": online.show_explanations,
@@ -123,27 +123,46 @@ def exam_settings(exam: Exam, url: str | None) -> dict:
     }
 
 
-def open_sitting(
-    corpus: Corpus,
-    exam_path: Path,
-    roster_path: Path,
-    out: Path,
-    url: str | None = None,
-    render: bool = True,
-) -> OpenReport:
-    from django.db import transaction
+@dataclass
+class SittingPlan:
+    """What ``exam open`` will put into the database, worked out (and every user mistake in
+    the exam file or the roster found) before anything is created."""
 
+    exam: Exam
+    settings: dict
+    drawn: DrawnExam
+    key_text: str
+    roster: Path
+    entries: list[Entry]
+
+
+def plan_sitting(
+    corpus: Corpus, exam_path: Path, roster_path: Path, url: str | None = None
+) -> SittingPlan:
     from ..exam.paper import load_exam
-    from .models import AuditLog, Person, Sitting
 
     exam, line = load_exam(exam_path, corpus)
     settings = exam_settings(exam, url)
     drawn = draw(exam, corpus.banks, line)
-    key_text = key_json(drawn)
-    entries = read_roster(roster_path)
+    return SittingPlan(
+        exam, settings, drawn, key_json(drawn), Path(roster_path), read_roster(roster_path)
+    )
+
+
+def open_sitting(corpus: Corpus, plan: SittingPlan, out: Path, render: bool = True) -> OpenReport:
+    from django.db import transaction
+
+    from .models import AuditLog, Person, Sitting
+
+    exam, drawn = plan.exam, plan.drawn
+    settings = {
+        **plan.settings,
+        "starts_at": _aware(plan.settings["starts_at"]),
+        "ends_at": _aware(plan.settings["ends_at"]),
+    }
     folder = Path(out) / exam.id
     existing = Sitting.objects.filter(exam_id=exam.id).first()
-    if existing is not None and existing.key_json != key_text:
+    if existing is not None and existing.key_json != plan.key_text:
         raise ConfigError(
             f"考试“{exam.id}”已经开设，但按现在的题库和考试文件抽出的题目与开设时不同"
             "（题库或抽题设置改过）。已发放的考试码和已保存的答案只对应原来的题目，不能更换；"
@@ -154,7 +173,7 @@ def open_sitting(
     listed = _listed_codes(folder / "codes.csv", exam.id, known)
     report.kept = len(listed)
     report.unlisted = len(known) - len(listed)
-    new = [e for e in entries if e.staff_id not in known]
+    new = [e for e in plan.entries if e.staff_id not in known]
     issued = {e.staff_id: access.new_code() for e in new}
     report.added = new
     people = [
@@ -185,7 +204,7 @@ def open_sitting(
                     exam_id=exam.id,
                     version=drawn.versions[0].name,
                     paper=paper,
-                    key_json=key_text,
+                    key_json=plan.key_text,
                     rule_titles={n: r.title for n, r in corpus.rules.items()},
                     **settings,
                 )
@@ -211,7 +230,7 @@ def open_sitting(
                 user="qinglian exam open",
                 action="open" if existing is None else "extend",
                 exam_id=exam.id,
-                target=str(Path(roster_path).name),
+                target=plan.roster.name,
                 detail=f"新增 {len(new)} 人"
                 + (f"；更新 {'、'.join(report.changed)}" if report.changed else ""),
             )

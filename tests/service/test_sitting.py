@@ -110,6 +110,7 @@ def test_roster_mistakes_are_listed_with_rows(tmp_path):
     assert f"{roster}:4: 工号 1001 重复（第 2 行已有）" in proc.stderr
     assert f"{roster}:5: 工号 1003 缺少姓名" in proc.stderr
     assert not (root / "private" / "test-exam").exists()
+    assert not (root / "private").exists()  # no secret key, no database for a refused roster
     roster.write_text("编号,姓名\n1,张三\n", encoding="utf-8")
     proc = run(
         "--root", str(root), "exam", "open", str(root / EXAM), "--roster", str(roster), check=False
@@ -126,6 +127,7 @@ def test_end_before_start_is_a_located_problem(tmp_path):
     assert proc.returncode == 1
     assert "截止时间 end（2026-03-01 08:00）应晚于开考时间 start（2026-03-02 08:00）" in proc.stderr
     assert "test-exam.yml:" in proc.stderr
+    assert not (root / "private").exists()
 
 
 def test_an_acknowledged_answer_survives_kill_9(tmp_path):

@@ -25,15 +25,14 @@ def django_sitting(tmp_path_factory):
     from generator.service.config import setup
 
     setup(f"sqlite:///{tmp / 'views.sqlite3'}", tmp / "private")
-    from generator.service.sitting import open_sitting
+    from generator.service.sitting import open_sitting, plan_sitting
     from generator.sources.loader import load_corpus
 
     root = exam_root(tmp)
     corpus = load_corpus(root)
     roster = write_roster(tmp / "roster.csv", ROSTER)
-    report = open_sitting(
-        corpus, root / "site_config/exams/test-exam.yml", roster, tmp / "out", render=False
-    )
+    plan = plan_sitting(corpus, root / "site_config/exams/test-exam.yml", roster)
+    report = open_sitting(corpus, plan, tmp / "out", render=False)
     from .conftest import read_codes
 
     return read_codes(report.folder)
