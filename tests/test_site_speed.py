@@ -53,19 +53,27 @@ def test_speedups_change_no_byte_of_the_site(synth_root, tmp_path):
     writer, config = engine.prepare(corpus, work, SiteExtras())
     assert engine.run_mkdocs(config) == []
     shutil.move(work / "site", tmp_path / "plain")
+    # the pages kept in memory, not written into the docs folder, as the build does
+    fast_work = tmp_path / "fast"
+    fast_writer, fast_config = engine.prepare(corpus, fast_work, SiteExtras(), pages=True)
+    assert fast_writer.pages.keys() == {p for p in writer.texts if p.endswith(".md")}
+    assert not list((fast_work / "docs").rglob("*.md"))
     used = []
-    assert engine.run_mkdocs(config, writer.fragments.html, used) == []
-    fast, plain = _files(work / "site"), _files(tmp_path / "plain")
+    found = engine.run_mkdocs(
+        fast_config, fast_writer.fragments.html, used, pages=fast_writer.pages
+    )
+    assert found == []
+    fast, plain = _files(fast_work / "site"), _files(tmp_path / "plain")
 
     assert fast.keys() == plain.keys()
     differ = [name for name in plain if _content(plain[name]) != _content(fast[name])]
     assert differ == []
     (speedups,) = used
     # every generated block is handed over as HTML, at least once
-    assert len(writer.fragments.html) > 60
-    assert any("*违规*" in text for text in writer.texts.values())
-    assert not any("*违规*" in block for block in writer.fragments.html)  # left to Markdown
-    assert speedups.extension.stashed >= len(writer.fragments.html)
+    assert len(fast_writer.fragments.html) > 60
+    assert any("*违规*" in text for text in fast_writer.pages.values())
+    assert not any("*违规*" in block for block in fast_writer.fragments.html)  # left to Markdown
+    assert speedups.extension.stashed >= len(fast_writer.fragments.html)
     # the navigation of most pages (cases, stories, risks…) is rendered once per folder
     nav = speedups.navigation
     assert nav["reused"] > 2 * 60 and nav["reused"] > 3 * nav["rendered"]

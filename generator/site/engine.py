@@ -66,12 +66,18 @@ def prepare(
     *,
     directory_urls: bool = True,
     engine: str = "mkdocs",
+    pages: bool = False,
 ) -> tuple[TreeWriter, Path]:
-    """Write ``work/docs`` and ``work/mkdocs.yml``; return the tree writer and the config path."""
+    """Write ``work/docs`` and ``work/mkdocs.yml``; return the tree writer and the config path.
+
+    ``pages``: keep the Markdown pages in memory (``writer.pages``), for ``run_mkdocs`` to
+    hand MkDocs directly — writing a thousand small files is a good part of a build on a slow
+    disk. Without it (Zensical, ``mkdocs build -f``) every page is written into ``docs``.
+    """
     docs = work / "docs"
     shutil.rmtree(docs, ignore_errors=True)
     docs.mkdir(parents=True)
-    writer = write_tree(corpus, docs, extras)
+    writer = write_tree(corpus, docs, extras, pages_in_memory=pages)
     bank = docs / "quiz" / "questions.json"
     if bank.exists():  # the same data for pages opened from disk, where fetch is not allowed
         data = bank.read_text(encoding="utf-8")
@@ -84,17 +90,25 @@ class _Speedups:
     """In-process only (see speedups.py): never named in the generated config.
 
     ``feed(file, html)``, if given, receives every page as MkDocs writes it (the search index
-    worker's input).
+    worker's input); ``pages`` (docs-relative path → Markdown): pages of the tree that are not
+    in the docs folder, handed to MkDocs as files in memory.
     """
 
-    def __init__(self, blocks: dict[str, str], feed=None):
+    def __init__(self, blocks: dict[str, str], feed=None, pages: dict[str, str] | None = None):
         from mkdocs.plugins import event_priority
 
-        from .speedups import RawBlocks
+        from .speedups import RawBlocks, add_pages
 
         self.extension = RawBlocks(blocks)
         self.navigation: dict[str, int] = {}
         self.feed = feed
+        if pages:  # before every other plugin: they see the files as if read from the folder
+
+            @event_priority(1000)
+            def on_files(files, config, **kwargs):
+                return add_pages(files, config, pages)
+
+            self.on_files = on_files
         if feed is not None:  # after every other plugin: the HTML as it is written
 
             @event_priority(-1000)
@@ -112,11 +126,16 @@ class _Speedups:
 
 
 def run_mkdocs(
-    config_file: Path, blocks: dict[str, str] | None = None, used: list | None = None, feed=None
+    config_file: Path,
+    blocks: dict[str, str] | None = None,
+    used: list | None = None,
+    feed=None,
+    pages: dict[str, str] | None = None,
 ) -> list[str]:
     """Build with MkDocs in this process; ``blocks``: the HTML of the tree's generated blocks,
     for the speed-ups that leave the site as plain ``mkdocs build`` writes it (``used`` receives them);
-    ``feed(file, html)`` receives every page written."""
+    ``feed(file, html)`` receives every page written; ``pages``: the tree's Markdown pages kept
+    in memory (``prepare(pages=True)``; needs ``blocks``)."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -125,7 +144,7 @@ def run_mkdocs(
         try:
             config = load_config(config_file=str(config_file))
             if blocks is not None:
-                speedups = _Speedups(blocks, feed)
+                speedups = _Speedups(blocks, feed, pages)
                 config["markdown_extensions"].append(speedups.extension)
                 config.plugins["qinglian-speedups"] = speedups
                 if used is not None:
@@ -199,27 +218,30 @@ def build_site(
     if engine not in ENGINES:
         raise ConfigError(f"未知的站点引擎 {engine}（可选：{'、'.join(ENGINES)}）")
     site_dir.parent.mkdir(parents=True, exist_ok=True)
+    in_process = engine == "mkdocs"
     with tempfile.TemporaryDirectory(prefix=".site-", dir=site_dir.parent) as scratch:
         work = Path(scratch)
         writer, config_file = prepare(
-            corpus, work, extras, directory_urls=directory_urls, engine=engine
+            corpus, work, extras, directory_urls=directory_urls, engine=engine, pages=in_process
         )
-        worker, fed = None, None
-        if engine == "mkdocs" and parallel:
+        worker = None
+        if in_process and parallel:
             from .search.parallel import start_worker
 
             pages = search_pages(corpus, writer.written, writer.unsearched)
-            worker = start_worker(pages, directory_urls)
+            worker = start_worker(pages, directory_urls, work / "index")
+        fed = [0]
+
+        def feed(file: str, html: str) -> None:
+            fed[0] += 1
+            if worker is not None:
+                worker.page(file, html)
+
         try:
-            if engine == "mkdocs":
-                fed = [0]
-
-                def feed(file: str, html: str) -> None:
-                    fed[0] += 1
-                    if worker is not None:
-                        worker.page(file, html)
-
-                found = run_mkdocs(config_file, writer.fragments.html, feed=feed)
+            if in_process:
+                found = run_mkdocs(
+                    config_file, writer.fragments.html, feed=feed, pages=writer.pages
+                )
             else:
                 found = run_zensical(config_file)
         except BaseException:
@@ -231,14 +253,14 @@ def build_site(
         if engine == "zensical":  # the index of its own search, switched off
             (work / "site" / "search.json").unlink(missing_ok=True)
         shutil.move(str(work / "site"), str(site_dir))
-    if fed is not None:  # every page MkDocs wrote went by (404.html, a theme template, did not)
+        if worker is not None:
+            meta = search_meta(corpus, directory_urls, bool(corpus.public_questions))
+            report.index = worker.finish(site_dir, meta)
+            report.parallel_index = report.index is not None
+    if in_process:  # every page MkDocs wrote went by (404.html, a theme template, did not)
         report.pages = fed[0]
     else:  # (a walk of the whole site opens every folder twice)
         report.pages = sum(1 for _ in site_dir.rglob("*.html")) - (site_dir / "404.html").exists()
-    if worker is not None:
-        meta = search_meta(corpus, directory_urls, bool(corpus.public_questions))
-        report.index = worker.finish(site_dir, meta)
-        report.parallel_index = report.index is not None
     if report.index is None:
         report.index = index_site(corpus, site_dir, writer, directory_urls)
     return report

@@ -151,3 +151,20 @@ def _key(context, state: dict):
         return ("same", base)  # a link into this very folder: shared only within that folder
     parent = base.rstrip("/").rpartition("/")[0]
     return ("sibling", parent, base.count("/"))
+
+
+def add_pages(files, config, pages: dict[str, str]):
+    """``files`` with ``pages`` (docs-relative path → Markdown) added as files in memory, in the
+    place MkDocs gives files it finds in the docs folder (``get_files``: folder by folder as
+    ``os.walk`` goes, each folder's index first; the theme's files after them), so the site is
+    the one built from the folder with the pages written into it."""
+    from mkdocs.structure.files import File, Files, set_exclusions
+
+    from .search.index import site_order
+
+    added = [File.generated(config, path, content=text) for path, text in pages.items()]
+    set_exclusions(added, config)
+    found = list(files)
+    docs = [f for f in found if f.src_dir == config.docs_dir and f.src_uri not in pages]
+    theme = [f for f in found if f.src_dir != config.docs_dir]
+    return Files(sorted(docs + added, key=lambda f: site_order(f.src_uri)) + theme)

@@ -80,8 +80,12 @@ def make_environment() -> Environment:
 
 
 class TreeWriter:
-    def __init__(self, corpus: Corpus, docs: Path, extras: SiteExtras):
+    def __init__(
+        self, corpus: Corpus, docs: Path, extras: SiteExtras, pages_in_memory: bool = False
+    ):
         self.corpus, self.docs, self.extras = corpus, docs, extras
+        # In memory only (``engine.prepare``): docs-relative Markdown page → its text.
+        self.pages: dict[str, str] | None = {} if pages_in_memory else None
         self.env = make_environment()
         self.fragments = self.env.globals["fragments"] = Fragments(corpus)
         self.written: list[str] = []  # docs-relative paths of the pages, in writing order
@@ -137,6 +141,10 @@ class TreeWriter:
     def emit(self, path: str, text: str) -> None:
         """Write a docs-relative file (unless the previous tree has it with the same text)."""
         self.texts[path] = text
+        if self.pages is not None and path.endswith(".md"):
+            self.pages[path] = text
+            self.changed += 1
+            return
         target = self.docs / path
         if self.previous.get(path) == text and target.is_file():
             return
@@ -339,13 +347,15 @@ def write_tree(
     docs: Path,
     extras: SiteExtras | None = None,
     previous: TreeWriter | None = None,
+    pages_in_memory: bool = False,
 ) -> TreeWriter:
     """Write the whole Markdown tree into ``docs`` (which should be empty).
 
     ``previous``: the writer of the tree already in ``docs`` (preview) — only files whose text
     changed are written, and files it wrote that the new tree lacks are removed.
+    ``pages_in_memory``: the Markdown pages go to ``writer.pages``, not into ``docs``.
     """
-    writer = TreeWriter(corpus, docs, extras or SiteExtras())
+    writer = TreeWriter(corpus, docs, extras or SiteExtras(), pages_in_memory)
     if previous is not None:
         writer.previous = previous.texts
     writer.write()

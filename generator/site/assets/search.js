@@ -5,7 +5,7 @@
  * single Han character, Latin/digit words) pick the index shards to load; the shards give the
  * candidate chunks; each candidate page is then checked against its stored text before it is
  * shown, so every result contains every term. Ranking: a rule page for its own terms, then hits
- * in titles, headings, body; among equals the index order (rule pages, pages, newer cases first).
+ * in titles, headings, body; among equals the pages' rank (rule pages, pages, newer cases first).
  */
 (function () {
   "use strict";
@@ -123,6 +123,9 @@
     return chunkPage[chunk];
   }
 
+  // Among equally good hits: rule pages, other pages, newer cases first (meta.rank, per page).
+  const rankOf = (pid) => data.meta.rank[pid];
+
   function postings(token) {
     const list = data.shards.get(shardOf(token, data.meta.shards))[token];
     const out = new Map();
@@ -137,6 +140,7 @@
 
   // flags: 1 title, 2 heading, 4 body, 8 the rule's own terms → tier 1, 2, 3, 0
   const tierOf = (flags) => (flags & 8 ? 0 : flags & 1 ? 1 : flags & 2 ? 2 : 3);
+  const byTierAndRank = (a, b) => a.tier - b.tier || a.rank - b.rank;
 
   // --- one query ----------------------------------------------------------------------------
   class Query {
@@ -189,18 +193,18 @@
           }
         }
       }
-      this.candidates = [...pages].map(([pid, e]) => ({ pid, tier: e.tier, terms: e.terms }));
-      this.candidates.sort((a, b) => a.tier - b.tier || a.pid - b.pid);
+      this.candidates = [...pages].map(([pid, e]) => ({ pid, rank: rankOf(pid), tier: e.tier, terms: e.terms }));
+      this.candidates.sort(byTierAndRank);
     }
 
     nextKey() {
       const c = this.candidates[this.next];
-      return c ? [c.tier, c.pid] : [Infinity, Infinity];
+      return c ? [c.tier, c.rank] : [Infinity, Infinity];
     }
 
     final() {
       const [t, p] = this.nextKey();
-      return this.results.filter((r) => r.tier < t || (r.tier === t && r.pid < p));
+      return this.results.filter((r) => r.tier < t || (r.tier === t && r.rank < p));
     }
 
     get done() {
@@ -215,7 +219,7 @@
         this.next += batch.length;
         const verified = await Promise.all(batch.map((c) => this.verify(c)));
         for (const r of verified) if (r) this.results.push(r);
-        this.results.sort((a, b) => a.tier - b.tier || a.pid - b.pid);
+        this.results.sort(byTierAndRank);
       }
       return this.final().slice(0, n);
     }
@@ -243,7 +247,7 @@
       }
       const chunks = [...used].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
       const first = chunks[0];
-      return { pid: c.pid, tier, url: first.u, title: first.t, ...this.snippet(chunks) };
+      return { pid: c.pid, rank: c.rank, tier, url: first.u, title: first.t, ...this.snippet(chunks) };
     }
 
     // The block to quote: a sentence of body text with a hit, else a short body line (a table

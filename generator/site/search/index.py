@@ -288,84 +288,154 @@ def page_chunks(entry: PageEntry, url: str, blocks: list) -> tuple[int, list]:
     return len(chunks), chunks
 
 
+def site_order(source: str) -> tuple:
+    """Where a docs page comes in the engine's order of pages: folder by folder as ``os.walk``
+    goes top-down with sorted names, each folder's ``index`` (or ``README``) first — the order
+    MkDocs reads, renders and writes them in (``mkdocs.structure.files.get_files``)."""
+    *folders, name = source.split("/")
+    first = name.rsplit(".", 1)[0] not in ("index", "README")
+    return (*((1, folder) for folder in folders), (0, first, name))
+
+
+class IndexWriter:
+    """Numbers pages and their chunks in site order and writes the chunk files at once; the
+    shards and ``meta.js`` when every page is in (``finish``).
+
+    Pages may come in any order (``add``): one that comes before its turn waits until the pages
+    before it are in. The engine writes pages in site order, so while it renders the index
+    worker (``parallel.py``) numbers and writes each page as it comes. Among equally good hits
+    the browser ranks pages by ``PageEntry.order`` (``meta.rank``), not by number.
+    """
+
+    def __init__(self, out: Path, pages: list[PageEntry], directory_urls: bool, write=None):
+        self.out = out
+        self.write = write or (lambda path, text: path.write_text(text, encoding="utf-8"))
+        self.queue = [
+            (entry, *html_path(entry.source, directory_urls))
+            for entry in sorted(pages, key=lambda e: site_order(e.source))
+        ]
+        self.turn = {file: i for i, (_, file, _) in enumerate(self.queue)}
+        self.next = 0  # the queue position numbered next
+        self.waiting: dict[int, tuple[int, list]] = {}  # came before their turn
+        self.stats = IndexStats()
+        # token -> [chunk id << 4 | flags, …], chunk ids ascending; written as gaps (finish)
+        self.postings: dict[str, list[int]] = defaultdict(list)
+        self.starts: list[int] = []  # per page number: its first chunk id
+        self.orders: list[tuple] = []  # per page number: its PageEntry.order
+        self.cid = 0
+        (out / "i").mkdir(parents=True, exist_ok=True)
+        (out / "c").mkdir(parents=True, exist_ok=True)
+
+    def add(self, file: str, ready: tuple[int, list]) -> None:
+        """A page's ``page_chunks``, by its HTML file (relative to the site)."""
+        i = self.turn.get(file)
+        if i is None or i < self.next:
+            return
+        self.waiting[i] = ready
+        while self.next in self.waiting:
+            self._number(self.queue[self.next][0], self.waiting.pop(self.next))
+            self.next += 1
+
+    def _number(self, entry: PageEntry, ready: tuple[int, list]) -> None:
+        cid, page, out, stats = self.cid, len(self.starts), self.out, self.stats
+        posting = self.postings.__getitem__
+        self.starts.append(cid)
+        self.orders.append(entry.order)
+        for toks, flags, tail in ready[1]:
+            # postings[tok].append(cid << 4 | flag) for every token, looped in C
+            _consume(map(list.append, map(posting, toks), map((cid << 4).__or__, flags)))
+            text = f'qlSearch.chunk({cid},{{"p":{page},{tail});\n'
+            self.write(out / "c" / f"{cid}.js", text)
+            size = len(text.encode())
+            stats.max_chunk_bytes = max(stats.max_chunk_bytes, size)
+            stats.total_bytes += size
+            cid += 1
+        self.cid = cid
+
+    def finish(self, missing, meta: dict | None = None, cancelled=None) -> IndexStats | None:
+        """Number the pages not added yet (``missing(entry, file, url)`` gives their
+        ``page_chunks``, or None: not in the site), write the shards and ``meta.js``.
+
+        ``cancelled()``, asked before every page: True stops the build (returns None).
+        """
+        for i in range(self.next, len(self.queue)):
+            if cancelled is not None and cancelled():
+                return None
+            entry, file, url = self.queue[i]
+            ready = self.waiting.pop(i, None) or missing(entry, file, url)
+            if ready is not None:
+                self._number(entry, ready)
+        self.next = len(self.queue)
+        stats, postings, out = self.stats, self.postings, self.out
+        stats.pages, stats.chunks, stats.tokens = len(self.starts), self.cid, len(postings)
+
+        for tok, coded in postings.items():  # chunk id gaps: (id - previous id) << 4 | flags
+            if len(coded) > 1:
+                postings[tok] = [coded[0]] + [
+                    c - (p & ~15) for p, c in zip(coded, coded[1:], strict=False)
+                ]
+        estimate = sum(len(t) * 3 + 6 + 4 * len(p) for t, p in postings.items())
+        shards = max(1, math.ceil(estimate / SHARD_BYTES))
+        grouped: list[dict[str, list[int]]] = [{} for _ in range(shards)]
+        for tok, coded in postings.items():
+            grouped[shard_of(tok, shards)][tok] = coded
+        for n, group in enumerate(grouped):
+            text = _js("shard", n, group)
+            self.write(out / "i" / f"{n}.js", text)
+            size = len(text.encode())
+            stats.max_shard_bytes = max(stats.max_shard_bytes, size)
+            stats.total_bytes += size
+        stats.shards = shards
+
+        starts = self.starts
+        gaps = [b - a for a, b in zip([0, *starts], starts, strict=False)]
+        best_first = sorted(range(len(starts)), key=self.orders.__getitem__)
+        rank = [0] * len(starts)
+        for r, page in enumerate(best_first):
+            rank[page] = r
+        text = _js(
+            "meta",
+            {"v": 2, "chunks": self.cid, "shards": shards, "starts": gaps, "rank": rank}
+            | (meta or {}),
+        )
+        self.write(out / "meta.js", text)
+        stats.meta_bytes = len(text.encode())
+        stats.total_bytes += stats.meta_bytes
+        return stats
+
+
 def build_index(
     site_dir: Path,
     pages: list[PageEntry],
     directory_urls: bool,
     meta: dict | None = None,
     cache: IndexCache | None = None,
-    prepared: dict[str, tuple[int, list]] | None = None,
 ) -> IndexStats:
     """Write ``site_dir/search/{meta.js, i/<shard>.js, c/<chunk>.js}`` for ``pages``.
 
     ``cache`` (preview): reuse what an earlier call on the same site parsed and wrote.
-    ``prepared``: ``page_chunks`` of pages already done, by HTML file (relative to the site).
     """
     write = _writer(cache)
     if cache is not None:
         cache.cancel = False
-    out = site_dir / "search"
-    (out / "i").mkdir(parents=True, exist_ok=True)
-    (out / "c").mkdir(parents=True, exist_ok=True)
-    stats = IndexStats()
-    # token -> [chunk id << 4 | flags, …], chunk ids ascending; written as gaps (below)
-    postings: dict[str, list[int]] = defaultdict(list)
-    posting = postings.__getitem__
-    starts: list[int] = []
-    cid = 0
-    ordered = sorted(pages, key=lambda p: p.order)
-    for entry in ordered:
-        if cache is not None and cache.cancelled(write):
-            return stats
-        file, url = html_path(entry.source, directory_urls)
-        ready = prepared.get(file) if prepared else None
-        if ready is None:
-            path = site_dir / file
-            if not path.exists():
-                continue
-            if cache is None:
-                blocks = extract_blocks(path.read_text(encoding="utf-8"))
-            else:
-                blocks = cache.page_blocks(path)
-            ready = page_chunks(entry, url, blocks)
-        page = len(starts)
-        starts.append(cid)
-        for toks, flags, tail in ready[1]:
-            # postings[tok].append(cid << 4 | flag) for every token, looped in C
-            _consume(map(list.append, map(posting, toks), map((cid << 4).__or__, flags)))
-            text = f'qlSearch.chunk({cid},{{"p":{page},{tail});\n'
-            write(out / "c" / f"{cid}.js", text)
-            size = len(text.encode())
-            stats.max_chunk_bytes = max(stats.max_chunk_bytes, size)
-            stats.total_bytes += size
-            cid += 1
-    stats.pages, stats.chunks, stats.tokens = len(starts), cid, len(postings)
+    index = IndexWriter(site_dir / "search", pages, directory_urls, write)
 
-    for tok, coded in postings.items():  # chunk id gaps: (id - previous id) << 4 | flags
-        if len(coded) > 1:
-            postings[tok] = [coded[0]] + [
-                c - (p & ~15) for p, c in zip(coded, coded[1:], strict=False)
-            ]
-    estimate = sum(len(t) * 3 + 6 + 4 * len(p) for t, p in postings.items())
-    shards = max(1, math.ceil(estimate / SHARD_BYTES))
-    grouped: list[dict[str, list[int]]] = [{} for _ in range(shards)]
-    for tok, coded in postings.items():
-        grouped[shard_of(tok, shards)][tok] = coded
-    for n, group in enumerate(grouped):
-        text = _js("shard", n, group)
-        write(out / "i" / f"{n}.js", text)
-        size = len(text.encode())
-        stats.max_shard_bytes = max(stats.max_shard_bytes, size)
-        stats.total_bytes += size
-    stats.shards = shards
+    def page(entry: PageEntry, file: str, url: str) -> tuple[int, list] | None:
+        path = site_dir / file
+        if not path.exists():
+            return None
+        if cache is None:
+            blocks = extract_blocks(path.read_text(encoding="utf-8"))
+        else:
+            blocks = cache.page_blocks(path)
+        return page_chunks(entry, url, blocks)
 
-    gaps = [b - a for a, b in zip([0, *starts], starts, strict=False)]
-    text = _js("meta", {"v": 1, "chunks": cid, "shards": shards, "starts": gaps, **(meta or {})})
-    write(out / "meta.js", text)
+    cancelled = None if cache is None else (lambda: cache.cancelled(write))
+    stats = index.finish(page, meta, cancelled)
+    if stats is None:  # cancelled
+        return index.stats
     if cache is not None:
         for stale in cache.written.keys() - write.fresh.keys():
             stale.unlink(missing_ok=True)
         cache.written = write.fresh
-    stats.meta_bytes = len(text.encode())
-    stats.total_bytes += stats.meta_bytes
     return stats

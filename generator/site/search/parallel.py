@@ -1,11 +1,12 @@
 """Index pages in a second process while the site engine is still rendering the others.
 
 The engine hands every page's HTML over as it writes it (``IndexWorker.page``); the worker cuts
-it into chunks and tokens at once (``page_chunks``, most of the index's work), and numbers and
-writes the index when the site is complete (``IndexWorker.finish``) — the very files
-``build_index`` writes on its own. On a machine with a second core the index then costs the
-build little more than its last step. If the worker fails in any way, ``finish`` returns None
-and the caller builds the index in its own process as before.
+it into chunks and tokens, numbers it and writes its chunk files at once (``IndexWriter.add``:
+the engine writes pages in the order they are numbered in) into a folder of its own, and writes
+the shards and ``meta.js`` when the site is complete (``IndexWorker.finish``), then moves the
+index into the site — the very files ``build_index`` writes on its own. On a machine with a
+second core the index then costs the build little more than its shards. If the worker fails in
+any way, ``finish`` returns None and the caller builds the index in its own process as before.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from functools import partial
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from .index import IndexStats, PageEntry, build_index, extract_blocks, html_path, page_chunks
+from .index import IndexStats, IndexWriter, PageEntry, extract_blocks, page_chunks
 
 _ROOT = str(Path(__file__).resolve().parents[3])  # the folder holding generator/
 _START = (
@@ -25,16 +27,17 @@ _START = (
 )
 
 
-def start_worker(pages: list[PageEntry], directory_urls: bool) -> IndexWorker | None:
-    """An index worker, or None where a second process cannot be started."""
+def start_worker(pages: list[PageEntry], directory_urls: bool, scratch: Path) -> IndexWorker | None:
+    """An index worker writing into ``scratch`` (a new folder on the site's file system) until
+    ``finish``; None where a second process cannot be started."""
     try:
-        return IndexWorker(pages, directory_urls)
+        return IndexWorker(pages, directory_urls, scratch)
     except (OSError, ValueError, NotImplementedError):
         return None
 
 
 class IndexWorker:
-    def __init__(self, pages: list[PageEntry], directory_urls: bool):
+    def __init__(self, pages: list[PageEntry], directory_urls: bool, scratch: Path):
         # A fresh interpreter running this module (not multiprocessing's spawn, which would run
         # the caller's main script again in the worker), from the package this process runs —
         # never from the working directory (a content root may hold a copy of generator/).
@@ -62,7 +65,7 @@ class IndexWorker:
         self.page("", "")  # nothing: checks the pipe
         if not self.broken:
             try:
-                self.send.send(("start", pages, directory_urls))
+                self.send.send(("start", pages, directory_urls, str(scratch)))
             except (OSError, ValueError):
                 self.broken = True
 
@@ -75,7 +78,8 @@ class IndexWorker:
                 self.broken = True
 
     def finish(self, site_dir: Path, meta: dict | None) -> IndexStats | None:
-        """Write the index into the finished ``site_dir``; None if the worker could not."""
+        """Complete the index and move it into the finished ``site_dir`` (``search/``); None if
+        the worker could not (then nothing of it is in ``site_dir``)."""
         result = None
         if not self.broken:
             try:
@@ -98,28 +102,36 @@ class IndexWorker:
 
 
 def _work(receive: Connection, send: Connection) -> None:
+    index: IndexWriter | None = None
     entries: dict[str, tuple[PageEntry, str]] = {}
-    prepared: dict[str, tuple] = {}
-    pages: list[PageEntry] = []
-    directory_urls = True
+    failed = None  # what went wrong while pages came (reported at "index")
     try:
         while True:
             message = receive.recv()
             if message[0] == "start":
-                _, pages, directory_urls = message
-                for entry in pages:
-                    file, url = html_path(entry.source, directory_urls)
-                    entries[file] = (entry, url)
-            elif message[0] == "page":
+                _, pages, directory_urls, scratch = message
+                try:
+                    index = IndexWriter(Path(scratch), pages, directory_urls)
+                except Exception as exc:
+                    failed = exc
+                    continue
+                entries = {file: (entry, url) for entry, file, url in index.queue}
+            elif message[0] == "page" and failed is None:
                 _, file, html = message
                 found = entries.get(file)
                 if found is not None:
                     entry, url = found
-                    prepared[file] = page_chunks(entry, url, extract_blocks(html))
+                    try:
+                        index.add(file, page_chunks(entry, url, extract_blocks(html)))
+                    except Exception as exc:
+                        failed = exc
             elif message[0] == "index":
                 _, site_dir, meta = message
                 try:
-                    stats = build_index(Path(site_dir), pages, directory_urls, meta, None, prepared)
+                    if failed is not None:
+                        raise failed
+                    stats = index.finish(partial(_from_site, Path(site_dir)), meta)
+                    _move_into(index.out, Path(site_dir) / "search")
                 except Exception as exc:  # the parent builds the index itself
                     send.send(("error", repr(exc)))
                 else:
@@ -130,6 +142,23 @@ def _work(receive: Connection, send: Connection) -> None:
     finally:
         receive.close()
         send.close()
+
+
+def _from_site(site_dir: Path, entry: PageEntry, file: str, url: str) -> tuple[int, list] | None:
+    """A page the engine did not hand over, read from the finished site (None: not there)."""
+    path = site_dir / file
+    if not path.is_file():
+        return None
+    return page_chunks(entry, url, extract_blocks(path.read_text(encoding="utf-8")))
+
+
+def _move_into(scratch: Path, target: Path) -> None:
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("c", "i", "meta.js"):
+        if (target / name).exists():
+            raise FileExistsError(target / name)
+    for name in ("c", "i", "meta.js"):
+        os.replace(scratch / name, target / name)
 
 
 def main() -> None:
