@@ -101,6 +101,7 @@ class _Speedups:
 
         self.extension = RawBlocks(blocks)
         self.navigation: dict[str, int] = {}
+        self.markdown: dict[str, int] = {}  # Markdown instances made and reused
         self.feed = feed
         if pages:  # before every other plugin: they see the files as if read from the folder
 
@@ -140,6 +141,8 @@ def run_mkdocs(
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
+    from .speedups import reused_markdown
+
     with quiet_mkdocs() as warnings:
         try:
             config = load_config(config_file=str(config_file))
@@ -149,7 +152,10 @@ def run_mkdocs(
                 config.plugins["qinglian-speedups"] = speedups
                 if used is not None:
                     used.append(speedups)
-            mkdocs_build(config)
+                with reused_markdown(config["markdown_extensions"], speedups.markdown):
+                    mkdocs_build(config)
+            else:
+                mkdocs_build(config)
         except MkDocsException as exc:
             raise BuildError(f"MkDocs 构建站点失败：{exc}") from exc
     return list(warnings)

@@ -8,8 +8,12 @@ site, only slower. Tests build both ways and compare.
   a case's details — ``fragments.py``) go into Python-Markdown's HTML stash as the HTML it would
   make of them, worked out once by the tree writer, instead of being parsed cell by cell and
   link by link on every page.
+- ``reused_markdown``: MkDocs makes a new Python-Markdown instance, with every extension, for
+  every page; where all configured extensions keep no state across ``Markdown.reset()`` one
+  instance is reset and reused instead (MkDocs' per-page processors replace their namesakes).
 - ``cache_navigation``: Jinja stops checking every template file for changes on every include
-  (``auto_reload``; nothing changes them during a build). Material renders the navigation sidebar and the header tabs for every
+  (``auto_reload``; nothing changes them during a build) and keeps loaded templates in a plain
+  dict, not its small LRU cache. Material renders the navigation sidebar and the header tabs for every
   page. For a page that is not in the navigation (every case, story, …) nothing in them is
   marked active, so they differ only by the relative links, which are the same for every page in
   sibling folders (``cases/a/``, ``cases/b/``): rendered once per folder, reused after.
@@ -18,6 +22,8 @@ site, only slower. Tests build both ways and compare.
 from __future__ import annotations
 
 import posixpath
+import types
+from contextlib import contextmanager
 
 from markdown import Extension
 from markdown.preprocessors import Preprocessor
@@ -99,6 +105,9 @@ def cache_navigation(env, stats: dict[str, int] | None = None) -> None:
     from jinja2 import TemplateNotFound
 
     env.auto_reload = False  # templates do not change during a build: no stat per include
+    # Unbounded, as Jinja makes it for cache_size=-1: a dict lookup per include, where the LRU
+    # cache moves the name to the front of a list each time.
+    env.cache = {}
     stats = {} if stats is None else stats
     stats.setdefault("reused", 0)
     stats.setdefault("rendered", 0)
@@ -168,3 +177,72 @@ def add_pages(files, config, pages: dict[str, str]):
     docs = [f for f in found if f.src_dir == config.docs_dir and f.src_uri not in pages]
     theme = [f for f in found if f.src_dir != config.docs_dir]
     return Files(sorted(docs + added, key=lambda f: site_order(f.src_uri)) + theme)
+
+
+# Extensions (as named in mkdocs.yml) whose state Markdown.reset() clears, or that keep none
+# from one document to the next: checked in Python-Markdown 3.11 and PyMdown Extensions 10.
+REUSABLE = frozenset(
+    [
+        "abbr",
+        "admonition",
+        "attr_list",
+        "def_list",
+        "fenced_code",
+        "footnotes",
+        "md_in_html",
+        "tables",
+        "toc",
+        "pymdownx.details",
+        "pymdownx.highlight",
+        "pymdownx.superfences",
+        "pymdownx.tasklist",
+    ]
+)
+
+
+def _reusable(extension) -> bool:
+    if isinstance(extension, RawBlocks):
+        return True
+    return isinstance(extension, str) and extension.removeprefix("markdown.extensions.") in REUSABLE
+
+
+@contextmanager
+def reused_markdown(extensions: list, stats: dict[str, int] | None = None):
+    """While MkDocs builds, one Python-Markdown instance per extension list, reset per page.
+
+    Only if every one of ``extensions`` (the config's) is known to be reusable; ``stats``
+    counts instances ``"made"`` and ``"reused"``.
+    """
+    import markdown
+    import mkdocs.structure.pages as pages
+
+    stats = {} if stats is None else stats
+    stats.setdefault("made", 0)
+    stats.setdefault("reused", 0)
+    if not all(map(_reusable, extensions)):
+        yield stats
+        return
+    made: list[tuple[list, dict, markdown.Markdown]] = []
+
+    def factory(**kwargs):
+        wanted, configs = kwargs.get("extensions"), kwargs.get("extension_configs")
+        if kwargs.keys() == {"extensions", "extension_configs"}:
+            for listed, listed_configs, md in made:
+                if listed is wanted and listed_configs == configs:
+                    stats["reused"] += 1
+                    return md.reset()
+        md = markdown.Markdown(**kwargs)
+        stats["made"] += 1
+        if kwargs.keys() == {"extensions", "extension_configs"}:
+            made.append((wanted, dict(configs or {}), md))
+        return md
+
+    proxy = types.ModuleType(markdown.__name__)
+    proxy.__dict__.update(markdown.__dict__)
+    proxy.Markdown = factory
+    saved = pages.markdown
+    pages.markdown = proxy
+    try:
+        yield stats
+    finally:
+        pages.markdown = saved
