@@ -102,6 +102,7 @@ class _Speedups:
         self.extension = RawBlocks(blocks)
         self.navigation: dict[str, int] = {}
         self.markdown: dict[str, int] = {}  # Markdown instances made and reused
+        self.population: dict[str, int] = {}  # pages rendered in the forked child, and here
         self.feed = feed
         if pages:  # before every other plugin: they see the files as if read from the folder
 
@@ -141,6 +142,7 @@ def run_mkdocs(
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
+    from .forked_pages import forked_population
     from .speedups import reused_markdown
 
     with quiet_mkdocs() as warnings:
@@ -152,7 +154,10 @@ def run_mkdocs(
                 config.plugins["qinglian-speedups"] = speedups
                 if used is not None:
                     used.append(speedups)
-                with reused_markdown(config["markdown_extensions"], speedups.markdown):
+                with (
+                    reused_markdown(config["markdown_extensions"], speedups.markdown),
+                    forked_population(config, speedups.population),
+                ):
                     mkdocs_build(config)
             else:
                 mkdocs_build(config)
