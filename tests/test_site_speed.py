@@ -7,6 +7,8 @@ import gzip
 import json
 import re
 import shutil
+import subprocess
+import sys
 
 import pytest
 
@@ -77,44 +79,126 @@ def test_related_cases_by_buckets_are_the_sorted_ones(synth_root):
     assert all(len(related(case)) == 5 for case in corpus.cases)
 
 
-def test_speedups_change_no_byte_of_the_site(synth_root, tmp_path):
+# The build as ``qinglian build`` runs it, in a process of its own: the forked rendering needs a
+# process without other threads (this one has the test servers'). ``fail_after``: the forked
+# child fails after that many pages, and the parent renders the rest itself.
+FAST_BUILD = """
+import json, sys
+from pathlib import Path
+from generator.site import engine, forked_pages
+from generator.site.tree import SiteExtras
+from generator.sources.loader import load_corpus
+
+root, work, fail_after = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+if fail_after:
+    rendered, calls = forked_pages._rendered, [0]
+
+    def failing(page):
+        calls[0] += 1
+        if calls[0] > fail_after:
+            raise RuntimeError("the child fails")
+        return rendered(page)
+
+    forked_pages._rendered = failing
+corpus = load_corpus(root)
+writer, config = engine.prepare(corpus, work, SiteExtras(), pages=True)
+used = []
+warnings = engine.run_mkdocs(config, writer.fragments.html, used, pages=writer.pages)
+(speedups,) = used
+print(json.dumps({
+    "warnings": warnings,
+    "population": speedups.population,
+    "markdown": speedups.markdown,
+    "navigation": speedups.navigation,
+    "stashed": speedups.extension.stashed,
+    "blocks": len(writer.fragments.html),
+    "md_files": len(list((work / "docs").rglob("*.md"))),
+}))
+"""
+
+
+def _fast_build(root, work, fail_after=0) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-c", FAST_BUILD, str(root), str(work), str(fail_after)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+@pytest.fixture(scope="module")
+def plain_site(synth_root, tmp_path_factory):
+    """Plain ``mkdocs build`` of the generated tree: its warnings, its files."""
     corpus = load_corpus(synth_root)
-    work = tmp_path / "w"
+    work = tmp_path_factory.mktemp("plain")
     writer, config = engine.prepare(corpus, work, SiteExtras())
     warned = engine.run_mkdocs(config)
-    assert len(warned) == 2 and all("gone-" in w for w in warned), warned
-    shutil.move(work / "site", tmp_path / "plain")
-    # the pages kept in memory, not written into the docs folder, as the build does
-    fast_work = tmp_path / "fast"
-    fast_writer, fast_config = engine.prepare(corpus, fast_work, SiteExtras(), pages=True)
-    assert fast_writer.pages.keys() == {p for p in writer.texts if p.endswith(".md")}
-    assert not list((fast_work / "docs").rglob("*.md"))
-    used = []
-    found = engine.run_mkdocs(
-        fast_config, fast_writer.fragments.html, used, pages=fast_writer.pages
-    )
-    assert found == warned  # what the child's pages logged, logged here in page order
-    fast, plain = _files(fast_work / "site"), _files(tmp_path / "plain")
+    return writer, warned, _files(work / "site")
 
-    assert fast.keys() == plain.keys()
-    differ = [name for name in plain if _content(plain[name]) != _content(fast[name])]
-    assert differ == []
-    (speedups,) = used
-    # every generated block is handed over as HTML, at least once
-    assert len(fast_writer.fragments.html) > 60
-    assert any("*违规*" in text for text in fast_writer.pages.values())
-    assert not any("*违规*" in block for block in fast_writer.fragments.html)  # left to Markdown
+
+def _differ(site, plain) -> list[str]:
+    assert site.keys() == plain.keys()
+    return [name for name in plain if _content(plain[name]) != _content(site[name])]
+
+
+def test_speedups_change_no_byte_of_the_site(synth_root, plain_site, tmp_path):
+    writer, warned, plain = plain_site
+    assert len(warned) == 2 and all("gone-" in w for w in warned), warned
+    # the pages kept in memory, not written into the docs folder, as the build does
+    memory, _ = engine.prepare(load_corpus(synth_root), tmp_path / "m", SiteExtras(), pages=True)
+    assert memory.pages.keys() == {p for p in writer.texts if p.endswith(".md")}
+    assert not list((tmp_path / "m" / "docs").rglob("*.md"))
+    # every generated block is handed over as HTML
+    assert len(memory.fragments.html) > 60
+    assert any("*违规*" in text for text in memory.pages.values())
+    assert not any("*违规*" in block for block in memory.fragments.html)  # left to Markdown
+
+    stats = _fast_build(synth_root, tmp_path / "fast")
+    fast = _files(tmp_path / "fast" / "site")
+    assert _differ(fast, plain) == []
+    assert stats["md_files"] == 0
+    assert stats["warnings"] == warned  # what the child's pages logged, logged here in order
     # (this process renders about half of the pages, the forked child the others)
-    assert speedups.extension.stashed >= 0.4 * len(fast_writer.fragments.html)
+    assert stats["stashed"] >= 0.4 * stats["blocks"]
     # the navigation of most pages (cases, stories, risks…) is rendered once per folder
-    nav = speedups.navigation
+    nav = stats["navigation"]
     assert nav["reused"] > 2 * 60 and nav["reused"] > 3 * nav["rendered"]
     # every second page rendered by a forked child, one Markdown instance per process
-    population = speedups.population
-    assert population["forked"] > 30 and population["here"] == 0
-    assert speedups.markdown["made"] == 1 and speedups.markdown["reused"] > 30
+    assert stats["population"]["forked"] > 30 and stats["population"]["here"] == 0
+    assert stats["markdown"]["made"] == 1 and stats["markdown"]["reused"] > 30
     with_footnotes = [n for n, p in fast.items() if b'class="footnote"' in _content(p)]
     assert len(with_footnotes) == 3, with_footnotes
+
+
+def test_a_failing_forked_child_leaves_the_rest_to_this_process(synth_root, plain_site, tmp_path):
+    _, warned, plain = plain_site
+    stats = _fast_build(synth_root, tmp_path / "fast", fail_after=5)
+    assert stats["population"]["forked"] == 5 and stats["population"]["here"] > 25
+    assert stats["warnings"] == warned
+    assert _differ(_files(tmp_path / "fast" / "site"), plain) == []
+
+
+def test_speedups_without_forking_change_no_byte_either(synth_root, plain_site, tmp_path):
+    """In a process with another thread nothing is forked; the site is the same."""
+    import threading
+
+    _, warned, plain = plain_site
+    corpus = load_corpus(synth_root)
+    writer, config = engine.prepare(corpus, tmp_path / "w", SiteExtras(), pages=True)
+    used = []
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        found = engine.run_mkdocs(config, writer.fragments.html, used, pages=writer.pages)
+    finally:
+        stop.set()
+    assert found == warned
+    assert used[0].population == {"forked": 0, "here": 0}
+    assert used[0].markdown["made"] == 1
+    assert _differ(_files(tmp_path / "w" / "site"), plain) == []
 
 
 def test_index_built_beside_mkdocs_is_the_index_built_after(shipped_build, tmp_path):

@@ -136,6 +136,7 @@ class _Split:
 
     def _give_up(self) -> None:
         """Stop using the child: this process renders the rest of its pages."""
+        self.stats["here"] += self.pending
         self.theirs = set()
         self.close()
 
