@@ -222,6 +222,20 @@ def test_index_built_beside_mkdocs_is_the_index_built_after(shipped_build, tmp_p
             assert after[name].read_bytes() == beside[name].read_bytes(), name
 
 
+def test_the_index_worker_is_sent_what_the_index_reads_of_a_page(shipped_build):
+    from generator.site.search.index import extract_blocks, indexed_part
+
+    _, out, _ = shipped_build
+    pages = list((out / "site").rglob("*.html"))
+    sent = total = 0
+    for path in pages:
+        html = path.read_text(encoding="utf-8")
+        part = indexed_part(html)
+        assert extract_blocks(part) == extract_blocks(html), path
+        sent, total = sent + len(part), total + len(html)
+    assert len(pages) > 100 and sent < total / 2
+
+
 def _shard(path):
     text = path.read_text(encoding="utf-8")
     return json.loads("[" + text[text.index("(") + 1 : text.rindex(")")] + "]")

@@ -20,6 +20,7 @@ from ..errors import BuildError, ConfigError
 from ..model.corpus import Corpus
 from .config import site_config, write_config
 from .search import IndexCache, IndexStats, build_index
+from .search.index import indexed_part
 from .search.pages import search_meta, search_pages
 from .tree import SiteExtras, TreeWriter, site_logo, write_tree
 
@@ -246,7 +247,7 @@ def build_site(
         def feed(file: str, html: str) -> None:
             fed[0] += 1
             if worker is not None:
-                worker.page(file, html)
+                worker.page(file, indexed_part(html))
 
         try:
             if in_process:

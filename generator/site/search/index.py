@@ -114,6 +114,16 @@ def _heading(m: re.Match) -> str:
     return f"\n\x01{m.group(1)}{ident.group(1) if ident else ''}\x02"
 
 
+def indexed_part(page_html: str) -> str:
+    """What ``extract_blocks`` reads of a built page: its ``<title>`` and its article (all of it
+    if it has none) — what the index worker is sent of each page, a quarter of it."""
+    start, end = page_html.find("<article"), page_html.rfind("</article>")
+    if start < 0 or end < 0:
+        return page_html
+    title = _TITLE_TAG.search(page_html, 0, start)
+    return (title.group() if title else "") + page_html[start : end + len("</article>")]
+
+
 def extract_blocks(page_html: str) -> list[tuple[int, str, str]]:
     """(kind, anchor, text) for the article of a built page, in reading order.
 
