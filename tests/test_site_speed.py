@@ -165,6 +165,8 @@ def test_speedups_change_no_byte_of_the_site(synth_root, plain_site, tmp_path):
     # the navigation of most pages (cases, stories, risks…) is rendered once per folder
     nav = stats["navigation"]
     assert nav["reused"] > 2 * 60 and nav["reused"] > 3 * nav["rendered"]
+    # Material's styles, configuration and scripts once per depth, in each process
+    assert nav["blocks reused"] > 3 * 30 and nav["blocks rendered"] < 3 * 2 * 5
     # every second page rendered by a forked child, one Markdown instance per process
     assert stats["population"]["forked"] > 30 and stats["population"]["here"] == 0
     assert stats["markdown"]["made"] == 1 and stats["markdown"]["reused"] > 30

@@ -16,7 +16,9 @@ site, only slower. Tests build both ways and compare.
   dict, not its small LRU cache. Material renders the navigation sidebar and the header tabs for every
   page. For a page that is not in the navigation (every case, story, …) nothing in them is
   marked active, so they differ only by the relative links, which are the same for every page in
-  sibling folders (``cases/a/``, ``cases/b/``): rendered once per folder, reused after.
+  sibling folders (``cases/a/``, ``cases/b/``): rendered once per folder, reused after. The
+  base template's styles, configuration and scripts blocks link only to files under ``assets/``:
+  rendered once per depth of page (``../../``), reused after.
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ STARTS = {CASE_HEAD.split("\n", 1)[0], DETAILS_START}  # first lines of the bloc
 
 # Material's partials that depend on the page only through the active item and relative links.
 NAV_PARTIALS = ("partials/nav.html", "partials/tabs.html")
+# Blocks of Material's base template that link only to its own files and ours (assets/…).
+BASE_TEMPLATE = "base.html"
+ROOT_LINK_BLOCKS = ("styles", "config", "scripts")
 
 
 class _StashBlocks(Preprocessor):
@@ -111,33 +116,55 @@ def cache_navigation(env, stats: dict[str, int] | None = None) -> None:
     stats = {} if stats is None else stats
     stats.setdefault("reused", 0)
     stats.setdefault("rendered", 0)
+    stats.setdefault("blocks reused", 0)
+    stats.setdefault("blocks rendered", 0)
     for name in NAV_PARTIALS:
         try:
             template = env.get_template(name)
         except TemplateNotFound:  # another theme: nothing to speed up
             continue
-        template.root_render_func = _cached(template.root_render_func, stats)
+        state: dict = {}
+        template.root_render_func = _cached(
+            template.root_render_func, lambda context, state=state: _key(context, state), stats
+        )
+    try:
+        base = env.get_template(BASE_TEMPLATE)
+    except TemplateNotFound:
+        return
+    for name in ROOT_LINK_BLOCKS:
+        if name in base.blocks:
+            base.blocks[name] = _cached(base.blocks[name], _depth_key, stats, "blocks ")
 
 
-def _cached(render, stats: dict[str, int]):
+def _cached(render, key_of, stats: dict[str, int], counted: str = ""):
+    """``render`` (a Jinja render function of a context), run once per ``key_of(context)``
+    (None: every time); ``stats[counted + "reused" / "rendered"]`` count."""
     rendered: dict[tuple, str] = {}
-    state: dict = {}
 
-    def root_render_func(context):
-        key = _key(context, state)
+    def cached_render(context, *args, **kwargs):
+        key = key_of(context)
         if key is None:
-            stats["rendered"] += 1
-            yield from render(context)
+            stats[counted + "rendered"] += 1
+            yield from render(context, *args, **kwargs)
             return
         html = rendered.get(key)
         if html is None:
-            stats["rendered"] += 1
-            html = rendered[key] = "".join(render(context))
+            stats[counted + "rendered"] += 1
+            html = rendered[key] = "".join(render(context, *args, **kwargs))
         else:
-            stats["reused"] += 1
+            stats[counted + "reused"] += 1
         yield html
 
-    return root_render_func
+    return cached_render
+
+
+def _depth_key(context):
+    """For output whose only page-dependent parts are links to files in the site's ``assets/``
+    (Material's styles, its configuration, its scripts): the page's way to the site root."""
+    page, base = context.get("page"), context.get("base_url")
+    if page is None or base is None or not page.url or page.url.startswith("assets/"):
+        return None
+    return ("root", base)
 
 
 def _key(context, state: dict):
