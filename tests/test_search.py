@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import json
 import re
 import shutil
 from pathlib import Path
@@ -73,6 +75,40 @@ def test_rule_page_first_for_its_own_terms(site, texts, page, shipped_build):
             assert first in owners, (word, first)
             checked += 1
     assert checked >= 40
+
+
+def _call_data(path: Path):
+    """The last argument of a ``qlSearch.<call>(…);`` index file."""
+    text = path.read_text(encoding="utf-8")
+    inside = text[text.index("(") + 1 : text.rindex(")")]
+    return json.loads(f"[{inside}]")[-1]
+
+
+def test_pages_rank_rules_first_then_other_pages_then_newer_cases(site, shipped_build):
+    """Pages are numbered in site order; meta.rank orders them for ties (assets/search.js)."""
+    from generator.model.links import case_page
+    from generator.sources.loader import load_corpus
+
+    site_dir = site[0] / "search"
+    meta = _call_data(site_dir / "meta.js")
+    firsts = list(itertools.accumulate(meta["starts"]))
+    urls = [_call_data(site_dir / "c" / f"{cid}.js")["u"] for cid in firsts]
+    assert sorted(meta["rank"]) == list(range(len(urls)))
+    by_rank = [url for _, url in sorted(zip(meta["rank"], urls, strict=True))]
+    corpus = load_corpus(shipped_build[0])
+    assert by_rank[:9] == [f"rules/r{n}/" for n in sorted(corpus.rules)]
+    cases = {case_page(c.id)[:-3] + "/": c for c in corpus.cases}
+    ranked_cases = [url for url in by_rank if url in cases]
+    newest_first = sorted(ranked_cases, key=lambda u: (-cases[u].date.toordinal(), cases[u].id))
+    assert len(ranked_cases) > 20 and ranked_cases == newest_first
+    first_case = by_rank.index(ranked_cases[0])
+    assert all(url not in cases for url in by_rank[:first_case])  # other pages before cases
+    last_case = by_rank.index(ranked_cases[-1])
+    listings = [
+        i for i, url in enumerate(by_rank) if url == "cases/" or url.startswith("cases/by-")
+    ]
+    assert all(i > last_case for i in listings)  # lists of cases (where searched) after them
+    assert by_rank != urls  # numbered in site order, not in rank order
 
 
 @pytest.mark.browser
