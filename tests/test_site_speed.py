@@ -81,7 +81,7 @@ def test_related_cases_by_buckets_are_the_sorted_ones(synth_root):
 
 # The build as ``qinglian build`` runs it, in a process of its own: the forked rendering needs a
 # process without other threads (this one has the test servers'). ``fail_after``: the forked
-# child fails after that many pages, and the parent renders the rest itself.
+# child fails after that many pages, and the parent renders the rest itself (-1: no fork).
 FAST_BUILD = """
 import json, sys
 from pathlib import Path
@@ -90,7 +90,14 @@ from generator.site.tree import SiteExtras
 from generator.sources.loader import load_corpus
 
 root, work, fail_after = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
-if fail_after:
+if fail_after < 0:  # the system refuses a new process
+    import os
+
+    def refuse():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    os.fork = refuse
+elif fail_after:
     rendered, calls = forked_pages._rendered, [0]
 
     def failing(page):
@@ -178,6 +185,14 @@ def test_a_failing_forked_child_leaves_the_rest_to_this_process(synth_root, plai
     _, warned, plain = plain_site
     stats = _fast_build(synth_root, tmp_path / "fast", fail_after=5)
     assert stats["population"]["forked"] == 5 and stats["population"]["here"] > 25
+    assert stats["warnings"] == warned
+    assert _differ(_files(tmp_path / "fast" / "site"), plain) == []
+
+
+def test_a_refused_fork_renders_every_page_here(synth_root, plain_site, tmp_path):
+    _, warned, plain = plain_site
+    stats = _fast_build(synth_root, tmp_path / "fast", fail_after=-1)
+    assert stats["population"] == {"forked": 0, "here": 0}
     assert stats["warnings"] == warned
     assert _differ(_files(tmp_path / "fast" / "site"), plain) == []
 

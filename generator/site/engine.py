@@ -226,6 +226,8 @@ def build_site(
     """Build the static site into ``site_dir`` (which must not exist yet).
 
     ``parallel``: index the pages for search in a second process while MkDocs renders them.
+    (MkDocs run here also has a forked process convert half of the pages' Markdown:
+    ``forked_pages.py``.)
     """
     if engine not in ENGINES:
         raise ConfigError(f"未知的站点引擎 {engine}（可选：{'、'.join(ENGINES)}）")

@@ -93,11 +93,19 @@ class _Split:
         theirs = pages[1::2]
         if not theirs:
             return
-        read, write = os.pipe()
+        try:
+            read, write = os.pipe()
+        except OSError:  # (out of file descriptors) every page is rendered here
+            return
         # room for a few pages' HTML, so that the child seldom waits for this process
         with suppress(AttributeError, OSError):
             fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, 1 << 20)
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:  # (no memory or processes left) every page is rendered here
+            os.close(read)
+            os.close(write)
+            return
         if pid == 0:  # the child: never returns
             code = 0
             try:
