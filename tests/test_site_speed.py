@@ -13,7 +13,7 @@ import sys
 import pytest
 
 from generator.site import engine
-from generator.site.tree import SiteExtras, _Related, _related
+from generator.site.tree import SiteExtras, _Related
 from generator.sources.loader import load_corpus
 from tests.conftest import REPO, copy_root
 from tests.synth import synthesize
@@ -69,6 +69,13 @@ EXTRA_MARKDOWN = """
 回扣
 :   以各种名义收受的财物。
 """
+
+
+def _related(corpus, case, limit=5):
+    """The definition: other cases under the same main rule, same category first."""
+    pool = [c for c in corpus.cases_by_rule.get(case.rules[0], []) if c.id != case.id]
+    pool.sort(key=lambda c: (c.category != case.category, c.department != case.department))
+    return pool[:limit]
 
 
 def test_related_cases_by_buckets_are_the_sorted_ones(synth_root):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import posixpath
 
 
@@ -21,6 +22,9 @@ def _relpath(path: str, start: str) -> str:
     return "/".join([".."] * (len(base) - common) + parts[common:]) or "."
 
 
+# md_link and html_url: pure functions of two page paths, called tens of thousands of times on a
+# large site (every listing links every case), mostly with pairs seen before.
+@functools.lru_cache(maxsize=65536)
 def md_link(here: str, target: str) -> str:
     """A link MkDocs resolves: from docs-relative ``here`` to docs-relative ``target`` (.md)."""
     return _relpath(target, posixpath.dirname(here) or ".")
@@ -36,6 +40,7 @@ def page_url(path: str) -> str:
     return stem + "/"
 
 
+@functools.lru_cache(maxsize=65536)
 def html_url(here: str, target: str) -> str:
     """A link for raw HTML, which MkDocs does not rewrite: final URL relative to ``here``'s URL."""
     here_url, target_url = page_url(here), page_url(target)

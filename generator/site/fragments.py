@@ -13,14 +13,10 @@ is parsed as usual.
 
 from __future__ import annotations
 
-import functools
 import re
 
 from ..model import links
 from ..model.corpus import Case, Corpus, Rule
-
-_html_url = functools.lru_cache(maxsize=65536)(links.html_url)
-_md_link = functools.lru_cache(maxsize=65536)(links.md_link)
 
 CASE_COLUMNS = ("日期", "案例", "科室", "类别", "涉及条款")
 CASE_HEAD = "| " + " | ".join(CASE_COLUMNS) + " |\n|---|---|---|---|---|\n"
@@ -70,8 +66,8 @@ class Fragments:
         md, html, ok = [], [], True
         for label, target, anchor, sep in items:
             fragment = f"#{anchor}" if anchor else ""
-            md.append(f"{sep}[{cell(label)}]({_md_link(here, target)}{fragment})")
-            html.append(f'{sep}<a href="{_html_url(here, target)}{fragment}">{label}</a>')
+            md.append(f"{sep}[{cell(label)}]({links.md_link(here, target)}{fragment})")
+            html.append(f'{sep}<a href="{links.html_url(here, target)}{fragment}">{label}</a>')
             ok = ok and plain(label) and plain(anchor) and plain(sep)
         return "".join(md), "".join(html) if ok else None
 

@@ -252,16 +252,17 @@ def reused_markdown(extensions: list, stats: dict[str, int] | None = None):
     made: list[tuple[list, dict, markdown.Markdown]] = []
 
     def factory(**kwargs):
-        wanted, configs = kwargs.get("extensions"), kwargs.get("extension_configs")
-        if kwargs.keys() == {"extensions", "extension_configs"}:
-            for listed, listed_configs, md in made:
-                if listed is wanted and listed_configs == configs:
-                    stats["reused"] += 1
-                    return md.reset()
+        # MkDocs' call, Markdown(extensions=config's list, extension_configs=…), is reused
+        as_mkdocs = kwargs.keys() == {"extensions", "extension_configs"}
+        wanted, configs = kwargs.get("extensions"), kwargs.get("extension_configs") or {}
+        for listed, listed_configs, md in made if as_mkdocs else ():
+            if listed is wanted and listed_configs == configs:
+                stats["reused"] += 1
+                return md.reset()
         md = markdown.Markdown(**kwargs)
         stats["made"] += 1
-        if kwargs.keys() == {"extensions", "extension_configs"}:
-            made.append((wanted, dict(configs or {}), md))
+        if as_mkdocs:
+            made.append((wanted, dict(configs), md))
         return md
 
     proxy = types.ModuleType(markdown.__name__)

@@ -7,7 +7,6 @@ that reads mkdocs.yml can build it too.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import json
 import os
@@ -27,10 +26,6 @@ from .fragments import Fragments, cell
 from .selftest import write_selftest
 
 ASSETS = Path(__file__).parent / "assets"
-# Pure functions of two page paths, called tens of thousands of times on a large site (every
-# listing links every case); the same pairs recur (a case's links to its rules, category, …).
-_md_link = functools.lru_cache(maxsize=65536)(md_link)
-_html_url = functools.lru_cache(maxsize=65536)(html_url)
 PAGE_PLACES = {"about": "about/index.md", "style-guide": "about/style-guide.md"}
 
 
@@ -64,8 +59,8 @@ def make_environment() -> Environment:
         autoescape=False,  # Markdown output; HTML fragments escape with |e explicitly
     )
     env.globals.update(
-        link=_md_link,
-        url=_html_url,
+        link=md_link,
+        url=html_url,
         rule_page=links.rule_page,
         case_page=links.case_page,
         story_page=links.story_page,
@@ -84,8 +79,7 @@ class TreeWriter:
         self, corpus: Corpus, docs: Path, extras: SiteExtras, pages_in_memory: bool = False
     ):
         self.corpus, self.docs, self.extras = corpus, docs, extras
-        # In memory only (``engine.prepare``): docs-relative Markdown page → its text.
-        self.pages: dict[str, str] | None = {} if pages_in_memory else None
+        self.pages_in_memory = pages_in_memory  # Markdown pages only in ``texts`` (see pages)
         self.env = make_environment()
         self.fragments = self.env.globals["fragments"] = Fragments(corpus)
         self.written: list[str] = []  # docs-relative paths of the pages, in writing order
@@ -116,7 +110,7 @@ class TreeWriter:
             "has_selftest": bool(c.public_questions),
             "pages": c.pages,
             "m": self.env.get_template("_macros.md.j2").make_module(
-                {"link": _md_link, "url": _html_url, "rules": c.rules}
+                {"link": md_link, "url": html_url, "rules": c.rules}
             ),
         }
 
@@ -141,8 +135,7 @@ class TreeWriter:
     def emit(self, path: str, text: str) -> None:
         """Write a docs-relative file (unless the previous tree has it with the same text)."""
         self.texts[path] = text
-        if self.pages is not None and path.endswith(".md"):
-            self.pages[path] = text
+        if self.pages_in_memory and path.endswith(".md"):
             self.changed += 1
             return
         target = self.docs / path
@@ -153,6 +146,14 @@ class TreeWriter:
             self._folders.add(target.parent)
         target.write_text(text, encoding="utf-8")
         self.changed += 1
+
+    @property
+    def pages(self) -> dict[str, str] | None:
+        """Docs-relative Markdown page → its text, where the pages are kept in memory only
+        (``engine.prepare``); None where they are in the docs folder."""
+        if not self.pages_in_memory:
+            return None
+        return {path: text for path, text in self.texts.items() if path.endswith(".md")}
 
     def write(self) -> None:
         self.assets()
@@ -290,16 +291,11 @@ def _department_light(counts: Counter) -> str:
     return "低"
 
 
-def _related(corpus: Corpus, case: Case, limit: int = 5) -> list[Case]:
-    """Other cases under the same main rule, same category first."""
-    pool = [c for c in corpus.cases_by_rule.get(case.rules[0], []) if c.id != case.id]
-    pool.sort(key=lambda c: (c.category != case.category, c.department != case.department))
-    return pool[:limit]
-
-
 class _Related:
-    """``_related`` for every case of a corpus without sorting a rule's whole list each time:
-    a rule's cases bucketed by category and department, read in the sort's order."""
+    """Other cases under a case's main rule, same category first, then same department (as if
+    that rule's cases were sorted by (other category, other department) for every case), without
+    sorting a rule's whole list each time: its cases bucketed by category and department, read
+    in the sort's order."""
 
     def __init__(self, corpus: Corpus, limit: int = 5):
         self.corpus, self.limit = corpus, limit

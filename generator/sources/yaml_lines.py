@@ -92,31 +92,33 @@ class LocatedYaml:
         return line + self.line_offset + 1
 
 
+def _compose(loader_class: type, text: str) -> tuple[Any, yaml.Node | None]:
+    """(data, node tree) of one document; raises the loader's YAMLError."""
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        return (loader.construct_document(node) if node is not None else None), node
+    finally:
+        loader.dispose()
+
+
 def parse_yaml(
     text: str, path: str, line_offset: int = 0
 ) -> tuple[LocatedYaml | None, list[Problem]]:
     """Parse one YAML document; on a syntax error return a located Chinese problem instead."""
     if _CLoader is not None:
-        loader = _CLoader(text)
         try:
-            node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else None
+            data, node = _compose(_CLoader, text)
         except yaml.YAMLError:
             pass  # explained below, in the pure-Python loader's words
         else:
             return LocatedYaml(data, node, line_offset), []
-        finally:
-            loader.dispose()
-    loader = _Loader(text)
     try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        data, node = _compose(_Loader, text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line if mark else 0) + line_offset + 1
         return None, [Problem(path, line, f"YAML 格式错误：{_explain(exc.problem)}")]
     except yaml.YAMLError as exc:  # pragma: no cover - PyYAML raises marked errors for text input
         return None, [Problem(path, line_offset + 1, f"YAML 格式错误：{exc}")]
-    finally:
-        loader.dispose()
     return LocatedYaml(data, node, line_offset), []

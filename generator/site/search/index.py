@@ -8,6 +8,7 @@ import math
 import re
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 # Han characters: CJK Unified Ideographs, Extension A, Compatibility, Extensions B and beyond.
@@ -68,9 +69,9 @@ _DROP = re.compile(
 _TAG_CHIP = re.compile(r'<a [^>]*class="md-tag"')  # one block per tag chip, not run together
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^>]*)>")
 _ID = re.compile(r'\bid="([^"]*)"')
-# _TAG.sub(_tag, …) in four passes without a Python call per tag (same result, ~5× faster):
-# heading starts (rare, marked with their level and id), then block tags and heading ends
-# (newlines), cell ends (spaces), then every other tag (nothing).
+# Tags to text in four passes, without a Python call per tag (~5× faster than one pass with a
+# function): heading starts (rare, marked with their level and id), then block tags and heading
+# ends (newlines), cell ends (spaces), then every other tag (nothing).
 _H_START = re.compile(r"<[hH]([1-6])(?![a-zA-Z0-9])([^>]*)>")
 _BLOCK = re.compile(
     r"</?(?:[hH][1-6]|" + "|".join(sorted(_BLOCK_TAGS, key=len, reverse=True)) + r")"
@@ -85,9 +86,9 @@ def fold(text: str) -> str:
     return text.translate(FOLD)
 
 
-def tokens(text: str, out: set[str] | None = None) -> set[str]:
-    """Index tokens of one block: Han unigrams and bigrams, Latin/digit words (on folded text)."""
-    out = set() if out is None else out
+def tokens(text: str) -> set[str]:
+    """Index tokens of a text: Han unigrams and bigrams, Latin/digit words (on folded text)."""
+    out: set[str] = set()
     for run in RUN.findall(fold(text)):
         if run[0] < "\u3400":  # a Latin/digit word
             out.add(run)
@@ -95,18 +96,6 @@ def tokens(text: str, out: set[str] | None = None) -> set[str]:
         out.update(run)
         out.update(map(str.__add__, run, run[1:]))
     return out
-
-
-def _tag(m: re.Match) -> str:
-    closing, name = m.group(1), m.group(2).lower()
-    if len(name) == 2 and name[0] == "h" and name[1] in "123456":
-        if closing:
-            return "\n"
-        ident = _ID.search(m.group(3))
-        return f"\n\x01{name[1]}{ident.group(1) if ident else ''}\x02"
-    if name in ("td", "th"):
-        return " " if closing else ""
-    return "\n" if name in _BLOCK_TAGS else ""
 
 
 def _heading(m: re.Match) -> str:
@@ -265,7 +254,7 @@ def _consume(iterator) -> None:
     deque(iterator, maxlen=0)
 
 
-def page_chunks(entry: PageEntry, url: str, blocks: list) -> tuple[int, list]:
+def page_chunks(entry: PageEntry, url: str, blocks: list) -> list[tuple]:
     """A page cut into chunks, ready to be numbered: per chunk its tokens, their flags and its
     data as JSON without the chunk's page number (``{"p":…,`` goes in front). Independent of every other
     page, so it can be done as pages come (``parallel.py``)."""
@@ -295,7 +284,7 @@ def page_chunks(entry: PageEntry, url: str, blocks: list) -> tuple[int, list]:
         data = {"u": url, "t": title, "s": sections, "b": rows}
         tail = json.dumps(data, ensure_ascii=False, separators=(",", ":"))[1:]
         chunks.append((list(flags), list(flags.values()), tail))
-    return len(chunks), chunks
+    return chunks
 
 
 def site_order(source: str) -> tuple:
@@ -326,7 +315,7 @@ class IndexWriter:
         ]
         self.turn = {file: i for i, (_, file, _) in enumerate(self.queue)}
         self.next = 0  # the queue position numbered next
-        self.waiting: dict[int, tuple[int, list]] = {}  # came before their turn
+        self.waiting: dict[int, list[tuple]] = {}  # came before their turn
         self.stats = IndexStats()
         # token -> [chunk id << 4 | flags, …], chunk ids ascending; written as gaps (finish)
         self.postings: dict[str, list[int]] = defaultdict(list)
@@ -336,7 +325,7 @@ class IndexWriter:
         (out / "i").mkdir(parents=True, exist_ok=True)
         (out / "c").mkdir(parents=True, exist_ok=True)
 
-    def add(self, file: str, ready: tuple[int, list]) -> None:
+    def add(self, file: str, ready: list[tuple]) -> None:
         """A page's ``page_chunks``, by its HTML file (relative to the site)."""
         i = self.turn.get(file)
         if i is None or i < self.next:
@@ -346,12 +335,12 @@ class IndexWriter:
             self._number(self.queue[self.next][0], self.waiting.pop(self.next))
             self.next += 1
 
-    def _number(self, entry: PageEntry, ready: tuple[int, list]) -> None:
+    def _number(self, entry: PageEntry, ready: list[tuple]) -> None:
         cid, page, out, stats = self.cid, len(self.starts), self.out, self.stats
         posting = self.postings.__getitem__
         self.starts.append(cid)
         self.orders.append(entry.order)
-        for toks, flags, tail in ready[1]:
+        for toks, flags, tail in ready:
             # postings[tok].append(cid << 4 | flag) for every token, looped in C
             _consume(map(list.append, map(posting, toks), map((cid << 4).__or__, flags)))
             text = f'qlSearch.chunk({cid},{{"p":{page},{tail});\n'
@@ -372,7 +361,9 @@ class IndexWriter:
             if cancelled is not None and cancelled():
                 return None
             entry, file, url = self.queue[i]
-            ready = self.waiting.pop(i, None) or missing(entry, file, url)
+            ready = self.waiting.pop(i, None)
+            if ready is None:
+                ready = missing(entry, file, url)
             if ready is not None:
                 self._number(entry, ready)
         self.next = len(self.queue)
@@ -414,6 +405,21 @@ class IndexWriter:
         return stats
 
 
+def chunks_from_site(
+    site_dir: Path, cache: IndexCache | None, entry: PageEntry, file: str, url: str
+) -> list[tuple] | None:
+    """``page_chunks`` of a page read from the built site (None: not there); ``cache``: the
+    preview's parsed pages."""
+    path = site_dir / file
+    if not path.is_file():
+        return None
+    if cache is None:
+        blocks = extract_blocks(path.read_text(encoding="utf-8"))
+    else:
+        blocks = cache.page_blocks(path)
+    return page_chunks(entry, url, blocks)
+
+
 def build_index(
     site_dir: Path,
     pages: list[PageEntry],
@@ -429,19 +435,8 @@ def build_index(
     if cache is not None:
         cache.cancel = False
     index = IndexWriter(site_dir / "search", pages, directory_urls, write)
-
-    def page(entry: PageEntry, file: str, url: str) -> tuple[int, list] | None:
-        path = site_dir / file
-        if not path.exists():
-            return None
-        if cache is None:
-            blocks = extract_blocks(path.read_text(encoding="utf-8"))
-        else:
-            blocks = cache.page_blocks(path)
-        return page_chunks(entry, url, blocks)
-
     cancelled = None if cache is None else (lambda: cache.cancelled(write))
-    stats = index.finish(page, meta, cancelled)
+    stats = index.finish(partial(chunks_from_site, site_dir, cache), meta, cancelled)
     if stats is None:  # cancelled
         return index.stats
     if cache is not None:

@@ -18,7 +18,14 @@ from functools import partial
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from .index import IndexStats, IndexWriter, PageEntry, extract_blocks, page_chunks
+from .index import (
+    IndexStats,
+    IndexWriter,
+    PageEntry,
+    chunks_from_site,
+    extract_blocks,
+    page_chunks,
+)
 
 _ROOT = str(Path(__file__).resolve().parents[3])  # the folder holding generator/
 _START = (
@@ -130,7 +137,7 @@ def _work(receive: Connection, send: Connection) -> None:
                 try:
                     if failed is not None:
                         raise failed
-                    stats = index.finish(partial(_from_site, Path(site_dir)), meta)
+                    stats = index.finish(partial(chunks_from_site, Path(site_dir), None), meta)
                     _move_into(index.out, Path(site_dir) / "search")
                 except Exception as exc:  # the parent builds the index itself
                     send.send(("error", repr(exc)))
@@ -142,14 +149,6 @@ def _work(receive: Connection, send: Connection) -> None:
     finally:
         receive.close()
         send.close()
-
-
-def _from_site(site_dir: Path, entry: PageEntry, file: str, url: str) -> tuple[int, list] | None:
-    """A page the engine did not hand over, read from the finished site (None: not there)."""
-    path = site_dir / file
-    if not path.is_file():
-        return None
-    return page_chunks(entry, url, extract_blocks(path.read_text(encoding="utf-8")))
 
 
 def _move_into(scratch: Path, target: Path) -> None:
