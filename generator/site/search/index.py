@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import html
 import json
-import math
 import re
-from collections import defaultdict, deque
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+
+from .postings import Postings
 
 # Han characters: CJK Unified Ideographs, Extension A, Compatibility, Extensions B and beyond.
 # assets/search.js uses the very same ranges, folding and hash.
@@ -79,6 +80,7 @@ _BLOCK = re.compile(
     re.I,
 )
 _CELL_END = re.compile(r"</t[dh](?![a-zA-Z0-9])[^>]*>", re.I)
+_LINES = re.compile(r"\s*\n\s*")  # a line break and the blank lines and spaces around it
 _TITLE_TAG = re.compile(r"<title>(.*?)</title>", re.S | re.I)
 
 
@@ -87,7 +89,10 @@ def fold(text: str) -> str:
 
 
 def tokens(text: str) -> set[str]:
-    """Index tokens of a text: Han unigrams and bigrams, Latin/digit words (on folded text)."""
+    """Index tokens of a text: Han unigrams and bigrams, Latin/digit words (on folded text).
+
+    The definition: ``postings.py`` computes the same in bulk (tests/test_search_postings.py),
+    ``assets/search.js`` the same for a query."""
     out: set[str] = set()
     for run in RUN.findall(fold(text)):
         if run[0] < "\u3400":  # a Latin/digit word
@@ -127,7 +132,7 @@ def extract_blocks(page_html: str) -> list[tuple[int, str, str]]:
     text = _TAG.sub("", _CELL_END.sub(" ", _BLOCK.sub("\n", text)))
     blocks: list[tuple[int, str, str]] = []
     anchor = ""
-    for line in text.split("\n"):
+    for line in _LINES.split(text):
         if line.startswith("\x01"):
             level = line[1]
             ident, _, inner = line[2:].partition("\x02")
@@ -200,7 +205,10 @@ def _chunks(blocks, limit: int = CHUNK_CHARS):
     """Group blocks into chunks of about ``limit`` characters (long blocks are cut)."""
     chunk, size = [], 0
     for kind, anchor, text in blocks:
-        pieces = [text[i : i + limit] for i in range(0, len(text), limit)] or [text]
+        if len(text) <= limit:
+            pieces = (text,)
+        else:
+            pieces = [text[i : i + limit] for i in range(0, len(text), limit)]
         for piece in pieces:
             if chunk and size + len(piece) > limit:
                 yield chunk
@@ -250,14 +258,11 @@ def _writer(cache: IndexCache | None):
     return write
 
 
-def _consume(iterator) -> None:
-    deque(iterator, maxlen=0)
-
-
 def page_chunks(entry: PageEntry, url: str, blocks: list) -> list[tuple]:
-    """A page cut into chunks, ready to be numbered: per chunk its tokens, their flags and its
-    data as JSON without the chunk's page number (``{"p":…,`` goes in front). Independent of every other
-    page, so it can be done as pages come (``parallel.py``)."""
+    """A page cut into chunks, ready to be numbered: per chunk its text per block kind (what
+    its tokens are read from, ``postings.py``) and its data as JSON without the chunk's page
+    number (``{"p":…,`` goes in front). Independent of every other page, so it can be done as
+    pages come (``parallel.py``)."""
     blocks = list(blocks)
     title = next((t for k, _, t in blocks if k == TITLE), url)
     if entry.keywords:
@@ -274,16 +279,11 @@ def page_chunks(entry: PageEntry, url: str, blocks: list) -> list[tuple]:
                 sections.append([anchor, headings.get(anchor, "")])
             rows.append([kind, anchors[anchor], text])
             texts[kind].append(text)
-        # one pass per kind: runs never cross the newline between blocks
-        body = texts.pop(BODY, None)
-        flags = dict.fromkeys(tokens("\n".join(body)) if body else (), 1 << BODY)
-        for kind, kind_texts in texts.items():
-            bit = 1 << kind
-            for tok in tokens("\n".join(kind_texts)):
-                flags[tok] = flags.get(tok, 0) | bit
+        # one text per kind: runs never cross the newline between blocks
+        kind_texts = [(kind, "\n".join(parts)) for kind, parts in texts.items()]
         data = {"u": url, "t": title, "s": sections, "b": rows}
         tail = json.dumps(data, ensure_ascii=False, separators=(",", ":"))[1:]
-        chunks.append((list(flags), list(flags.values()), tail))
+        chunks.append((kind_texts, tail))
     return chunks
 
 
@@ -317,8 +317,7 @@ class IndexWriter:
         self.next = 0  # the queue position numbered next
         self.waiting: dict[int, list[tuple]] = {}  # came before their turn
         self.stats = IndexStats()
-        # token -> [chunk id << 4 | flags, …], chunk ids ascending; written as gaps (finish)
-        self.postings: dict[str, list[int]] = defaultdict(list)
+        self.postings = Postings(fold)
         self.starts: list[int] = []  # per page number: its first chunk id
         self.orders: list[tuple] = []  # per page number: its PageEntry.order
         self.cid = 0
@@ -337,12 +336,10 @@ class IndexWriter:
 
     def _number(self, entry: PageEntry, ready: list[tuple]) -> None:
         cid, page, out, stats = self.cid, len(self.starts), self.out, self.stats
-        posting = self.postings.__getitem__
         self.starts.append(cid)
         self.orders.append(entry.order)
-        for toks, flags, tail in ready:
-            # postings[tok].append(cid << 4 | flag) for every token, looped in C
-            _consume(map(list.append, map(posting, toks), map((cid << 4).__or__, flags)))
+        for kind_texts, tail in ready:
+            self.postings.add(cid, kind_texts)
             text = f'qlSearch.chunk({cid},{{"p":{page},{tail});\n'
             self.write(out / "c" / f"{cid}.js", text)
             size = len(text.encode())
@@ -367,21 +364,11 @@ class IndexWriter:
             if ready is not None:
                 self._number(entry, ready)
         self.next = len(self.queue)
-        stats, postings, out = self.stats, self.postings, self.out
-        stats.pages, stats.chunks, stats.tokens = len(self.starts), self.cid, len(postings)
-
-        for tok, coded in postings.items():  # chunk id gaps: (id - previous id) << 4 | flags
-            if len(coded) > 1:
-                postings[tok] = [coded[0]] + [
-                    c - (p & ~15) for p, c in zip(coded, coded[1:], strict=False)
-                ]
-        estimate = sum(len(t) * 3 + 6 + 4 * len(p) for t, p in postings.items())
-        shards = max(1, math.ceil(estimate / SHARD_BYTES))
-        grouped: list[dict[str, list[int]]] = [{} for _ in range(shards)]
-        for tok, coded in postings.items():
-            grouped[shard_of(tok, shards)][tok] = coded
-        for n, group in enumerate(grouped):
-            text = _js("shard", n, group)
+        stats, out = self.stats, self.out
+        stats.tokens, shard_texts = self.postings.shard_texts(SHARD_BYTES, shard_of)
+        stats.pages, stats.chunks, shards = len(self.starts), self.cid, len(shard_texts)
+        for n, group in enumerate(shard_texts):
+            text = f"qlSearch.shard({n},{group});\n"
             self.write(out / "i" / f"{n}.js", text)
             size = len(text.encode())
             stats.max_shard_bytes = max(stats.max_shard_bytes, size)

@@ -11,9 +11,11 @@ any way, ``finish`` returns None and the caller builds the index in its own proc
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import sys
+from contextlib import suppress
 from functools import partial
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -49,6 +51,9 @@ class IndexWorker:
         # the caller's main script again in the worker), from the package this process runs —
         # never from the working directory (a content root may hold a copy of generator/).
         from_parent, to_worker = os.pipe()  # (read end, write end)
+        # room for many pages, so that rendering seldom waits for the worker (Linux)
+        with suppress(AttributeError, OSError):
+            fcntl.fcntl(to_worker, fcntl.F_SETPIPE_SZ, 1 << 20)
         from_worker, to_parent = os.pipe()
         self.process = subprocess.Popen(
             [
