@@ -125,6 +125,7 @@ print(json.dumps({
     "markdown": speedups.markdown,
     "navigation": speedups.navigation,
     "stashed": speedups.extension.stashed,
+    "paragraphs": speedups.extension.paragraphs,
     "blocks": len(writer.fragments.html),
     "md_files": len(list((work / "docs").rglob("*.md"))),
 }))
@@ -176,6 +177,7 @@ def test_speedups_change_no_byte_of_the_site(synth_root, plain_site, tmp_path):
     assert stats["warnings"] == warned  # what the child's pages logged, logged here in order
     # (this process renders about half of the pages, the forked child the others)
     assert stats["stashed"] >= 0.4 * stats["blocks"]
+    assert stats["paragraphs"] > 2 * stats["blocks"]  # most of the text, in this process
     # the navigation of most pages (cases, stories, risks…) is rendered once per folder
     nav = stats["navigation"]
     assert nav["reused"] > 2 * 60 and nav["reused"] > 3 * nav["rendered"]

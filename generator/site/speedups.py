@@ -24,13 +24,14 @@ site, only slower. Tests build both ways and compare.
 from __future__ import annotations
 
 import posixpath
+import re
 import types
 from contextlib import contextmanager
 
 from markdown import Extension
 from markdown.preprocessors import Preprocessor
 
-from .fragments import CASE_HEAD, DETAILS_START
+from .fragments import CASE_HEAD, DETAILS_START, plain
 
 STARTS = {CASE_HEAD.split("\n", 1)[0], DETAILS_START}  # first lines of the blocks we generate
 
@@ -84,6 +85,49 @@ class _StashBlocks(Preprocessor):
         return j
 
 
+_DEFINITION = re.compile(r"[ ]{0,3}:[ ]{1,3}")  # a def_list definition line: makes a term of
+# the paragraph before it
+
+
+class _StashParagraphs(Preprocessor):
+    """A paragraph of one line of plain text, as Python-Markdown would write it: ``<p>text</p>``.
+
+    Runs after the HTML block parser (raw HTML is in the stash by then, so is every fenced code
+    block), on lines with a blank line before and after. Plain (``fragments.plain``: nothing an
+    inline pattern reads) and starting with a character no block syntax starts with (not ASCII,
+    not a space), such a line can only be a paragraph — unless a definition follows it."""
+
+    def __init__(self, md, extension: RawBlocks):
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, lines: list[str]) -> list[str]:
+        store = self.md.htmlStash.store
+        last = len(lines) - 1
+        stashed = 0
+        for i, line in enumerate(lines):
+            if (
+                line
+                and line[0] > "\x7f"
+                and not line[0].isspace()
+                and (i == 0 or not lines[i - 1].strip())
+                and (i == last or not lines[i + 1].strip())
+                and plain(line)
+                and not self._definition_after(lines, i)
+            ):
+                lines[i] = store(f"<p>{line}</p>")
+                stashed += 1
+        self.extension.paragraphs += stashed
+        return lines
+
+    @staticmethod
+    def _definition_after(lines: list[str], i: int) -> bool:
+        for line in lines[i + 1 :]:
+            if line.strip():
+                return _DEFINITION.match(line) is not None
+        return False
+
+
 class RawBlocks(Extension):
     """Hand Python-Markdown the HTML of our generated blocks (see the module docstring)."""
 
@@ -91,10 +135,13 @@ class RawBlocks(Extension):
         super().__init__()
         self.html = html  # Markdown block → its HTML
         self.stashed = 0  # blocks replaced so far (tests check the speed-up takes effect)
+        self.paragraphs = 0  # plain paragraphs replaced so far
 
     def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown's name
         # After whitespace normalisation (30), before the HTML block parser (20).
         md.preprocessors.register(_StashBlocks(md, self), "qinglian_raw_blocks", 25)
+        # After the HTML block parser (20).
+        md.preprocessors.register(_StashParagraphs(md, self), "qinglian_paragraphs", 15)
 
 
 def _base(url: str) -> str:

@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from .postings import Postings
-
 # Han characters: CJK Unified Ideographs, Extension A, Compatibility, Extensions B and beyond.
 # assets/search.js uses the very same ranges, folding and hash.
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
@@ -317,6 +315,8 @@ class IndexWriter:
         self.next = 0  # the queue position numbered next
         self.waiting: dict[int, list[tuple]] = {}  # came before their turn
         self.stats = IndexStats()
+        from .postings import Postings  # numpy: imported where an index is built
+
         self.postings = Postings(fold)
         self.starts: list[int] = []  # per page number: its first chunk id
         self.orders: list[tuple] = []  # per page number: its PageEntry.order
