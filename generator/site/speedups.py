@@ -30,6 +30,8 @@ from contextlib import contextmanager
 
 from markdown import Extension
 from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import HTML_PLACEHOLDER_RE, AtomicString
 
 from .fragments import CASE_HEAD, DETAILS_START, plain
 
@@ -90,7 +92,8 @@ _DEFINITION = re.compile(r"[ ]{0,3}:[ ]{1,3}")  # a def_list definition line: ma
 
 
 class _StashParagraphs(Preprocessor):
-    """A paragraph of one line of plain text, as Python-Markdown would write it: ``<p>text</p>``.
+    """Paragraphs of one line of plain text, as Python-Markdown would write them: ``<p>text</p>``,
+    those in a row (blank lines between) in one stash entry.
 
     Runs after the HTML block parser (raw HTML is in the stash by then, so is every fenced code
     block), on lines with a blank line before and after. Plain (``fragments.plain``: nothing an
@@ -103,29 +106,61 @@ class _StashParagraphs(Preprocessor):
 
     def run(self, lines: list[str]) -> list[str]:
         store = self.md.htmlStash.store
-        last = len(lines) - 1
+        out: list[str] = []
+        run: list[str] = []  # the paragraphs in a row so far
         stashed = 0
         for i, line in enumerate(lines):
-            if (
-                line
-                and line[0] > "\x7f"
-                and not line[0].isspace()
-                and (i == 0 or not lines[i - 1].strip())
-                and (i == last or not lines[i + 1].strip())
-                and plain(line)
-                and not self._definition_after(lines, i)
-            ):
-                lines[i] = store(f"<p>{line}</p>")
-                stashed += 1
+            if self._plain(lines, i):
+                run.append(f"<p>{line}</p>")
+                continue
+            if run and not line.strip():  # between (or after) the paragraphs of a run
+                continue
+            if run:
+                out += [store("\n".join(run)), ""]
+                stashed += len(run)
+                run = []
+            out.append(line)
+        if run:
+            out.append(store("\n".join(run)))
+            stashed += len(run)
         self.extension.paragraphs += stashed
-        return lines
+        return out
 
     @staticmethod
-    def _definition_after(lines: list[str], i: int) -> bool:
-        for line in lines[i + 1 :]:
-            if line.strip():
-                return _DEFINITION.match(line) is not None
-        return False
+    def _plain(lines: list[str], i: int) -> bool:
+        line = lines[i]
+        return bool(
+            line
+            and line[0] > "\x7f"
+            and not line[0].isspace()
+            and (i == 0 or not lines[i - 1].strip())
+            and (i + 1 == len(lines) or not lines[i + 1].strip())
+            and plain(line)
+            and not _definition_after(lines, i)
+        )
+
+
+def _definition_after(lines: list[str], i: int) -> bool:
+    for line in lines[i + 1 :]:
+        if line.strip():
+            return _DEFINITION.match(line) is not None
+    return False
+
+
+class _SkipStashed(Treeprocessor):
+    """A paragraph that is only a stash placeholder has no inline markup: its text is marked
+    atomic, so the inline patterns (some twenty regular expressions) are not tried on it."""
+
+    def run(self, root) -> None:
+        for element in root:
+            text = element.text
+            if (
+                element.tag == "p"
+                and text
+                and not len(element)
+                and HTML_PLACEHOLDER_RE.fullmatch(text.strip())
+            ):
+                element.text = AtomicString(text)
 
 
 class RawBlocks(Extension):
@@ -142,6 +177,8 @@ class RawBlocks(Extension):
         md.preprocessors.register(_StashBlocks(md, self), "qinglian_raw_blocks", 25)
         # After the HTML block parser (20).
         md.preprocessors.register(_StashParagraphs(md, self), "qinglian_paragraphs", 15)
+        # Before the inline patterns (20).
+        md.treeprocessors.register(_SkipStashed(md), "qinglian_skip_stashed", 21)
 
 
 def _base(url: str) -> str:
