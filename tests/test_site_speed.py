@@ -78,6 +78,77 @@ def _related(corpus, case, limit=5):
     return pool[:limit]
 
 
+# Lines that look like plain paragraphs but are not, or whose neighbours make them something else.
+TRICKY_MARKDOWN = """正文第一段。
+
+正文第二段，紧接着第一段。
+
+<div class="x">
+
+原样输出的 HTML 块里的一行。
+
+</div>
+
+<div class="y" markdown>
+
+HTML 块里按 Markdown 解析的一行。
+
+</div>
+
+```text
+代码块里的一行。
+
+代码块里的又一行。
+```
+
+!!! note "提示"
+
+    提示里的一行。
+
+- 列表项
+
+列表之后的一行。
+
+术语
+
+:   定义（上一行因此是术语，不是段落）。
+
+含*强调*的一行。
+
+行尾有两个空格的一行。\x20\x20
+第二行。
+
+# 标题之前的一行
+
+结尾一行。"""
+
+
+def test_plain_paragraphs_stashed_as_markdown_writes_them():
+    import markdown
+
+    from generator.site.speedups import RawBlocks
+
+    extensions = [
+        "admonition",
+        "attr_list",
+        "md_in_html",
+        "tables",
+        "def_list",
+        "footnotes",
+        "toc",
+        "pymdownx.details",
+        "pymdownx.superfences",
+        "pymdownx.tasklist",
+    ]
+    plain = markdown.Markdown(extensions=extensions).convert(TRICKY_MARKDOWN)
+    raw = RawBlocks({})
+    fast = markdown.Markdown(extensions=[*extensions, raw]).convert(TRICKY_MARKDOWN)
+    assert fast == plain
+    # the two first lines (one entry), the one after the list, the last: nothing else
+    assert raw.paragraphs == 4
+    assert "<dt>术语</dt>" in fast and "<p>原样输出的 HTML 块里的一行。</p>" not in fast
+
+
 def test_related_cases_by_buckets_are_the_sorted_ones(synth_root):
     corpus = load_corpus(synth_root)
     related = _Related(corpus)
