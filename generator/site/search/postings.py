@@ -30,6 +30,9 @@ _WORD = re.compile("[0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+")
 _IS_HAN = np.zeros(0x110000, dtype=bool)
 for _low, _high in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3FFFF)):
     _IS_HAN[_low : _high + 1] = True
+_IS_WORD = np.zeros(0x110000, dtype=bool)  # the characters of _WORD
+for _low, _high in ("09", "AZ", "az", "\uff10\uff19", "\uff21\uff3a", "\uff41\uff5a"):
+    _IS_WORD[ord(_low) : ord(_high) + 1] = True
 MAX_CHUNKS = 1 << (_LABEL - 4)
 
 
@@ -61,9 +64,9 @@ class Postings:
         big = "\n".join(self.texts) + "\n"
         lengths = np.fromiter(map(len, self.texts), dtype=np.int64, count=len(self.texts)) + 1
         labels = np.repeat(np.array(self.labels, dtype=np.uint64), lengths)
-        points = np.frombuffer(big.encode("utf-32-le"), dtype=np.uint32)
-        han = _IS_HAN[points]
-        points = points.astype(np.uint64)
+        raw = np.frombuffer(big.encode("utf-32-le"), dtype=np.uint32)
+        han = _IS_HAN[raw]
+        points = raw.astype(np.uint64)
         pair = han[:-1] & han[1:]
         parts = [
             points[han] << np.uint64(_LABEL + _C2) | labels[han],
@@ -71,16 +74,16 @@ class Postings:
             | points[1:][pair] << np.uint64(_LABEL)
             | labels[:-1][pair],
         ]
-        words = self.words
-        fold = self.fold
-        found = [(m.start(), fold(m.group())) for m in _WORD.finditer(big)]
-        if found:
-            starts = np.fromiter((s for s, _ in found), dtype=np.int64, count=len(found))
-            codes = np.fromiter(
-                (words.setdefault(w, len(words) + 1) for _, w in found),
-                dtype=np.uint64,
-                count=len(found),
-            )
+        found = _WORD.findall(big)
+        if found:  # where each word starts: where a run of word characters starts
+            in_word = _IS_WORD[raw]
+            starts = np.flatnonzero(in_word & ~np.r_[False, in_word[:-1]])
+            folded = self.fold("\n".join(found)).split("\n")
+            words = self.words
+            for word in dict.fromkeys(folded):  # new words numbered as they first come
+                if word not in words:
+                    words[word] = len(words) + 1
+            codes = np.fromiter(map(words.__getitem__, folded), dtype=np.uint64, count=len(folded))
             parts.append(codes << np.uint64(_LABEL) | labels[starts])
         keys = np.concatenate(parts)
         keys.sort()
