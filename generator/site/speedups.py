@@ -7,7 +7,9 @@ site, only slower. Tests build both ways and compare.
 - ``RawBlocks`` (a Markdown extension): the blocks our tree writer generated (tables of cases,
   a case's details — ``fragments.py``) go into Python-Markdown's HTML stash as the HTML it would
   make of them, worked out once by the tree writer, instead of being parsed cell by cell and
-  link by link on every page.
+  link by link on every page. So do the cases' paragraphs of plain text (one line, nothing an
+  inline pattern reads, nothing a block syntax starts with), as ``<p>text</p>``, those in a row
+  in one entry; a paragraph that is only such an entry is skipped by the inline patterns.
 - ``reused_markdown``: MkDocs makes a new Python-Markdown instance, with every extension, for
   every page; where all configured extensions keep no state across ``Markdown.reset()`` one
   instance is reset and reused instead (MkDocs' per-page processors replace their namesakes).
