@@ -33,6 +33,7 @@ ALPHABET = list("统方回扣红包医联体开单提成") + [
     "\u3000",
     "-",
     "é",
+    "\ud800",  # a lone surrogate (not in a UTF-8 file, but a str may hold one)
 ]
 
 

@@ -64,7 +64,7 @@ class Postings:
         big = "\n".join(self.texts) + "\n"
         lengths = np.fromiter(map(len, self.texts), dtype=np.int64, count=len(self.texts)) + 1
         labels = np.repeat(np.array(self.labels, dtype=np.uint64), lengths)
-        raw = np.frombuffer(big.encode("utf-32-le"), dtype=np.uint32)
+        raw = np.frombuffer(big.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         han = _IS_HAN[raw]
         points = raw.astype(np.uint64)
         pair = han[:-1] & han[1:]
