@@ -121,10 +121,11 @@ class _Speedups:
 
             self.on_post_page = on_post_page
 
-    def on_env(self, env, **kwargs):
-        from .speedups import cache_navigation
+    def on_env(self, env, config, **kwargs):
+        from .speedups import cache_navigation, cache_tag_links
 
         cache_navigation(env, self.navigation)
+        cache_tag_links(config, self.navigation)
         return env
 
 

@@ -222,6 +222,56 @@ def cache_navigation(env, stats: dict[str, int] | None = None) -> None:
             base.blocks[name] = _cached(base.blocks[name], _depth_key, stats, "blocks ")
 
 
+def cache_tag_links(config, stats: dict[str, int]) -> None:
+    """Work out the links of each tag once, for every page that has it.
+
+    Material's tags plugin gives every page the links of its tags to the listings that feature
+    them (``on_page_context``: ``listings & mapping``), each time walking the listings and
+    building the links. With one listing that has no scope, no inclusion and no exclusion list,
+    and outside the listing's own page, a tag's links are the same on every page: a page's tag
+    references are then its tags' references, in the plugin's order. ``stats`` counts the tags
+    worked out (``"tags linked"``) and the tag references reused (``"tag links reused"``).
+    """
+    try:
+        from material.plugins.tags.plugin import TagsPlugin
+        from material.plugins.tags.structure.listing.manager import ListingManager
+    except ImportError:  # another theme
+        return
+    plugin = next((p for p in config.plugins.values() if isinstance(p, TagsPlugin)), None)
+    manager = getattr(plugin, "listings", None)
+    if type(manager) is not ListingManager:
+        return
+    stats.setdefault("tags linked", 0)
+    stats.setdefault("tag links reused", 0)
+    references: dict = {}  # (tag name, hidden) -> its TagReference
+
+    class _CachedListings(ListingManager):
+        def __and__(self, mapping):
+            listings = list(self.data)
+            if len(listings) != 1 or not _plain_listing(listings[0], mapping):
+                return ListingManager.__and__(self, mapping)
+            keys = [(tag.name, tag.hidden) for tag in self._sort_tags(mapping.tags)]
+            if all(key in references for key in keys):
+                stats["tag links reused"] += len(keys)
+                return iter([references[key] for key in keys])
+            found = list(ListingManager.__and__(self, mapping))
+            for reference in found:  # a reference is a copy of its tag, with links
+                key = (reference.name, reference.hidden)
+                stats["tags linked"] += key not in references
+                references[key] = reference
+            return iter(found)
+
+    manager.__class__ = _CachedListings
+
+
+def _plain_listing(listing, mapping) -> bool:
+    """True if ``listing`` features every tag of every page but its own (``Listing.__and__``)."""
+    options = listing.config
+    return not (options.scope or options.include or options.exclude) and (
+        mapping.item != listing.page
+    )
+
+
 def _cached(render, key_of, stats: dict[str, int], counted: str = ""):
     """``render`` (a Jinja render function of a context), run once per ``key_of(context)``
     (None: every time); ``stats[counted + "reused" / "rendered"]`` count."""
