@@ -9,7 +9,8 @@ site, only slower. Tests build both ways and compare.
   make of them, worked out once by the tree writer, instead of being parsed cell by cell and
   link by link on every page. So do the cases' paragraphs of plain text (one line, nothing an
   inline pattern reads, nothing a block syntax starts with), as ``<p>text</p>``, those in a row
-  in one entry; a paragraph that is only such an entry is skipped by the inline patterns.
+  in one entry. A paragraph that is only such an entry, and any heading, paragraph, list item
+  or table cell of plain text, is skipped by the inline patterns.
 - ``reused_markdown``: MkDocs makes a new Python-Markdown instance, with every extension, for
   every page; where all configured extensions keep no state across ``Markdown.reset()`` one
   instance is reset and reused instead (MkDocs' per-page processors replace their namesakes).
@@ -149,18 +150,24 @@ def _definition_after(lines: list[str], i: int) -> bool:
     return False
 
 
-class _SkipStashed(Treeprocessor):
-    """A paragraph that is only a stash placeholder has no inline markup: its text is marked
-    atomic, so the inline patterns (some twenty regular expressions) are not tried on it."""
+# Elements whose text the inline patterns read, and that have no child element when their text
+# is all they hold.
+_TEXT_LEAVES = frozenset(["p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "dt", "dd"])
+
+
+class _SkipPlainText(Treeprocessor):
+    """Text no inline pattern can change is marked atomic, so the inline patterns (some twenty
+    regular expressions) are not tried on it: a paragraph that is only a stash placeholder, and
+    the whole text of a heading, paragraph, list item, table cell or definition without child
+    elements if it is plain (``fragments.plain``) and holds no placeholder of Python-Markdown's."""
 
     def run(self, root) -> None:
-        for element in root:
+        for element in root.iter():
             text = element.text
-            if (
-                element.tag == "p"
-                and text
-                and not len(element)
-                and HTML_PLACEHOLDER_RE.fullmatch(text.strip())
+            if not text or len(element) or element.tag not in _TEXT_LEAVES:
+                continue
+            if (element.tag == "p" and HTML_PLACEHOLDER_RE.fullmatch(text.strip())) or (
+                plain(text) and "\x02" not in text and "\x03" not in text
             ):
                 element.text = AtomicString(text)
 
@@ -180,7 +187,7 @@ class RawBlocks(Extension):
         # After the HTML block parser (20).
         md.preprocessors.register(_StashParagraphs(md, self), "qinglian_paragraphs", 15)
         # Before the inline patterns (20).
-        md.treeprocessors.register(_SkipStashed(md), "qinglian_skip_stashed", 21)
+        md.treeprocessors.register(_SkipPlainText(md), "qinglian_skip_plain_text", 21)
 
 
 def _base(url: str) -> str:
