@@ -24,7 +24,7 @@ _C2 = 18  # bits of a token code's second character (Han code points end below 0
 _LABEL = 28  # bits of chunk id << 4 | flags
 _LABEL_MASK = (1 << _LABEL) - 1
 _BATCH_CHARS = 1 << 18  # texts gathered before a batch is tokenised
-# what folds (index.FOLD) to a Latin/digit word: found in the unfolded text, folded one by one
+# what folds (index.FOLD) to a Latin/digit word: found in the unfolded text, then folded
 _WORD = re.compile("[0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+")
 # the code points index.HAN names: CJK Unified Ideographs, Extension A, Compatibility, B and on
 _IS_HAN = np.zeros(0x110000, dtype=bool)
@@ -119,7 +119,7 @@ class Postings:
         high = (token_codes >> np.uint64(_C2)).astype(np.int64)
         low = (token_codes & np.uint64((1 << _C2) - 1)).astype(np.int64)
         is_word = high < 0x3400
-        names = {code: word for word, code in self.words.items()}
+        names = {number: word for word, number in self.words.items()}
         tokens = [
             names[int(c)] if w else chr(h) + chr(lo) if lo else chr(h)
             for c, w, h, lo in zip(
@@ -155,17 +155,17 @@ def _decimals(values: np.ndarray, block: int = 1 << 18) -> tuple[str, np.ndarray
     width = len(str(int(values.max())))
     kind = np.uint32 if values.max() < 1 << 32 else np.uint64  # a narrower division is faster
     powers = (10 ** np.arange(width - 1, -1, -1, dtype=np.int64)).astype(kind)
-    out, digits = [], []
+    out, widths = [], []  # per number: its digits and its comma
     for at in range(0, len(values), block):
         rest = values[at : at + block].astype(kind)
         keep = np.ones((len(rest), width + 1), dtype=bool)  # the units digit, the comma …
         keep[:, : width - 1] = rest[:, None] >= powers[:-1]  # … no leading zeros
-        digits.append(keep.sum(axis=1))
+        widths.append(keep.sum(axis=1))
         rows = np.empty(keep.shape, dtype=np.uint8)
         rows[:, width] = ord(",")
         for column in range(width - 1, -1, -1):
             rows[:, column] = rest % 10 + ord("0")
             rest //= 10
         out.append(rows[keep].tobytes())
-    starts = np.r_[0, np.cumsum(np.concatenate(digits))]
+    starts = np.r_[0, np.cumsum(np.concatenate(widths))]
     return b"".join(out)[:-1].decode("ascii"), starts
