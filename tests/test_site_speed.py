@@ -135,7 +135,7 @@ HTML 块里按 Markdown 解析的一行。
 def test_plain_paragraphs_stashed_as_markdown_writes_them():
     import markdown
 
-    from generator.site.speedups import RawBlocks
+    from generator.site.speedups import RawBlocks, leaves_plain_text
 
     extensions = [
         "admonition",
@@ -149,6 +149,7 @@ def test_plain_paragraphs_stashed_as_markdown_writes_them():
         "pymdownx.superfences",
         "pymdownx.tasklist",
     ]
+    assert leaves_plain_text(extensions)
     plain = markdown.Markdown(extensions=extensions).convert(TRICKY_MARKDOWN)
     raw = RawBlocks({})
     fast = markdown.Markdown(extensions=[*extensions, raw]).convert(TRICKY_MARKDOWN)
@@ -156,6 +157,25 @@ def test_plain_paragraphs_stashed_as_markdown_writes_them():
     # the two first lines (one entry), the one after the list, the last: nothing else
     assert raw.paragraphs == 4
     assert "<dt>术语</dt>" in fast and "<p>原样输出的 HTML 块里的一行。</p>" not in fast
+
+
+def test_no_plain_text_speed_up_with_an_extension_that_changes_plain_text():
+    """A hospital's mkdocs.yml may add extensions: smarty makes -- a dash in plain text."""
+    import markdown
+
+    from generator.site.speedups import RawBlocks, leaves_plain_text
+
+    extensions = ["toc", "tables", "smarty"]
+    text = "第一段--有两个连字符。\n\n第二段。\n"
+    plain = markdown.Markdown(extensions=extensions).convert(text)
+    assert "&ndash;" in plain
+    assert not leaves_plain_text(extensions)
+    raw = RawBlocks({}, plain_text=leaves_plain_text(extensions))
+    assert markdown.Markdown(extensions=[*extensions, raw]).convert(text) == plain
+    assert raw.paragraphs == 0
+    # (what the speed-up would do there: why it is off)
+    unsafe = RawBlocks({})
+    assert markdown.Markdown(extensions=[*extensions, unsafe]).convert(text) != plain
 
 
 def test_related_cases_by_buckets_are_the_sorted_ones(synth_root):

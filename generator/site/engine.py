@@ -145,13 +145,14 @@ def run_mkdocs(
     from mkdocs.exceptions import MkDocsException
 
     from .forked_pages import forked_population
-    from .speedups import reused_markdown
+    from .speedups import leaves_plain_text, reused_markdown
 
     with quiet_mkdocs() as warnings:
         try:
             config = load_config(config_file=str(config_file))
             if blocks is not None:
                 speedups = _Speedups(blocks, feed, pages)
+                speedups.extension.plain_text = leaves_plain_text(config["markdown_extensions"])
                 config["markdown_extensions"].append(speedups.extension)
                 config.plugins["qinglian-speedups"] = speedups
                 if used is not None:

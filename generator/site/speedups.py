@@ -175,19 +175,51 @@ class _SkipPlainText(Treeprocessor):
 class RawBlocks(Extension):
     """Hand Python-Markdown the HTML of our generated blocks (see the module docstring)."""
 
-    def __init__(self, html: dict[str, str]):
+    def __init__(self, html: dict[str, str], plain_text: bool = True):
         super().__init__()
         self.html = html  # Markdown block → its HTML
+        # plain paragraphs stashed and plain text skipped by the inline patterns: only where
+        # every other extension leaves plain text alone (``leaves_plain_text``)
+        self.plain_text = plain_text
         self.stashed = 0  # blocks replaced so far (tests check the speed-up takes effect)
         self.paragraphs = 0  # plain paragraphs replaced so far
 
     def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown's name
         # After whitespace normalisation (30), before the HTML block parser (20).
         md.preprocessors.register(_StashBlocks(md, self), "qinglian_raw_blocks", 25)
-        # After the HTML block parser (20).
-        md.preprocessors.register(_StashParagraphs(md, self), "qinglian_paragraphs", 15)
-        # Before the inline patterns (20).
-        md.treeprocessors.register(_SkipPlainText(md), "qinglian_skip_plain_text", 21)
+        if self.plain_text:
+            # After the HTML block parser (20).
+            md.preprocessors.register(_StashParagraphs(md, self), "qinglian_paragraphs", 15)
+            # Before the inline patterns (20).
+            md.treeprocessors.register(_SkipPlainText(md), "qinglian_skip_plain_text", 21)
+
+
+# Extensions known to change nothing in plain text (``fragments.plain``) outside block syntax.
+# Not abbr (it marks up defined abbreviations anywhere), nor smarty, emoji, magiclink, … .
+PLAIN_TEXT_SAFE = frozenset(
+    [
+        "admonition",
+        "attr_list",
+        "def_list",
+        "fenced_code",
+        "footnotes",
+        "md_in_html",
+        "tables",
+        "toc",
+        "pymdownx.details",
+        "pymdownx.highlight",
+        "pymdownx.superfences",
+        "pymdownx.tasklist",
+    ]
+)
+
+
+def leaves_plain_text(extensions: list) -> bool:
+    """True if every one of ``extensions`` (a config's names) is in ``PLAIN_TEXT_SAFE``."""
+    return all(
+        isinstance(e, str) and e.removeprefix("markdown.extensions.") in PLAIN_TEXT_SAFE
+        for e in extensions
+    )
 
 
 def _base(url: str) -> str:
