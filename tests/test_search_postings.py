@@ -70,11 +70,11 @@ def _reference(chunks) -> dict[str, list[int]]:
 def test_bulk_postings_are_the_tokens_of_every_chunk(seed, monkeypatch):
     monkeypatch.setattr("generator.site.search.postings._BATCH_CHARS", 500)  # many batches
     chunks = _random_texts(random.Random(seed), 300)
-    postings = Postings(index.fold)
+    postings = Postings()
     for cid, kind_texts in enumerate(chunks):
         postings.add(cid, kind_texts)
     assert len(postings.parts) > 3
-    count, shards = postings.shard_texts(400, index.shard_of)
+    count, shards = postings.shard_texts(400)
 
     reference = _reference(chunks)
     assert count == len(reference)
@@ -90,12 +90,12 @@ def test_bulk_postings_are_the_tokens_of_every_chunk(seed, monkeypatch):
 
 
 def test_no_chunk_gives_one_empty_shard():
-    assert Postings(index.fold).shard_texts(16_000, index.shard_of) == (0, ["{}"])
+    assert Postings().shard_texts(16_000) == (0, ["{}"])
 
 
 def test_chunk_ids_beyond_the_key_width_are_refused():
     with pytest.raises(ValueError):
-        Postings(index.fold).add(1 << 24, [(index.BODY, "统方")])
+        Postings().add(1 << 24, [(index.BODY, "统方")])
 
 
 @pytest.mark.parametrize(

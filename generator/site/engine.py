@@ -102,6 +102,7 @@ class _Speedups:
 
         self.extension = RawBlocks(blocks)
         self.navigation: dict[str, int] = {}
+        self.tag_links: dict[str, int] = {}  # tags linked, tag links reused
         self.markdown: dict[str, int] = {}  # Markdown instances made and reused
         self.population: dict[str, int] = {}  # pages rendered in the forked child, and here
         self.feed = feed
@@ -125,7 +126,7 @@ class _Speedups:
         from .speedups import cache_navigation, cache_tag_links
 
         cache_navigation(env, self.navigation)
-        cache_tag_links(config, self.navigation)
+        cache_tag_links(config, self.tag_links)
         return env
 
 

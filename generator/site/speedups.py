@@ -194,34 +194,6 @@ class RawBlocks(Extension):
             md.treeprocessors.register(_SkipPlainText(md), "qinglian_skip_plain_text", 21)
 
 
-# Extensions known to change nothing in plain text (``fragments.plain``) outside block syntax.
-# Not abbr (it marks up defined abbreviations anywhere), nor smarty, emoji, magiclink, … .
-PLAIN_TEXT_SAFE = frozenset(
-    [
-        "admonition",
-        "attr_list",
-        "def_list",
-        "fenced_code",
-        "footnotes",
-        "md_in_html",
-        "tables",
-        "toc",
-        "pymdownx.details",
-        "pymdownx.highlight",
-        "pymdownx.superfences",
-        "pymdownx.tasklist",
-    ]
-)
-
-
-def leaves_plain_text(extensions: list) -> bool:
-    """True if every one of ``extensions`` (a config's names) is in ``PLAIN_TEXT_SAFE``."""
-    return all(
-        isinstance(e, str) and e.removeprefix("markdown.extensions.") in PLAIN_TEXT_SAFE
-        for e in extensions
-    )
-
-
 def _base(url: str) -> str:
     """The folder relative links on a page at ``url`` are computed from."""
     return url if not url or url.endswith("/") else posixpath.dirname(url) + "/"
@@ -402,10 +374,24 @@ REUSABLE = frozenset(
 )
 
 
+# Of those, the ones known to change nothing in plain text (``fragments.plain``) outside block
+# syntax: not abbr, which marks up defined abbreviations anywhere (nor are smarty, emoji,
+# magiclink… in either list).
+PLAIN_TEXT_SAFE = REUSABLE - {"abbr"}
+
+
+def _known(extension, names: frozenset) -> bool:
+    """True if ``extension`` (as a config names it) is one of ``names``."""
+    return isinstance(extension, str) and extension.removeprefix("markdown.extensions.") in names
+
+
+def leaves_plain_text(extensions: list) -> bool:
+    """True if every one of ``extensions`` (a config's) is in ``PLAIN_TEXT_SAFE``."""
+    return all(_known(e, PLAIN_TEXT_SAFE) for e in extensions)
+
+
 def _reusable(extension) -> bool:
-    if isinstance(extension, RawBlocks):
-        return True
-    return isinstance(extension, str) and extension.removeprefix("markdown.extensions.") in REUSABLE
+    return isinstance(extension, RawBlocks) or _known(extension, REUSABLE)
 
 
 @contextmanager

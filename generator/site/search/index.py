@@ -12,7 +12,8 @@ from pathlib import Path
 
 # Han characters: CJK Unified Ideographs, Extension A, Compatibility, Extensions B and beyond.
 # assets/search.js uses the very same ranges, folding and hash.
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
+HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3FFFF))
+HAN = "".join(f"{chr(low)}-{chr(high)}" for low, high in HAN_RANGES)
 RUN = re.compile(f"[{HAN}]+|[0-9a-z]+")
 # Full-width ASCII (Ａ１！) → ASCII, upper → lower case: one character for one, so positions in
 # the folded text are positions in the original.
@@ -317,7 +318,7 @@ class IndexWriter:
         self.stats = IndexStats()
         from .postings import Postings  # numpy: imported where an index is built
 
-        self.postings = Postings(fold)
+        self.postings = Postings()
         self.starts: list[int] = []  # per page number: its first chunk id
         self.orders: list[tuple] = []  # per page number: its PageEntry.order
         self.cid = 0
@@ -365,7 +366,7 @@ class IndexWriter:
                 self._number(entry, ready)
         self.next = len(self.queue)
         stats, out = self.stats, self.out
-        stats.tokens, shard_texts = self.postings.shard_texts(SHARD_BYTES, shard_of)
+        stats.tokens, shard_texts = self.postings.shard_texts(SHARD_BYTES)
         stats.pages, stats.chunks, shards = len(self.starts), self.cid, len(shard_texts)
         for n, group in enumerate(shard_texts):
             text = f"qlSearch.shard({n},{group});\n"

@@ -20,27 +20,34 @@ import re
 
 import numpy as np
 
+from .index import HAN_RANGES, fold, shard_of
+
 _C2 = 18  # bits of a token code's second character (Han code points end below 0x40000)
 _LABEL = 28  # bits of chunk id << 4 | flags
 _LABEL_MASK = (1 << _LABEL) - 1
 _BATCH_CHARS = 1 << 18  # texts gathered before a batch is tokenised
-# what folds (index.FOLD) to a Latin/digit word: found in the unfolded text, then folded
-_WORD = re.compile("[0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+")
-# the code points index.HAN names: CJK Unified Ideographs, Extension A, Compatibility, B and on
-_IS_HAN = np.zeros(0x110000, dtype=bool)
-for _low, _high in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3FFFF)):
-    _IS_HAN[_low : _high + 1] = True
-_IS_WORD = np.zeros(0x110000, dtype=bool)  # the characters of _WORD
-for _low, _high in ("09", "AZ", "az", "\uff10\uff19", "\uff21\uff3a", "\uff41\uff5a"):
-    _IS_WORD[ord(_low) : ord(_high) + 1] = True
+# What folds (index.FOLD) to a Latin/digit word: found in the unfolded text, then folded.
+_WORD_RANGES = ("09", "AZ", "az", "\uff10\uff19", "\uff21\uff3a", "\uff41\uff5a")
+_WORD = re.compile("[" + "".join(f"{low}-{high}" for low, high in _WORD_RANGES) + "]+")
+
+
+def _table(ranges) -> np.ndarray:
+    """A lookup table over every code point: True in the (inclusive) ranges."""
+    table = np.zeros(0x110000, dtype=bool)
+    for low, high in ranges:
+        table[low : high + 1] = True
+    return table
+
+
+_IS_HAN = _table(HAN_RANGES)
+_IS_WORD = _table((ord(low), ord(high)) for low, high in _WORD_RANGES)
 MAX_CHUNKS = 1 << (_LABEL - 4)
 
 
 class Postings:
     """Chunks' tokens as they are added (``add``), sorted keys when complete (``keys``)."""
 
-    def __init__(self, fold):
-        self.fold = fold  # index.fold: what Latin/digit words are read from
+    def __init__(self):
         self.words: dict[str, int] = {}  # Latin/digit word -> its code
         self.texts: list[str] = []
         self.labels: list[int] = []  # per text: chunk id << 4 | its kind's flag
@@ -78,7 +85,7 @@ class Postings:
         if found:  # where each word starts: where a run of word characters starts
             in_word = _IS_WORD[raw]
             starts = np.flatnonzero(in_word & ~np.r_[False, in_word[:-1]])
-            folded = self.fold("\n".join(found)).split("\n")
+            folded = fold("\n".join(found)).split("\n")
             words = self.words
             for word in dict.fromkeys(folded):  # new words numbered as they first come
                 if word not in words:
@@ -106,7 +113,7 @@ class Postings:
         self.parts = [keys]
         return keys
 
-    def shard_texts(self, shard_bytes: int, shard_of) -> tuple[int, list[str]]:
+    def shard_texts(self, shard_bytes: int) -> tuple[int, list[str]]:
         """(number of tokens, per shard the JSON object of its tokens' gap-coded postings)."""
         keys = self.keys()
         code = keys >> np.uint64(_LABEL)
