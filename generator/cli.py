@@ -25,12 +25,21 @@ INTERNAL_ERROR_EXIT = 70  # EX_SOFTWARE
 
 def cmd_check(args) -> int:
     from .exam.draw import feasibility_problems
+    from .sources.content_rules import check_content
     from .sources.loader import load_corpus
 
     corpus = load_corpus(args.root)
-    problems = feasibility_problems(corpus)
+    content = check_content(corpus)
+    problems = feasibility_problems(corpus) + content.errors
     if problems:
-        raise ValidationError(problems)
+        exc = ValidationError(problems)
+        print_problems(exc)
+    for warning in content.warnings:
+        err.print(f"{warning.path}:{warning.line}: 提醒：{warning.message}", markup=False)
+    if content.warnings:
+        err.print(f"另有 {len(content.warnings)} 条提醒（不影响通过），请编辑逐条查看。")
+    if problems:
+        return exc.exit_code
     console.print(
         f"检查通过：九项准则 {len(corpus.rules)} 条，案例 {len(corpus.cases)} 个，故事 {len(corpus.stories)} 个，"
         f"风险台账 {len(corpus.risks)} 个科室，题库 {len(corpus.banks)} 个（{len(corpus.questions)} 题），"

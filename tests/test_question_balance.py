@@ -1,8 +1,9 @@
 """The question banks cannot be passed without reading, and they are deep enough (issue 10).
 
 Read from the sources (``quizzes/*.yml``), where the option order is the order the self-test data
-and unshuffled papers start from. ``balance_problems`` takes plain parsed banks so the same
-numbers can be computed for any revision of the banks.
+and unshuffled papers start from. The key-balance rules are the library's
+(``generator.sources.content_rules``, run by ``qinglian check``); the depth numbers below are
+goals for the shipped banks only.
 """
 
 from __future__ import annotations
@@ -12,56 +13,27 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-import yaml
+
+from generator.model.terms import OPTION_LABELS
+from generator.sources.content_rules import balance_messages, check_bank
+from generator.sources.loader import load_corpus
+from generator.sources.schemas import Question
 
 REPO = Path(__file__).resolve().parent.parent
-LETTERS = "ABCDEFGHIJ"
 
 # Questions about the document itself (文号, 印发部门, 印发时间, the 2013 “九不准”): tagged
 # ``document: true`` so they do not count toward the rule in their ``rules``.
 DOCUMENT_QUESTIONS = {"q-r1-007", "q-r2-007", "q-r4-019", "q-r8-025", "q-r9-019"}
 
-# The paper shuffler keeps options starting like this in place (generator/quiz/draw.py).
+# The paper shuffler keeps options starting like this in place (generator/exam/draw.py).
 PINNED_PREFIXES = ("以上", "上述", "全部", "都不", "均不", "都对", "均对", "其他", "其它")
 
 # A scenario puts a person or an institution in a situation: 某医院…, 某医生…, 某药企…
 SCENARIO = re.compile(r"某[\u4e00-\u9fff]")
 
 
-def load_banks(folder: Path = REPO / "quizzes") -> dict[str, list[dict]]:
-    return {
-        path.stem: yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
-        for path in sorted(folder.glob("*.yml"))
-    }
-
-
-def _keys(q: dict) -> list[str]:
-    answer = q["answer"] if isinstance(q["answer"], list) else [q["answer"]]
-    return [str(a).strip().upper() for a in answer]
-
-
-def key_is_longest(q: dict) -> bool:
-    """The right option is strictly longer (in characters) than every other option."""
-    right = LETTERS.index(_keys(q)[0])
-    others = [len(o) for k, o in enumerate(q["options"]) if k != right]
-    return len(q["options"][right]) > max(others)
-
-
-def position_shares(questions: list[dict]) -> dict[str, float]:
-    singles = [q for q in questions if q["type"] == "single"]
-    counts = Counter(_keys(q)[0] for q in singles)
-    return {letter: counts[letter] / len(singles) for letter in "ABCD"}
-
-
-def multiple_letter_shares(questions: list[dict]) -> dict[str, float]:
-    multiples = [q for q in questions if q["type"] == "multiple"]
-    counts = Counter(letter for q in multiples for letter in _keys(q))
-    return {letter: n / len(multiples) for letter, n in sorted(counts.items())}
-
-
-def longest_share(questions: list[dict]) -> float:
-    singles = [q for q in questions if q["type"] == "single"]
-    return sum(key_is_longest(q) for q in singles) / len(singles)
+def load_banks(root: Path = REPO) -> dict[str, list[Question]]:
+    return {bank.bank: bank.questions for bank in load_corpus(root).banks}
 
 
 def balance_problems(banks: dict[str, list[dict]]) -> list[str]:
@@ -71,49 +43,41 @@ def balance_problems(banks: dict[str, list[dict]]) -> list[str]:
     scopes = {**banks, "all banks": everything}
 
     for name, questions in scopes.items():
-        for letter, share in position_shares(questions).items():
-            if not 0.20 <= share <= 0.30:
-                problems.append(f"{name}: single-choice key {letter} in {share:.0%} (20–30 %)")
-        for letter, share in multiple_letter_shares(questions).items():
-            if share > 0.70:
-                problems.append(f"{name}: {letter} in {share:.0%} of multiple-choice keys (≤ 70 %)")
-        share = longest_share(questions)
-        if share > 0.35:
-            problems.append(f"{name}: key is the longest option in {share:.0%} (≤ 35 %)")
-        counted = [q for q in questions if not q.get("document")]
+        problems += [f"{name}: {message}" for message in balance_messages(questions)]
+        counted = [q for q in questions if not q.document]
         if name != "all banks" and len(counted) < 36:
             problems.append(f"{name}: {len(counted)} questions on the rule (≥ 36)")
 
-    sizes = Counter(len(_keys(q)) for q in everything if q["type"] == "multiple")
+    sizes = Counter(len(q.answer_labels) for q in everything if q.type == "multiple")
     if not {2, 3, 4} <= set(sizes):
         problems.append(f"multiple-choice key sizes {dict(sizes)}: some of 2, 3 and 4 needed")
-    judges = [q["answer"] for q in everything if q["type"] == "judge"]
+    judges = [q.answer for q in everything if q.type == "judge"]
     if not 0.4 <= sum(a is True for a in judges) / len(judges) <= 0.6:
         problems.append(f"judge keys: {sum(a is True for a in judges)} true of {len(judges)}")
 
     if len(everything) < 360:
         problems.append(f"{len(everything)} questions in all (≥ 360)")
-    per_rule = Counter(n for q in everything if not q.get("document") for n in set(q["rules"]))
+    per_rule = Counter(n for q in everything if not q.document for n in set(q.rules))
     for n in range(1, 10):
         if per_rule[n] < 36:
             problems.append(f"rule {n}: {per_rule[n]} questions (≥ 36, document questions aside)")
-    types = Counter(q["type"] for q in everything)
+    types = Counter(q.type for q in everything)
     for kind in ("single", "multiple", "judge", "fill"):
         if types[kind] < 60:
             problems.append(f"{types[kind]} {kind} questions (≥ 60)")
-    exam_only = sum(bool(q.get("exam_only")) for q in everything) / len(everything)
+    exam_only = sum(bool(q.exam_only) for q in everything) / len(everything)
     if exam_only < 0.20:
         problems.append(f"exam_only {exam_only:.0%} (≥ 20 %)")
-    scenario = sum(bool(SCENARIO.search(q["stem"])) for q in everything) / len(everything)
+    scenario = sum(bool(SCENARIO.search(q.stem)) for q in everything) / len(everything)
     if scenario < 0.60:
         problems.append(f"scenarios {scenario:.0%} (≥ 60 %)")
 
-    documents = {q["id"] for q in everything if q.get("document")}
+    documents = {q.id for q in everything if q.document}
     if documents != DOCUMENT_QUESTIONS:
         problems.append(f"document-tagged questions {sorted(documents)}")
     for q in everything:
-        if any(o.startswith(PINNED_PREFIXES) for o in q.get("options") or []):
-            problems.append(f"{q['id']}: an option starts like “以上/其他…” and stays pinned")
+        if any(o.startswith(PINNED_PREFIXES) for o in q.options or []):
+            problems.append(f"{q.id}: an option starts like “以上/其他…” and stays pinned")
     return problems
 
 
@@ -127,27 +91,60 @@ def test_banks_are_balanced_and_deep(banks):
 
 
 def test_document_questions_are_about_the_document(banks):
-    by_id = {q["id"]: q for questions in banks.values() for q in questions}
+    by_id = {q.id: q for questions in banks.values() for q in questions}
     for qid in sorted(DOCUMENT_QUESTIONS):
         q = by_id[qid]
-        assert q["document"] is True and q["rules"], qid  # rules stay (the contract: non-empty)
-        assert "国卫医发〔2021〕37号" in q["explanation"] or "九不准" in q["explanation"], qid
-    others = [q for q in by_id.values() if q.get("document") not in (None, True, False)]
+        assert q.document is True and q.rules, qid  # rules stay (the contract: non-empty)
+        assert "国卫医发〔2021〕37号" in q.explanation or "九不准" in q.explanation, qid
+    others = [q for q in by_id.values() if q.document not in (None, True, False)]
     assert others == []  # a plain boolean, like exam_only
 
 
 def test_balance_problems_catch_a_bank_keyed_by_position(banks):
-    """Negative control: every key moved to A (as the banks were) is reported."""
+    """Negative control: every key moved to A (as the banks were) is reported, by the same rule
+    `qinglian check` runs (a warning on the bank's line)."""
     biased = {}
     for name, questions in banks.items():
         moved = []
         for q in questions:
-            q = dict(q)
-            if q["type"] == "single":
-                right = q["options"][LETTERS.index(_keys(q)[0])]
-                rest = [o for o in q["options"] if o is not right]
-                q["options"], q["answer"] = [right, *rest], "A"
+            if q.type == "single":
+                right = q.options[OPTION_LABELS.index(q.answer_labels[0])]
+                rest = [o for o in q.options if o is not right]
+                q = q.model_copy(update={"options": [right, *rest], "answer": "A"})
             moved.append(q)
         biased[name] = moved
     problems = balance_problems(biased)
-    assert any("single-choice key A in 100%" in p for p in problems), problems
+    assert any("单选题答案为 A 的占 100%" in p for p in problems), problems
+
+
+def test_check_warns_about_a_bank_keyed_by_position(banks):
+    corpus = load_corpus(REPO)
+    bank = corpus.banks[0]
+    keyed = [
+        q.model_copy(
+            update={
+                "options": [q.options[OPTION_LABELS.index(q.answer_labels[0])]]
+                + [o for o in q.options if o != q.options[OPTION_LABELS.index(q.answer_labels[0])]],
+                "answer": "A",
+            }
+        )
+        if q.type == "single"
+        else q
+        for q in bank.questions
+    ]
+    found = check_bank(bank.model_copy(update={"questions": keyed}), corpus)
+    assert found.errors == []
+    (warning, *_) = [w for w in found.warnings if "答案为 A 的占 100%" in w.message]
+    assert warning.path == bank.path and warning.line == corpus.line_of(bank.path, "questions")
+    assert check_bank(bank, corpus).warnings == []
+
+
+def test_check_rejects_an_explanation_that_names_an_option_letter(banks):
+    corpus = load_corpus(REPO)
+    bank = corpus.banks[0]
+    i, q = next((i, q) for i, q in enumerate(bank.questions) if q.type == "single")
+    bad = q.model_copy(update={"explanation": "选项A正确。" + q.explanation})
+    questions = [*bank.questions[:i], bad, *bank.questions[i + 1 :]]
+    (error,) = check_bank(bank.model_copy(update={"questions": questions}), corpus).errors
+    assert error.line == corpus.line_of(bank.path, "questions", i, "explanation")
+    assert "选项A" in error.message and q.id in error.message

@@ -38,6 +38,7 @@ K = TypeVar("K")
 class Rule(RuleMeta):
     path: str = ""
     body: str = ""
+    body_line: int = 1  # file line of the body's first line (body line k: body_line + k)
 
     @property
     def label(self) -> str:
@@ -57,6 +58,7 @@ class Rule(RuleMeta):
 class Case(CaseMeta):
     path: str = ""
     body: str = ""
+    body_line: int = 1  # file line of the body's first line (body line k: body_line + k)
 
     @cached_property
     def sections(self) -> dict[str, str]:
@@ -67,11 +69,13 @@ class Case(CaseMeta):
 class Story(StoryMeta):
     path: str = ""
     body: str = ""
+    body_line: int = 1  # file line of the body's first line (body line k: body_line + k)
 
 
 class Page(PageMeta):
     path: str = ""
     body: str = ""
+    body_line: int = 1  # file line of the body's first line (body line k: body_line + k)
     slug: str = ""
 
 

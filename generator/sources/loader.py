@@ -116,7 +116,11 @@ class _Reader:
         self.problems += checks.personal_numbers(source.body, source.body_line, rel)
         if meta is None:
             return None
-        record = model.model_construct(**dict(meta), path=rel, body=source.body.strip() + "\n")
+        body = source.body.strip()
+        skipped = source.body[: source.body.find(body)].count("\n") if body else 0
+        record = model.model_construct(
+            **dict(meta), path=rel, body=body + "\n", body_line=source.body_line + skipped
+        )
         self.lines[id(record)] = checks.Lines(rel, source.meta.line)
         return record
 
