@@ -141,7 +141,9 @@ LEGAL_BASIS_FACTS = (
     "一倍以上二倍以下",
 )
 
-KICKBACK = re.compile(r"回扣|返点|返利|提成|分成|介绍费|好处费|服务费|劳务费|辛苦费|感谢费")
+KICKBACK = re.compile(
+    r"红包|礼金|回扣|返点|返利|提成|分成|介绍费|好处费|服务费|劳务费|辛苦费|感谢费"
+)
 REFERRED = re.compile(
     r"罪|移送公安|移送检察|审查起诉|移送司法|移送[^，。；]{0,4}(?:公安|司法|检察)"
 )
@@ -160,6 +162,7 @@ NON_MANAGER_ROLES = {
     "后勤人员",
 }
 CLAUSE = re.compile(r"[^。；\n]+")
+NOT_PHYSICIANS = {"护士", "护士长", "助产士", "药师", "技师", "工程师", "收费员", "后勤人员"}
 
 
 @dataclass
@@ -425,6 +428,8 @@ def _physicians_act(t: _CaseText) -> Iterator[Finding]:
     for clause in CLAUSE.findall(t.outcome):
         if not re.search(r"卫生健康|卫健委|医师法", clause):
             continue
+        if t.case.role in NOT_PHYSICIANS and "医师" not in clause:
+            continue  # 护士条例 and others: not what this rule knows
         before_act = _conduct_starts_before_act(t)
         suspends = re.search(r"暂停[^，]{0,8}执业", clause) or (
             "吊销" in clause and "医师法" in clause
