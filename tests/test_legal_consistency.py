@@ -261,3 +261,20 @@ def test_check_passes_the_shipped_content_without_warnings(capsys):
     captured = capsys.readouterr()
     assert "检查通过" in captured.out
     assert "提醒" not in captured.err and captured.err.strip() == ""
+
+
+def test_check_passes_with_warnings_only(tmp_path, capsys):
+    """A warning (here a single-choice stem ending in “：”) is shown, located, and check exits 0."""
+    root = tmp_path / "root"
+    for folder in ("content", "cases", "quizzes", "site_config"):
+        shutil.copytree(ROOT / folder, root / folder)
+    bank = root / "quizzes" / "r1.yml"
+    text = bank.read_text(encoding="utf-8")
+    stem = "    stem: 九项准则第一条的标题是？\n"
+    assert stem in text
+    bank.write_text(text.replace(stem, stem.replace("？", "：")), encoding="utf-8")
+    line = text.splitlines().index(stem.rstrip("\n")) + 1
+    assert main(["--root", str(root), "check"]) == 0
+    captured = capsys.readouterr()
+    assert f"quizzes/r1.yml:{line}: 提醒：题目 " in captured.err, captured.err
+    assert "另有 1 条提醒" in captured.err and "检查通过" in captured.out
