@@ -76,12 +76,17 @@ def make_environment() -> Environment:
 
 class TreeWriter:
     def __init__(
-        self, corpus: Corpus, docs: Path, extras: SiteExtras, pages_in_memory: bool = False
+        self,
+        corpus: Corpus,
+        docs: Path,
+        extras: SiteExtras,
+        pages_in_memory: bool = False,
+        ready_html: bool = True,
     ):
         self.corpus, self.docs, self.extras = corpus, docs, extras
         self.pages_in_memory = pages_in_memory  # Markdown pages only in ``texts`` (see pages)
         self.env = make_environment()
-        self.fragments = self.env.globals["fragments"] = Fragments(corpus)
+        self.fragments = self.env.globals["fragments"] = Fragments(corpus, html=ready_html)
         self.written: list[str] = []  # docs-relative paths of the pages, in writing order
         self.unsearched: set[str] = set()  # pages whose front matter says search: exclude
         self.sources: dict[str, str] = {}  # docs-relative page → the source file it renders
@@ -344,14 +349,19 @@ def write_tree(
     extras: SiteExtras | None = None,
     previous: TreeWriter | None = None,
     pages_in_memory: bool = False,
+    engine: str = "mkdocs",
 ) -> TreeWriter:
     """Write the whole Markdown tree into ``docs`` (which should be empty).
 
     ``previous``: the writer of the tree already in ``docs`` (preview) — only files whose text
     changed are written, and files it wrote that the new tree lacks are removed.
     ``pages_in_memory``: the Markdown pages go to ``writer.pages``, not into ``docs``.
+    ``engine``: the generated tables are ready HTML for MkDocs, Markdown for Zensical
+    (``fragments.py``).
     """
-    writer = TreeWriter(corpus, docs, extras or SiteExtras(), pages_in_memory)
+    writer = TreeWriter(
+        corpus, docs, extras or SiteExtras(), pages_in_memory, ready_html=engine == "mkdocs"
+    )
     if previous is not None:
         writer.previous = previous.texts
     writer.write()
