@@ -239,3 +239,54 @@ def test_a_failing_index_worker_is_replaced_by_the_index_built_here(
     report = engine.build_site(load_corpus(mini_root), tmp_path / "site")
     assert not report.parallel_index
     assert report.index.pages > 10 and (tmp_path / "site" / "search" / "meta.js").is_file()
+
+
+def test_ready_html_set_aside_comes_out_as_python_markdown_passes_it(plain_site):
+    """The plugin's set-aside blocks (plugin.py) give the HTML Python-Markdown gives the same
+    page read whole, where it parses every tag of the blocks and passes them through."""
+    import markdown
+
+    from generator.site.plugin import QinglianPlugin
+
+    writer, *_ = plain_site
+    extensions = ["admonition", "attr_list", "md_in_html", "tables", "footnotes", "toc"]
+    plugin = QinglianPlugin()
+
+    class Page:
+        class file:  # noqa: N801 - as MkDocs' page.file
+            src_uri = "cases/by-rule.md"
+
+    for path in ("cases/by-rule.md", next(p for p in writer.texts if p.startswith("cases/r"))):
+        text = writer.texts[path].split("\n---\n", 1)[1]
+        whole = markdown.Markdown(extensions=extensions).convert(text)
+        aside = plugin.on_page_markdown(text, page=Page, config=None, files=None)
+        assert "<table>" not in aside and len(plugin.blocks["cases/by-rule.md"]) >= 1
+        html = markdown.Markdown(extensions=extensions).convert(aside)
+        html = plugin.on_page_content(html, page=Page, config=None, files=None)
+        assert "QINGLIAN" not in html and html.count("<tr>") == whole.count("<tr>") > 1
+        # (Python-Markdown keeps the marking comments; the plugin drops them)
+        whole = re.sub(r"<!-- /?qinglian:html -->", "", whole)
+        assert re.sub(r"\n+", "\n", html).strip() == re.sub(r"\n+", "\n", whole).strip(), path
+
+
+def test_navigation_rendered_once_per_folder_changes_no_byte(synth_root, plain_site, tmp_path):
+    """Material's sidebar and tabs, kept per folder for pages outside the navigation (the
+    default), are those rendered for every page (``cache_navigation: false``)."""
+    _, warned, plain, _ = plain_site
+    root = copy_root(synth_root, tmp_path / "root")
+    text = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    text = text.replace("plugins:\n", "plugins:\n  - qinglian:\n      cache_navigation: false\n", 1)
+    (root / "mkdocs.yml").write_text(text, "utf-8")
+    writer, config_file = engine.prepare(load_corpus(root), tmp_path / "w", pages=True)
+    assert engine.run_mkdocs(config_file, pages=writer.pages) == warned
+    assert _differ(_files(tmp_path / "w" / "site"), plain) == []
+
+
+def test_a_custom_dir_overriding_the_navigation_switches_the_cache_off(tmp_path):
+    """A hospital's partials/nav.html may depend on the page: then it is rendered for each."""
+    from jinja2 import DictLoader, Environment
+
+    from generator.site.plugin import _material_partials
+
+    env = Environment(loader=DictLoader({"partials/nav.html": "{{ page.title }}"}))
+    assert not _material_partials(env)

@@ -3,7 +3,8 @@
 Every listing links every case it lists, so on a site with a thousand cases these tables are most
 of the text an engine would parse. Where the engine is MkDocs (``html=True``) they are written as
 ready HTML — a raw HTML block, which Python-Markdown passes through untouched — with the final
-relative URLs MkDocs gives pages (``links.html_url``). Zensical rewrites relative links, even in
+relative URLs MkDocs gives pages (``links.html_url``), marked for our MkDocs plugin to set aside
+while Python-Markdown reads the page (``plugin.py``). Zensical rewrites relative links, even in
 raw HTML, into its own URL scheme, so for it (``html=False``) they stay Markdown tables with
 ``.md`` links, which it resolves and checks itself.
 """
@@ -14,6 +15,7 @@ from html import escape
 
 from ..model import links
 from ..model.corpus import Case, Corpus, Rule
+from .plugin import HTML_END, HTML_START
 
 CASE_COLUMNS = ("日期", "案例", "科室", "类别", "涉及条款")
 CASE_HEAD = "| " + " | ".join(CASE_COLUMNS) + " |\n|---|---|---|---|---|\n"
@@ -43,6 +45,10 @@ def _table_html(head: tuple[str, ...], rows: list[str]) -> str:
 
 def _row_html(cells: list[str]) -> str:
     return "<tr>\n" + "".join(f"<td>{c}</td>\n" for c in cells) + "</tr>\n"
+
+
+def _ready(html: str) -> str:
+    return f"{HTML_START}\n{html}\n{HTML_END}"
 
 
 class Fragments:
@@ -106,7 +112,7 @@ class Fragments:
                 row = self._rows[key] = self._row(case, here)
             rows.append(row)
         if self.html:
-            block = _table_html(CASE_COLUMNS, rows)
+            block = _ready(_table_html(CASE_COLUMNS, rows))
         else:
             block = (CASE_HEAD + "".join(rows)).rstrip("\n")
         return block + "\n"  # a blank line after it, whatever follows in the template
@@ -145,7 +151,7 @@ class Fragments:
             rows.append(("处理依据", basis + "：处分、处罚和刑罚由谁作出、依据哪些条款"))
         if self.html:
             body = _table_html(("", ""), [_row_html([text(n), v]) for n, v in rows])
-            return f'<div class="{DETAILS_CLASS}">\n{body}\n</div>'
+            return _ready(f'<div class="{DETAILS_CLASS}">\n{body}\n</div>')
         return "\n".join(
             [f'<div class="{DETAILS_CLASS}" markdown>', "", "| | |", "|---|---|"]
             + [f"| {name} | {value} |" for name, value in rows]
