@@ -41,7 +41,7 @@ def on_post_build(config, **kwargs) -> None:
         threading.Thread(target=_current.index, args=(site,), daemon=True).start()
 
 
-def _snapshot(root: Path) -> dict[Path, float]:
+def _snapshot(root: Path) -> dict[Path, int]:
     seen = {}
     for name in SOURCE_DIRS:
         for path in (root / name).rglob("*"):
@@ -96,7 +96,7 @@ class Preview:
                 self.seen = now
                 self.index_cache.cancel = True  # the index being built is out of date anyway
                 fresh = self.regenerate()
-                if self.site_dir and not (fresh and self.writer.changed):
+                if self.site_dir and not (fresh and self.writer and self.writer.changed):
                     # no page changed, so no rebuild follows: finish the stopped index now
                     threading.Thread(target=self.index, args=(self.site_dir,), daemon=True).start()
 

@@ -14,6 +14,7 @@ import shutil
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
@@ -241,7 +242,7 @@ class TreeWriter:
             self.page(links.story_page(story.id), "story.md.j2", story=story)
 
     def risks(self) -> None:
-        rows = []
+        rows: list[dict[str, Any]] = []
         for register in self.corpus.risks:
             counts = register.level_counts
             top = _department_light(counts)
