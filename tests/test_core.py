@@ -378,3 +378,13 @@ def test_site_build_writes_nothing_into_the_content_root_and_locates_warnings(mi
     assert located, report.site.warnings
     assert all(w.startswith("content/rules/r8.md：") for w in located), located
     assert "（生成的页面 rules/r8.md）" in located[0]
+
+
+def test_corpus_indexes_are_read_only_and_lookups_add_nothing(mini_root):
+    corpus = load_corpus(mini_root)
+    index = corpus.cases_by_department
+    keys = list(index)
+    assert index["没有这个科室"] == [] and "没有这个科室" not in index
+    assert index.get("没有这个科室") is None and list(index) == keys
+    with pytest.raises(TypeError):
+        index["新科室"] = []  # type: ignore[index]
