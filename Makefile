@@ -15,7 +15,7 @@ TEST_STAMP := $(VENV)/.test-$(shell cat pyproject.toml requirements-test.lock | 
 DEB_BUILD := python3-venv fonts-noto-cjk fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 DEB_TEST := chromium libatomic1 poppler-utils zbar-tools postgresql
 
-.PHONY: all build test serve check lint format golden bench lock deps-build deps-test venv venv-test clean
+.PHONY: all build test test-fast serve check lint format golden bench lock deps-build deps-test venv venv-test clean
 
 all: build
 
@@ -44,10 +44,20 @@ deps-test:
 build: venv
 	$(BIN)/qinglian build
 
+# The whole suite (what CI runs on fresh Debian 12 and 13): lint, types, every test.
 test: venv-test
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/ruff format --check generator tests bench
+	$(BIN)/mypy
 	$(BIN)/pytest
+
+# The inner loop (under a minute): lint and the tests that need no browser, PDF renderer,
+# database server, exam service, nor a large synthetic corpus.
+FAST_TESTS := not browser and not pdf and not postgres and not service and not slow
+test-fast: venv-test
+	$(BIN)/ruff check generator tests bench
+	$(BIN)/ruff format --check generator tests bench
+	$(BIN)/pytest -q -m "$(FAST_TESTS)"
 
 serve: venv
 	$(BIN)/qinglian serve
@@ -58,6 +68,7 @@ check: venv
 lint: venv-test
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/ruff format --check generator tests bench
+	$(BIN)/mypy
 
 format: venv-test
 	$(BIN)/ruff format generator tests bench

@@ -13,8 +13,8 @@ Reports, in one run:
 Usage: .venv/bin/python bench/site_build.py [--cases 100,1000] [--query-cases 1000,10000]
        [--breakdown] [--repeat 3] [--dir /dev/shm]
 Run it under ``nice`` on a busy machine and compare the CPU figures: wall time there measures
-the other load as much as the build (the build uses a second core while MkDocs runs: a forked
-process converts half of the pages' Markdown, the index worker indexes written pages).
+the other load as much as the build (the build uses a second core while MkDocs runs: the index
+worker indexes written pages).
 ``--dir`` puts the corpora and the sites elsewhere than the system's temporary folder, e.g. on
 a RAM disk: on a virtual machine whose disk makes creating a file cost a millisecond at times,
 the time both builds spend creating files (ours writes the search index's ~1,400 files besides
@@ -104,7 +104,7 @@ def _median(values) -> float:
 
 def breakdown(root: Path) -> str:
     """CPU seconds of each stage of our site build, run here one after the other (MkDocs with
-    the build's speed-ups, its forked process included; the index in this process)."""
+    the pages handed over in memory; the index in this process)."""
     from generator.site import engine
     from generator.site.tree import SiteExtras
     from generator.sources.loader import load_corpus
@@ -126,7 +126,7 @@ def breakdown(root: Path) -> str:
         work = Path(tmp)
         writer, config = engine.prepare(corpus, work, SiteExtras(), pages=True)
         lap("生成 Markdown")
-        engine.run_mkdocs(config, writer.fragments.html, pages=writer.pages)
+        engine.run_mkdocs(config, pages=writer.pages)
         lap("MkDocs")
         engine.index_site(corpus, work / "site", writer, True)
         lap("搜索索引")

@@ -63,6 +63,6 @@ def _pdf_stage(corpus: Corpus, tmp: Path, out: Path, only: str | None, progress)
     from .pdf import handbooks
 
     if only in (None, "pdf"):
-        return handbooks.render_all(corpus, tmp / "pdf", progress=progress)
+        return [*handbooks.render_all(corpus, tmp / "pdf", progress=progress)]
     carry_over(out, tmp, "pdf")
     return handbooks.read_manifest(tmp / "pdf")

@@ -86,7 +86,12 @@ def cmd_serve(args) -> int:
 
     console.print(f"预览地址：http://{args.addr}/ （修改源文件后自动刷新，按 Ctrl+C 停止）")
     try:
-        serve(args.root, args.addr, on_problems=print_problems)
+        serve(
+            args.root,
+            args.addr,
+            on_problems=print_problems,
+            on_warning=lambda w: err.print(f"[yellow]站点警告[/]：{escape(w)}"),
+        )
     except OSError as exc:
         raise ConfigError(
             f"无法在 {args.addr} 启动预览：{exc.strerror}（换一个端口：--addr 127.0.0.1:8001）"

@@ -83,21 +83,3 @@ def carry_over(previous: Path, tmp: Path, name: str) -> None:
     src = previous / name
     if src.is_dir():
         shutil.copytree(src, tmp / name)
-
-
-def sync_folder(src: Path, dst: Path) -> None:
-    """Make ``dst`` equal to ``src``, touching only files whose bytes differ (and removing extras)."""
-    dst.mkdir(parents=True, exist_ok=True)
-    wanted = {p.relative_to(src) for p in src.rglob("*") if p.is_file()}
-    for rel in sorted(wanted):
-        source, target = src / rel, dst / rel
-        data = source.read_bytes()
-        if not target.is_file() or target.read_bytes() != data:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-    for path in sorted(dst.rglob("*"), reverse=True):
-        rel = path.relative_to(dst)
-        if path.is_file() and rel not in wanted:
-            path.unlink()
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()

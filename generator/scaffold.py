@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -56,7 +57,7 @@ STORY_BODY = """
 ## 启示
 """
 
-QUESTION_ANSWERS = {
+QUESTION_ANSWERS: dict[str, dict[str, Any]] = {
     "single": {"options": ["选项一", "选项二", "选项三", "选项四"], "answer": "A"},
     "multiple": {"options": ["选项一", "选项二", "选项三", "选项四"], "answer": ["A", "B"]},
     "judge": {"answer": True},
@@ -136,7 +137,7 @@ def _new_question(root: Path, args) -> Path:
         raise ConfigError("请用 --bank 指定题库编号，如 --bank jiuxiang-r8")
     for path in sorted((root / "quizzes").glob("*.yml")):
         located, problems = read_yaml(path, path.relative_to(root).as_posix())
-        if problems:
+        if problems or located is None:
             raise ConfigError(f"{problems[0]}（先修正题库文件再新建题目）")
         if isinstance(located.data, dict) and located.data.get("bank") == args.bank:
             break

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from .sources import schemas
 
-SCHEMAS = {
+SCHEMAS: dict[str, type[BaseModel]] = {
     "rule.schema.json": schemas.RuleMeta,
     "case.schema.json": schemas.CaseMeta,
     "story.schema.json": schemas.StoryMeta,

@@ -28,11 +28,18 @@ CHROMIUM_ARGS = [
 
 
 BROWSER_FIXTURES = {"browser", "page"}
+# Fixtures that build whole outputs or large corpora: a test using one is marked ``slow`` (left
+# out of ``make test-fast``).
+SLOW_FIXTURES = {"shipped_build", "mini_build", "synth_root", "big_site", "zensical_site"}
 
 
 def pytest_collection_modifyitems(config, items):
     """A test that drives Chromium must say so (``@pytest.mark.browser``), so `-m browser` and
-    `-m "not browser"` select exactly the browser tests."""
+    `-m "not browser"` select exactly the browser tests. A test using a slow fixture is marked
+    ``slow``."""
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
     unmarked = [
         item.nodeid
         for item in items

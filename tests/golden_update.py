@@ -46,7 +46,7 @@ def mini_exam_key(target: Path) -> None:
     """key.json of the mini fixture's exam: the draw, each version's order and option labels."""
     from generator.exam.draw import draw
     from generator.exam.key import key_json
-    from generator.exam.paper import load_exam
+    from generator.sources.exams import load_exam
     from generator.sources.loader import load_corpus
 
     corpus = load_corpus(MINI)

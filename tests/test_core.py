@@ -157,6 +157,7 @@ def test_references_to_rules_without_a_page_are_located(mini_root):
 
 def test_quiz_paper_uses_the_line_tables_kept_on_the_corpus(mini_root, monkeypatch, tmp_path):
     from generator.exam import paper
+    from generator.sources import exams
 
     corpus = load_corpus(mini_root)
     assert corpus.line_of(EXAM, "sections", 0, "count") == 10
@@ -164,8 +165,9 @@ def test_quiz_paper_uses_the_line_tables_kept_on_the_corpus(mini_root, monkeypat
     def no_rereading(*args, **kwargs):
         raise AssertionError("the exam file was read again")
 
-    monkeypatch.setattr(paper, "read_yaml", no_rereading)
-    report = paper.make_papers(corpus, mini_root / EXAM, tmp_path)
+    monkeypatch.setattr(exams, "read_yaml", no_rereading)
+    exam, line = exams.load_exam(mini_root / EXAM, corpus)
+    report = paper.make_papers(corpus, exam, line, tmp_path)
     assert (report.folder / "key.json").is_file()
 
 
@@ -336,11 +338,12 @@ def test_build_failing_after_staging_leaves_dist_byte_identical(mini_root, monke
 def test_weasyprint_emits_no_warnings_on_handbooks_and_papers(mini_root, tmp_path, caplog):
     from generator.exam.paper import make_papers
     from generator.pdf.handbooks import render_all
+    from generator.sources.exams import load_exam
 
     corpus = load_corpus(mini_root)
     with caplog.at_level(logging.WARNING, logger="weasyprint"):
         render_all(corpus, tmp_path / "pdf", workers=1)
-        make_papers(corpus, mini_root / EXAM, tmp_path / "papers")
+        make_papers(corpus, *load_exam(mini_root / EXAM, corpus), tmp_path / "papers")
     warnings = [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")]
     assert warnings == []
 
@@ -375,3 +378,13 @@ def test_site_build_writes_nothing_into_the_content_root_and_locates_warnings(mi
     assert located, report.site.warnings
     assert all(w.startswith("content/rules/r8.md：") for w in located), located
     assert "（生成的页面 rules/r8.md）" in located[0]
+
+
+def test_corpus_indexes_are_read_only_and_lookups_add_nothing(mini_root):
+    corpus = load_corpus(mini_root)
+    index = corpus.cases_by_department
+    keys = list(index)
+    assert index["没有这个科室"] == [] and "没有这个科室" not in index
+    assert index.get("没有这个科室") is None and list(index) == keys
+    with pytest.raises(TypeError):
+        index["新科室"] = []  # type: ignore[index]

@@ -81,3 +81,47 @@ def test_cached_and_stopped_index_builds_end_equal_to_a_fresh_index(mini_root, t
     engine.index_site(corpus, site, writer, True, cache)  # all cached: same files again
     (tmp_path / "ref" / "index.html").unlink()  # the search page itself, from the engine
     assert _same_tree(tmp_path / "ref", site / "search")
+
+
+def test_serve_keeps_the_hospitals_hooks_and_shows_mkdocs_warnings(mini_root, tmp_path):
+    """The content root's hooks run beside ours; MkDocs' warnings reach the editor, located."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    marker = tmp_path / "hook-ran"
+    (mini_root / "hooks.py").write_text(
+        f"def on_post_build(config, **kwargs):\n    open({str(marker)!r}, 'w').close()\n",
+        encoding="utf-8",
+    )
+    config = mini_root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\nhooks:\n  - hooks.py\n", "utf-8")
+    case = sorted((mini_root / "cases").glob("*.md"))[0]
+    case.write_text(case.read_text(encoding="utf-8") + "\n\n见[旧稿](gone.md)。\n", "utf-8")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = (tmp_path / "serve.log").open("w+", encoding="utf-8")
+    bin_dir = Path(sys.executable).parent
+    server = subprocess.Popen(
+        [str(bin_dir / "qinglian"), "serve", "--addr", f"127.0.0.1:{port}"],
+        cwd=mini_root,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not marker.exists():
+            time.sleep(0.3)
+            assert server.poll() is None, (tmp_path / "serve.log").read_text("utf-8")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as r:
+            assert r.status == 200
+    finally:
+        server.terminate()
+        server.wait(30)
+    said = (tmp_path / "serve.log").read_text(encoding="utf-8")
+    assert marker.exists(), said
+    assert f"cases/{case.name}" in said and "gone.md" in said and "站点警告" in said, said

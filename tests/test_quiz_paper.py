@@ -12,8 +12,8 @@ from generator.cli import main
 from generator.errors import ValidationError
 from generator.exam.draw import draw
 from generator.exam.key import key_json, load_key
-from generator.exam.paper import load_exam
 from generator.grading.checker import check_sheet
+from generator.sources.exams import load_exam
 from generator.sources.loader import load_corpus
 from tests.conftest import MINI, REPO, copy_root
 

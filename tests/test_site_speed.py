@@ -1,5 +1,7 @@
-"""The build's in-process speed-ups (generator/site/speedups.py) take effect and leave the site
-byte for byte as plain ``mkdocs build`` of the same generated tree writes it."""
+"""The build hands MkDocs the pages it keeps in memory and takes the written pages for the
+search index through our MkDocs plugin (generator/site/plugin.py); the site is the one plain
+``mkdocs build -f`` writes from the same generated tree on disk. Speed itself is measured in
+bench/site_build.py, not here."""
 
 from __future__ import annotations
 
@@ -7,16 +9,17 @@ import gzip
 import json
 import re
 import shutil
-import subprocess
-import sys
 
 import pytest
 
+from generator.errors import BuildError
 from generator.site import engine
 from generator.site.tree import SiteExtras, _Related
 from generator.sources.loader import load_corpus
 from tests.conftest import REPO, copy_root
 from tests.synth import synthesize
+
+TITLE = "某医院*违规* & <b>收受</b>回扣案"
 
 
 def _files(site):
@@ -33,17 +36,17 @@ def synth_root(tmp_path_factory):
     root = copy_root(REPO, tmp_path_factory.mktemp("speed") / "root")
     shutil.rmtree(root / "tests", ignore_errors=True)
     synthesize(root, 60)  # case pages in sibling folders, long listings, related cases
-    # a title Markdown reads as more than text: its rows stay Markdown for MkDocs to parse
+    # a title with characters Markdown and HTML read as more than text
     case = sorted((root / "cases").glob("*.md"))[0]
     text = case.read_text(encoding="utf-8")
     title = re.search(r"^title: .*$", text, re.M).group()
-    case.write_text(text.replace(title, "title: 某医院*违规* & <b>收受</b>回扣案", 1), "utf-8")
-    # Markdown whose state lives in the parser (footnotes, fences, …): one instance serves
-    # every page, so a page must not see what the one before it left behind
+    case.write_text(text.replace(title, f"title: {TITLE}", 1), "utf-8")
+    # Markdown whose state lives in the parser (footnotes, fences, …): a page must not see what
+    # the one before it left behind
     for n, other in enumerate(sorted((root / "cases").glob("*.md"))[1:4]):
         extra = EXTRA_MARKDOWN.format(n=n)
         other.write_text(other.read_text(encoding="utf-8").rstrip("\n") + extra, "utf-8")
-    # links to no page, on neighbouring pages: MkDocs warns, whichever process renders them
+    # links to no page: MkDocs warns, and the build reports it
     for other in sorted((root / "cases").glob("*.md"))[4:6]:
         link = f"\n\n另见[旧稿](gone-{other.stem}.md)。\n"
         other.write_text(other.read_text(encoding="utf-8").rstrip("\n") + link, "utf-8")
@@ -78,106 +81,6 @@ def _related(corpus, case, limit=5):
     return pool[:limit]
 
 
-# Lines that look like plain paragraphs but are not, or whose neighbours make them something else.
-TRICKY_MARKDOWN = """正文第一段。
-
-正文第二段，紧接着第一段。
-
-<div class="x">
-
-原样输出的 HTML 块里的一行。
-
-</div>
-
-<div class="y" markdown>
-
-HTML 块里按 Markdown 解析的一行。
-
-</div>
-
-```text
-代码块里的一行。
-
-代码块里的又一行。
-```
-
-!!! note "提示"
-
-    提示里的一行。
-
-- 列表项
-
-列表之后的一行。
-
-术语
-
-:   定义（上一行因此是术语，不是段落）。
-
-含*强调*的一行。
-
-行尾有两个空格的一行。\x20\x20
-第二行。
-
-# 标题之前的一行
-
-## 含*强调*的标题
-
-| 列 | 含`代码`的列 |
-|---|---|
-| 纯文本 | *强调* |
-
-- 纯文本的列表项
-- 含[链接](https://example.org)的列表项
-
-结尾一行。"""
-
-
-def test_plain_paragraphs_stashed_as_markdown_writes_them():
-    import markdown
-
-    from generator.site.speedups import RawBlocks, leaves_plain_text
-
-    extensions = [
-        "admonition",
-        "attr_list",
-        "md_in_html",
-        "tables",
-        "def_list",
-        "footnotes",
-        "toc",
-        "pymdownx.details",
-        "pymdownx.superfences",
-        "pymdownx.tasklist",
-    ]
-    assert leaves_plain_text(extensions)
-    plain = markdown.Markdown(extensions=extensions).convert(TRICKY_MARKDOWN)
-    raw = RawBlocks({})
-    fast = markdown.Markdown(extensions=[*extensions, raw]).convert(TRICKY_MARKDOWN)
-    assert fast == plain
-    # the two first lines (one entry), the one after the list, the last: nothing else
-    assert raw.paragraphs == 4
-    assert "<dt>术语</dt>" in fast and "<p>原样输出的 HTML 块里的一行。</p>" not in fast
-
-
-def test_no_plain_text_speed_up_with_an_extension_that_changes_plain_text():
-    """A hospital's mkdocs.yml may add extensions: smarty makes -- a dash in plain text."""
-    import markdown
-
-    from generator.site.speedups import RawBlocks, leaves_plain_text
-
-    extensions = ["toc", "tables", "smarty"]
-    text = "第一段--有两个连字符。\n\n第二段。\n"
-    plain = markdown.Markdown(extensions=extensions).convert(text)
-    assert "&ndash;" in plain
-    assert not leaves_plain_text(extensions)
-    raw = RawBlocks({}, plain_text=leaves_plain_text(extensions))
-    assert markdown.Markdown(extensions=[*extensions, raw]).convert(text) == plain
-    assert raw.paragraphs == 0
-    # (what the speed-up would do there: why it is off)
-    unsafe = RawBlocks({})
-    assert markdown.Markdown(extensions=[*extensions, unsafe]).convert(text) != plain
-
-
 def test_related_cases_by_buckets_are_the_sorted_ones(synth_root):
     corpus = load_corpus(synth_root)
     related = _Related(corpus)
@@ -186,72 +89,14 @@ def test_related_cases_by_buckets_are_the_sorted_ones(synth_root):
     assert all(len(related(case)) == 5 for case in corpus.cases)
 
 
-# The build as ``qinglian build`` runs it, in a process of its own: the forked rendering needs a
-# process without other threads (this one has the test servers'). ``fail_after``: the forked
-# child fails after that many pages, and the parent renders the rest itself (-1: no fork).
-FAST_BUILD = """
-import json, sys
-from pathlib import Path
-from generator.site import engine, forked_pages
-from generator.site.tree import SiteExtras
-from generator.sources.loader import load_corpus
-
-root, work, fail_after = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
-if fail_after < 0:  # the system refuses a new process
-    import os
-
-    def refuse():
-        raise BlockingIOError(11, "Resource temporarily unavailable")
-
-    os.fork = refuse
-elif fail_after:
-    rendered, calls = forked_pages._rendered, [0]
-
-    def failing(page):
-        calls[0] += 1
-        if calls[0] > fail_after:
-            raise RuntimeError("the child fails")
-        return rendered(page)
-
-    forked_pages._rendered = failing
-corpus = load_corpus(root)
-writer, config = engine.prepare(corpus, work, SiteExtras(), pages=True)
-used = []
-warnings = engine.run_mkdocs(config, writer.fragments.html, used, pages=writer.pages)
-(speedups,) = used
-print(json.dumps({
-    "warnings": warnings,
-    "population": speedups.population,
-    "markdown": speedups.markdown,
-    "navigation": speedups.navigation,
-    "tag_links": speedups.tag_links,
-    "stashed": speedups.extension.stashed,
-    "paragraphs": speedups.extension.paragraphs,
-    "blocks": len(writer.fragments.html),
-    "md_files": len(list((work / "docs").rglob("*.md"))),
-}))
-"""
-
-
-def _fast_build(root, work, fail_after=0) -> dict:
-    done = subprocess.run(
-        [sys.executable, "-c", FAST_BUILD, str(root), str(work), str(fail_after)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
-
-
 @pytest.fixture(scope="module")
 def plain_site(synth_root, tmp_path_factory):
-    """Plain ``mkdocs build`` of the generated tree: its warnings, its files."""
+    """Plain ``mkdocs build -f`` of the generated tree written to disk: its warnings, its files."""
     corpus = load_corpus(synth_root)
     work = tmp_path_factory.mktemp("plain")
     writer, config = engine.prepare(corpus, work, SiteExtras())
     warned = engine.run_mkdocs(config)
-    return writer, warned, _files(work / "site")
+    return writer, warned, _files(work / "site"), work
 
 
 def _differ(site, plain) -> list[str]:
@@ -259,76 +104,72 @@ def _differ(site, plain) -> list[str]:
     return [name for name in plain if _content(plain[name]) != _content(site[name])]
 
 
-def test_speedups_change_no_byte_of_the_site(synth_root, plain_site, tmp_path):
-    writer, warned, plain = plain_site
+def test_pages_in_memory_make_the_site_plain_mkdocs_makes(synth_root, plain_site, tmp_path):
+    writer, warned, plain, _ = plain_site
     assert len(warned) == 2 and all("gone-" in w for w in warned), warned
-    # the pages kept in memory, not written into the docs folder, as the build does
-    memory, _ = engine.prepare(load_corpus(synth_root), tmp_path / "m", SiteExtras(), pages=True)
-    assert memory.pages.keys() == {p for p in writer.texts if p.endswith(".md")}
-    assert not list((tmp_path / "m" / "docs").rglob("*.md"))
-    # every generated block is handed over as HTML
-    assert len(memory.fragments.html) > 60
-    assert any("*违规*" in text for text in memory.pages.values())
-    assert not any("*违规*" in block for block in memory.fragments.html)  # left to Markdown
-
-    stats = _fast_build(synth_root, tmp_path / "fast")
-    fast = _files(tmp_path / "fast" / "site")
-    assert _differ(fast, plain) == []
-    assert stats["md_files"] == 0
-    assert stats["warnings"] == warned  # what the child's pages logged, logged here in order
-    # (this process renders about half of the pages, the forked child the others)
-    assert stats["stashed"] >= 0.4 * stats["blocks"]
-    assert stats["paragraphs"] > 2 * stats["blocks"]  # most of the text, in this process
-    # the navigation of most pages (cases, stories, risks…) is rendered once per folder
-    nav = stats["navigation"]
-    assert nav["reused"] > 2 * 60 and nav["reused"] > 3 * nav["rendered"]
-    # Material's styles, configuration and scripts once per depth, in each process
-    assert nav["blocks reused"] > 3 * 30 and nav["blocks rendered"] < 3 * 2 * 5
-    # a tag's links to the tags page worked out once, reused on every other page with it
-    tags = stats["tag_links"]
-    assert tags["tag links reused"] > 20 and tags["tags linked"] > 100
-    # every second page rendered by a forked child, one Markdown instance per process
-    assert stats["population"]["forked"] > 30 and stats["population"]["here"] == 0
-    assert stats["markdown"]["made"] == 1 and stats["markdown"]["reused"] > 30
-    with_footnotes = [n for n, p in fast.items() if b'class="footnote"' in _content(p)]
-    assert len(with_footnotes) == 3, with_footnotes
-
-
-def test_a_failing_forked_child_leaves_the_rest_to_this_process(synth_root, plain_site, tmp_path):
-    _, warned, plain = plain_site
-    stats = _fast_build(synth_root, tmp_path / "fast", fail_after=5)
-    assert stats["population"]["forked"] == 5 and stats["population"]["here"] > 25
-    assert stats["warnings"] == warned
-    assert _differ(_files(tmp_path / "fast" / "site"), plain) == []
-
-
-def test_a_refused_fork_renders_every_page_here(synth_root, plain_site, tmp_path):
-    _, warned, plain = plain_site
-    stats = _fast_build(synth_root, tmp_path / "fast", fail_after=-1)
-    assert stats["population"] == {"forked": 0, "here": 0}
-    assert stats["warnings"] == warned
-    assert _differ(_files(tmp_path / "fast" / "site"), plain) == []
-
-
-def test_speedups_without_forking_change_no_byte_either(synth_root, plain_site, tmp_path):
-    """In a process with another thread nothing is forked; the site is the same."""
-    import threading
-
-    _, warned, plain = plain_site
     corpus = load_corpus(synth_root)
-    writer, config = engine.prepare(corpus, tmp_path / "w", SiteExtras(), pages=True)
-    used = []
-    stop = threading.Event()
-    other = threading.Thread(target=stop.wait, daemon=True)
-    other.start()
-    try:
-        found = engine.run_mkdocs(config, writer.fragments.html, used, pages=writer.pages)
-    finally:
-        stop.set()
+    memory, config = engine.prepare(corpus, tmp_path / "m", SiteExtras(), pages=True)
+    assert memory.pages.keys() == {p for p in writer.texts if p.endswith(".md")}
+    assert not list((tmp_path / "m" / "docs").rglob("*.md"))  # nothing written for MkDocs
+    fed: list[tuple[str, str]] = []
+    found = engine.run_mkdocs(config, feed=lambda f, h: fed.append((f, h)), pages=memory.pages)
     assert found == warned
-    assert used[0].population == {"forked": 0, "here": 0}
-    assert used[0].markdown["made"] == 1
-    assert _differ(_files(tmp_path / "w" / "site"), plain) == []
+    fast = _files(tmp_path / "m" / "site")
+    assert _differ(fast, plain) == []
+    # every page written went to the feed once, in the order MkDocs wrote them, as written
+    pages = [name for name in fast if name.endswith(".html") and name != "404.html"]
+    assert sorted(f for f, _ in fed) == sorted(pages)
+    for file, html in fed[:5]:
+        assert (tmp_path / "m" / "site" / file).read_text(encoding="utf-8") == html
+    with_footnotes = [n for n, p in fast.items() if b'class="footnote"' in _content(p)]
+    assert len(with_footnotes) == 3, with_footnotes  # no page sees another's footnotes
+
+
+def test_generated_tables_are_ready_html_for_mkdocs_and_markdown_for_zensical(
+    synth_root, plain_site, tmp_path
+):
+    writer, _, plain, work = plain_site
+    listing = writer.texts["cases/by-rule.md"]
+    assert "<table>" in listing and "|---|" not in listing
+    assert '<div class="ql-meta">' in next(
+        t for p, t in writer.texts.items() if p.startswith("cases/r")
+    )
+    # the title is text, in the listing as on the page's own links: escaped, not parsed
+    escaped = "某医院*违规* &amp; &lt;b&gt;收受&lt;/b&gt;回扣案"
+    html = _content(plain["cases/by-rule/index.html"]).decode()
+    assert f">{escaped}</a>" in html
+    # links in the ready HTML go where MkDocs put the pages
+    site = work / "site"
+    for href in re.findall(r'<td><a href="([^"#]+)', html)[:50]:
+        assert (site / "cases" / "by-rule" / href / "index.html").is_file(), href
+    zensical, _ = engine.prepare(load_corpus(synth_root), tmp_path / "z", engine="zensical")
+    listing = zensical.texts["cases/by-rule.md"]
+    assert "<table>" not in listing and "|---|---|---|---|---|" in listing
+    assert "](../rules/r1.md)" in listing
+
+
+def test_the_plugin_is_named_once_and_takes_its_options(synth_root, tmp_path):
+    """A hospital's mkdocs.yml may name our plugin with options; it is not added twice, and a
+    wrong option is MkDocs' configuration error, reported as a build error."""
+    import yaml
+
+    root = copy_root(synth_root, tmp_path / "root")
+    text = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "plugins:\n  - tags\n" in text
+    text = text.replace("plugins:\n", "plugins:\n  - qinglian:\n      auto_reload: true\n", 1)
+    (root / "mkdocs.yml").write_text(text, "utf-8")
+    writer, config_file = engine.prepare(load_corpus(root), tmp_path / "w", pages=True)
+    config = yaml.safe_load(config_file.read_text(encoding="utf-8").split("\n", 1)[1])
+    named = [p for p in config["plugins"] if "qinglian" in (p if isinstance(p, dict) else {p: 1})]
+    assert named == [{"qinglian": {"auto_reload": True}}]
+    engine.run_mkdocs(config_file, pages=writer.pages)
+    assert (tmp_path / "w" / "site" / "rules" / "r1" / "index.html").is_file()
+    config_file.write_text(
+        config_file.read_text(encoding="utf-8").replace("auto_reload: true", "auto_reload: 3"),
+        "utf-8",
+    )
+    with pytest.raises(BuildError, match="auto_reload"):
+        engine.run_mkdocs(config_file, pages=writer.pages)
 
 
 def test_index_built_beside_mkdocs_is_the_index_built_after(shipped_build, tmp_path):
@@ -398,3 +239,54 @@ def test_a_failing_index_worker_is_replaced_by_the_index_built_here(
     report = engine.build_site(load_corpus(mini_root), tmp_path / "site")
     assert not report.parallel_index
     assert report.index.pages > 10 and (tmp_path / "site" / "search" / "meta.js").is_file()
+
+
+def test_ready_html_set_aside_comes_out_as_python_markdown_passes_it(plain_site):
+    """The plugin's set-aside blocks (plugin.py) give the HTML Python-Markdown gives the same
+    page read whole, where it parses every tag of the blocks and passes them through."""
+    import markdown
+
+    from generator.site.plugin import QinglianPlugin
+
+    writer, *_ = plain_site
+    extensions = ["admonition", "attr_list", "md_in_html", "tables", "footnotes", "toc"]
+    plugin = QinglianPlugin()
+
+    class Page:
+        class file:  # noqa: N801 - as MkDocs' page.file
+            src_uri = "cases/by-rule.md"
+
+    for path in ("cases/by-rule.md", next(p for p in writer.texts if p.startswith("cases/r"))):
+        text = writer.texts[path].split("\n---\n", 1)[1]
+        whole = markdown.Markdown(extensions=extensions).convert(text)
+        aside = plugin.on_page_markdown(text, page=Page, config=None, files=None)
+        assert "<table>" not in aside and len(plugin.blocks["cases/by-rule.md"]) >= 1
+        html = markdown.Markdown(extensions=extensions).convert(aside)
+        html = plugin.on_page_content(html, page=Page, config=None, files=None)
+        assert "QINGLIAN" not in html and html.count("<tr>") == whole.count("<tr>") > 1
+        # (Python-Markdown keeps the marking comments; the plugin drops them)
+        whole = re.sub(r"<!-- /?qinglian:html -->", "", whole)
+        assert re.sub(r"\n+", "\n", html).strip() == re.sub(r"\n+", "\n", whole).strip(), path
+
+
+def test_navigation_rendered_once_per_folder_changes_no_byte(synth_root, plain_site, tmp_path):
+    """Material's sidebar and tabs, kept per folder for pages outside the navigation (the
+    default), are those rendered for every page (``cache_navigation: false``)."""
+    _, warned, plain, _ = plain_site
+    root = copy_root(synth_root, tmp_path / "root")
+    text = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    text = text.replace("plugins:\n", "plugins:\n  - qinglian:\n      cache_navigation: false\n", 1)
+    (root / "mkdocs.yml").write_text(text, "utf-8")
+    writer, config_file = engine.prepare(load_corpus(root), tmp_path / "w", pages=True)
+    assert engine.run_mkdocs(config_file, pages=writer.pages) == warned
+    assert _differ(_files(tmp_path / "w" / "site"), plain) == []
+
+
+def test_a_custom_dir_overriding_the_navigation_switches_the_cache_off(tmp_path):
+    """A hospital's partials/nav.html may depend on the page: then it is rendered for each."""
+    from jinja2 import DictLoader, Environment
+
+    from generator.site.plugin import _material_partials
+
+    env = Environment(loader=DictLoader({"partials/nav.html": "{{ page.title }}"}))
+    assert not _material_partials(env)

@@ -143,6 +143,7 @@ def cmd_paper(args) -> int:
     from ..exam.paper import exam_root, make_papers
     from ..model.numbers import number
     from ..model.terms import TYPE_NAMES, rule_label
+    from ..sources.exams import load_exam
     from ..sources.loader import load_corpus
     from ..terminal import console
 
@@ -150,7 +151,8 @@ def cmd_paper(args) -> int:
     out = args.out if args.out is not None else root / "private"
     _not_in_dist(out)
     corpus = load_corpus(root)
-    report = make_papers(corpus, args.exam, out)
+    exam, line = load_exam(args.exam, corpus)
+    report = make_papers(corpus, exam, line, out)
     drawn = report.drawn
     exam = drawn.exam
     counts = "、".join(f"{TYPE_NAMES[s.type]} {s.count}" for s in exam.sections)

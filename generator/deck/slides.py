@@ -197,7 +197,7 @@ def _footer(slide, brand: Brand) -> None:
     line = slide.shapes.add_connector(1, MARGIN, Inches(6.95), WIDTH - MARGIN, Inches(6.95))
     line.line.color.rgb = RGBColor(0xC7, 0x9B, 0x94)
     line.line.width = Pt(0.75)
-    left = MARGIN
+    left: int = MARGIN
     if brand.logo_png:
         slide.shapes.add_picture(io.BytesIO(brand.logo_png), MARGIN, Inches(7.0), Inches(0.38),
                                  Inches(0.38))  # fmt: skip

@@ -1,6 +1,6 @@
 """``qinglian quiz paper``: an exam file → papers, key and answer-sheet templates.
 
-Stages: load the corpus → read the exam file → draw (``draw.py``) → write, into a folder beside
+Stages (the exam file read by ``sources.exams.load_exam``): draw (``draw.py``) → write, into a folder beside
 the target, ``paper-<V>.pdf`` per version, ``key.pdf``, ``key.json``, ``answer-sheet.xlsx`` and
 ``answer-sheet.csv`` → move those files (only those) into ``<out>/<exam id>/``; other files a
 trainer keeps there stay. A failure leaves the previous folder as it was. PDFs go through the shared typesetting module (``generator/pdf/typeset.py``).
@@ -16,14 +16,11 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from ..errors import Problem, ValidationError
 from ..model.corpus import Corpus, Exam
 from ..model.numbers import number
 from ..model.terms import SHORT_TYPE_NAMES, rule_label
 from ..outputs import staged_files
 from ..pdf.typeset import make_environment, render_pdf, stylesheet
-from ..sources.files import read_yaml
-from ..sources.validate import validate_model
 from . import answer_sheet as sheet
 from .draw import DrawnExam, Item, draw, section_title
 from .key import key_json
@@ -47,33 +44,10 @@ def exam_root(exam_path: Path, default: Path) -> Path:
     return default
 
 
-def load_exam(path: Path, corpus: Corpus) -> tuple[Exam, Callable[..., int]]:
-    """The exam and its ``line(*keys)`` lookup: the corpus's own when the file is one of its
-    exams (read and checked once, by the loader), else the file read and validated now."""
-    path = Path(path).resolve()
-    try:
-        rel = path.relative_to(corpus.root).as_posix()
-    except ValueError:
-        rel = str(path)
-    for exam in corpus.exams:
-        if exam.path == rel:
-            return exam, lambda *loc: corpus.line_of(rel, *loc)
-    if not path.is_file():
-        raise ValidationError([Problem(rel, 1, "找不到考试文件")])
-    located, problems = read_yaml(path, rel)
-    if located is None:
-        raise ValidationError(problems)
-    exam, problems = validate_model(Exam, located, rel)
-    if exam is None:
-        raise ValidationError(problems)
-    exam.path = rel
-    return exam, lambda *loc: located.line(tuple(loc))
-
-
-def make_papers(corpus: Corpus, exam_path: Path, out: Path) -> PaperReport:
-    """Everything for one exam into ``out/<exam id>/``, replaced atomically."""
+def make_papers(corpus: Corpus, exam: Exam, line: Callable[..., int], out: Path) -> PaperReport:
+    """Everything for one exam (as ``sources.exams.load_exam`` gives it: the exam and its
+    ``line(*keys)`` lookup) into ``out/<exam id>/``, replaced atomically."""
     started = time.perf_counter()
-    exam, line = load_exam(exam_path, corpus)
     drawn = draw(exam, corpus.banks, line)
     folder = Path(out) / exam.id
     report = PaperReport(folder=folder.resolve(), drawn=drawn)
@@ -117,6 +91,7 @@ def _owned(folder: Path) -> list[str]:
 
 def _environment() -> jinja2.Environment:
     env = make_environment()
+    assert env.loader is not None
     env.loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(TEMPLATES)), env.loader])
     env.filters["blanks"] = _blanks
     env.filters["columns"] = _columns

@@ -5,8 +5,8 @@ Site, PDF and quiz stages read this; none of them opens a source file again.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -148,15 +148,15 @@ class Corpus:
     # --- cross references (rule → cases, stories, questions; department → cases, risks) -------
 
     @cached_property
-    def cases_by_rule(self) -> dict[int, list[Case]]:
+    def cases_by_rule(self) -> Index[int, Case]:
         return _group(self.cases, lambda case: case.rules)
 
     @cached_property
-    def stories_by_rule(self) -> dict[int, list[Story]]:
+    def stories_by_rule(self) -> Index[int, Story]:
         return _group(self.stories, lambda story: story.rules)
 
     @cached_property
-    def questions_by_rule(self) -> dict[int, list[Question]]:
+    def questions_by_rule(self) -> Index[int, Question]:
         """Questions on each rule; ``document: true`` questions (about the document itself, not
         a rule) count toward none."""
         return _group(self.questions, lambda q: [] if q.document else q.rules)
@@ -171,16 +171,16 @@ class Corpus:
         return {n: index.get(n, []) for n in self.rules}
 
     @cached_property
-    def cases_by_main_rule(self) -> dict[int, list[Case]]:
+    def cases_by_main_rule(self) -> Index[int, Case]:
         """Cases by the rule they are mainly about (the first of their ``rules``)."""
         return _group(self.cases, lambda case: case.rules[:1])
 
     @cached_property
-    def cases_by_category(self) -> dict[str, list[Case]]:
+    def cases_by_category(self) -> Index[str, Case]:
         return _group(self.cases, lambda case: [case.category])
 
     @cached_property
-    def cases_by_department(self) -> dict[str, list[Case]]:
+    def cases_by_department(self) -> Index[str, Case]:
         return _group(self.cases, lambda case: [case.department])
 
     @cached_property
@@ -199,10 +199,37 @@ class Corpus:
         return {g: s for g, s in index.items() if s}
 
 
-def _group(items: list[T], keys: Callable[[T], list[K]]) -> defaultdict[K, list[T]]:
+class Index(Mapping[K, list[T]]):
+    """A read-only index, key → items in order: a key with no items gives an empty list, and
+    looking it up adds nothing (``in``, ``len`` and iteration see only the keys with items)."""
+
+    def __init__(self, data: dict[K, list[T]]):
+        self._data = data
+
+    def __getitem__(self, key: K) -> list[T]:
+        found = self._data.get(key)
+        return [] if found is None else found
+
+    def get(self, key, default=None):
+        return self._data.get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return f"Index({self._data!r})"
+
+
+def _group(items: list[T], keys: Callable[[T], list[K]]) -> Index[K, T]:
     """Index items under each of their keys (a key listed twice counts once), keeping order."""
-    index: defaultdict[K, list[T]] = defaultdict(list)
+    index: dict[K, list[T]] = {}
     for item in items:
         for key in dict.fromkeys(keys(item)):
-            index[key].append(item)
-    return index
+            index.setdefault(key, []).append(item)
+    return Index(index)

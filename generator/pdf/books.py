@@ -178,7 +178,7 @@ def contents(corpus: Corpus, book: Book) -> Contents:
 
 
 def _rules_contents(corpus: Corpus, book: Book) -> Contents:
-    chapters = []
+    chapters: list[dict[str, Any]] = []
     for rule in corpus.rules.values():
         sections = rule.sections
         case = _short_case(corpus, rule)
@@ -213,7 +213,7 @@ def _cases_contents(corpus: Corpus, book: Book) -> Contents:
         if not cases:
             continue
         views = [_case_view(corpus, c) for c in cases]
-        chapter = {
+        chapter: dict[str, Any] = {
             "id": f"rule-{n}",
             "title": f"{rule.label}　{rule.title}",
             "rule": rule,
@@ -232,7 +232,7 @@ def _cases_contents(corpus: Corpus, book: Book) -> Contents:
         for c in corpus.categories
         if corpus.cases_by_category.get(c.name)
     ]
-    indexes = [
+    indexes: list[dict[str, Any]] = [
         {
             "id": "index-department",
             "title": "科室索引",
@@ -280,7 +280,9 @@ def _risks_contents(corpus: Corpus, book: Book) -> Contents:
     dept = book.department
     assert dept is not None
     register = corpus.risks_by_department[dept.name]
-    posts, counts, rule_numbers = [], Counter(), set()
+    posts: list[dict[str, Any]] = []
+    counts: Counter[str] = Counter()
+    rule_numbers: set[int] = set()
     for post in register.posts:
         risks = []
         for risk in sorted(post.risks, key=lambda r: RISK_LEVELS.index(r.level)):
@@ -310,7 +312,7 @@ def _risks_contents(corpus: Corpus, book: Book) -> Contents:
         if own
         else site_url(corpus, links.cases_facet_page("rule"))
     )
-    chapters = [
+    chapters: list[dict[str, str]] = [
         {"id": "risk-points", "title": "岗位风险点与防控措施"},
         {"id": "rules", "title": "相关准则条款"},
         {"id": "cases", "title": "本科室警示案例" if own else "同类岗位警示案例"},

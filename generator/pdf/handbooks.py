@@ -44,7 +44,7 @@ def render_all(
     progress=None,
     names: list[str] | None = None,
     workers: int | None = None,
-) -> list[Download]:
+) -> list[Rendered]:
     """Render every handbook (or those ``names`` picks) into ``out_dir``.
 
     Returns what was rendered (``Rendered`` items, in handbooks.yml order). The manifest lists

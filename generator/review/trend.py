@@ -160,7 +160,11 @@ def _ordered(values) -> list:
 
 
 def _group(name: str, sittings: list[Sitting], department: str | None) -> GroupTrend:
-    takers, passed, mean, rate, small = [], [], [], [], []
+    takers: list[float | None] = []
+    passed: list[float | None] = []
+    mean: list[float | None] = []
+    rate: list[float | None] = []
+    small: list[bool] = []
     for s in sittings:
         people = [p for p in s.people if department is None or p.department == department]
         if not people:

@@ -32,7 +32,7 @@ def grouped_bars(groups: list[tuple[str, list[float | None]]], series: list[str]
     image = Image.new("RGB", (WIDTH, height), "white")
     draw = ImageDraw.Draw(image)
     draw.text((40, 28), title, font=charts.font(36, bold=True), fill=INK)
-    x = 40
+    x = 40.0
     for name, colour in zip(series, colours, strict=True):  # legend
         draw.rectangle([(x, 96), (x + 28, 118)], fill=colour)
         shown = charts._fit(probe, name, small, 360)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..exam.answer_sheet import header
 from ..exam.key import Key, load_key
-from ..grading.grade import Grading, Result, grade
+from ..grading.grade import Result, grade
 from ..grading.sheet import Row, Sheet
 from ..model.answers import fold
 
@@ -70,10 +70,6 @@ def grade_person(sitting, person) -> Result:
 def exported_people(sitting):
     """Everyone who opened the paper, in department and 工号 order."""
     return sitting.people.filter(started_at__isnull=False).order_by("department", "staff_id")
-
-
-def grade_sitting(sitting) -> Grading:
-    return grade(sitting_key(sitting), Sheet(sheet_rows(sitting)))
 
 
 def sheet_rows(sitting) -> list[Row]:

@@ -1,6 +1,6 @@
 """``qinglian exam open``: an exam file and a roster → a sitting in the database, codes and slips.
 
-Stages: load the exam (``exam.paper.load_exam``, the same file ``quiz paper`` reads) → draw
+Stages: load the exam (``sources.exams.load_exam``, the same file ``quiz paper`` reads) → draw
 (``exam.draw.draw``, one implementation) → the canonical paper (the first version's order and
 labels: export and key.json use them) → read the roster → codes for the people not yet in the
 sitting → write ``codes.csv`` and ``codes.pdf`` beside the target → store the sitting and the new
@@ -139,7 +139,7 @@ class SittingPlan:
 def plan_sitting(
     corpus: Corpus, exam_path: Path, roster_path: Path, url: str | None = None
 ) -> SittingPlan:
-    from ..exam.paper import load_exam
+    from ..sources.exams import load_exam
 
     exam, line = load_exam(exam_path, corpus)
     settings = exam_settings(exam, url)

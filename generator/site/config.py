@@ -4,6 +4,8 @@ Nothing the site needs lives in an engine plugin (DESIGN.md): the site name, add
 logo come from site_config/hospital.yml, the tree and the search index from our build. The file
 written here (in the build's temporary folder, next to the generated docs tree) is what MkDocs or
 Zensical builds; plain ``mkdocs build -f <it>`` and ``zensical build -f <it>`` give the same site.
+For MkDocs it names our plugin (``plugin.py``), through which the build hands MkDocs the pages it
+keeps in memory and takes the written pages for the search index.
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ import yaml
 
 from ..errors import ConfigError
 from ..model.corpus import Corpus
+from .plugin import NAME as PLUGIN
 
 # What our build brings to every site, whatever the content root's mkdocs.yml says.
 OUR_CSS = ("assets/qinglian.css", "assets/selftest.css", "assets/search.css")
 OUR_JS = ("assets/selftest.js", "assets/search.js")
 NOT_IN_NAV = ("/search/*.md",)
-DROPPED_PLUGINS = {"search", "qinglian"}  # Material's search (ours replaces it); the old plugin
+REPLACED_PLUGINS = ("search",)  # Material's search: ours replaces it
 PATH_KEYS = ("custom_dir",)  # theme keys naming folders relative to the content root
 
 
@@ -97,9 +100,13 @@ def site_config(
     plugins = config.get("plugins") or []
     if isinstance(plugins, dict):
         plugins = [{k: v} if v else k for k, v in plugins.items()]
-    config["plugins"] = [p for p in plugins if _plugin_name(p) not in DROPPED_PLUGINS]
+    config["plugins"] = [p for p in plugins if _plugin_name(p) not in REPLACED_PLUGINS]
+    named = [p for p in config["plugins"] if _plugin_name(p) == PLUGIN]
     if engine == "zensical":  # its own search is on unless switched off; ours replaces it
+        config["plugins"] = [p for p in config["plugins"] if p not in named]
         config["plugins"].append({"search": {"enabled": False}})
+    elif not named:  # what the build hands MkDocs (plugin.py); a hospital may set its options
+        config["plugins"].append(PLUGIN)
     for key, ours in (("extra_css", OUR_CSS), ("extra_javascript", OUR_JS)):
         listed = config.get(key) or []
         config[key] = listed + [item for item in ours if item not in listed]

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,10 +76,12 @@ def prepare(
     hand MkDocs directly — writing a thousand small files is a good part of a build on a slow
     disk. Without it (Zensical, ``mkdocs build -f``) every page is written into ``docs``.
     """
+    if engine == "mkdocs" and not directory_urls:  # (fragments.py links to directory URLs)
+        raise ConfigError("MkDocs 站点只支持目录式地址（use_directory_urls: true）")
     docs = work / "docs"
     shutil.rmtree(docs, ignore_errors=True)
     docs.mkdir(parents=True)
-    writer = write_tree(corpus, docs, extras, pages_in_memory=pages)
+    writer = write_tree(corpus, docs, extras, pages_in_memory=pages, engine=engine)
     bank = docs / "quiz" / "questions.json"
     if bank.exists():  # the same data for pages opened from disk, where fetch is not allowed
         data = bank.read_text(encoding="utf-8")
@@ -87,86 +90,35 @@ def prepare(
     return writer, write_config(config, work / "mkdocs.yml")
 
 
-class _Speedups:
-    """In-process only (see speedups.py): never named in the generated config.
-
-    ``feed(file, html)``, if given, receives every page as MkDocs writes it (the search index
-    worker's input); ``pages`` (docs-relative path → Markdown): pages of the tree that are not
-    in the docs folder, handed to MkDocs as files in memory.
-    """
-
-    def __init__(self, blocks: dict[str, str], feed=None, pages: dict[str, str] | None = None):
-        from mkdocs.plugins import event_priority
-
-        from .speedups import RawBlocks, add_pages
-
-        self.extension = RawBlocks(blocks)
-        self.navigation: dict[str, int] = {}
-        self.tag_links: dict[str, int] = {}  # tags linked, tag links reused
-        self.markdown: dict[str, int] = {}  # Markdown instances made and reused
-        self.population: dict[str, int] = {}  # pages rendered in the forked child, and here
-        self.feed = feed
-        if pages:  # before every other plugin: they see the files as if read from the folder
-
-            @event_priority(1000)
-            def on_files(files, config, **kwargs):
-                return add_pages(files, config, pages)
-
-            self.on_files = on_files
-        if feed is not None:  # after every other plugin: the HTML as it is written
-
-            @event_priority(-1000)
-            def on_post_page(output, page, config, **kwargs):
-                feed(page.file.dest_uri, output)
-                return output
-
-            self.on_post_page = on_post_page
-
-    def on_env(self, env, config, **kwargs):
-        from .speedups import cache_navigation, cache_tag_links
-
-        cache_navigation(env, self.navigation)
-        cache_tag_links(config, self.tag_links)
-        return env
-
-
 def run_mkdocs(
     config_file: Path,
-    blocks: dict[str, str] | None = None,
-    used: list | None = None,
-    feed=None,
+    feed: Callable[[str, str], None] | None = None,
     pages: dict[str, str] | None = None,
 ) -> list[str]:
-    """Build with MkDocs in this process; ``blocks``: the HTML of the tree's generated blocks,
-    for the speed-ups that leave the site as plain ``mkdocs build`` writes it (``used`` receives them);
-    ``feed(file, html)`` receives every page written; ``pages``: the tree's Markdown pages kept
-    in memory (``prepare(pages=True)``; needs ``blocks``)."""
+    """Build with MkDocs in this process; return its warnings.
+
+    Through our plugin (``plugin.py``, named in the generated config): ``pages``, the tree's
+    Markdown pages kept in memory (``prepare(pages=True)``), are handed to MkDocs as files;
+    ``feed(file, html)`` receives every page MkDocs writes.
+    """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    from .forked_pages import forked_population
-    from .speedups import leaves_plain_text, reused_markdown
+    from .plugin import NAME, QinglianPlugin
 
     with quiet_mkdocs() as warnings:
         try:
             config = load_config(config_file=str(config_file))
-            if blocks is not None:
-                speedups = _Speedups(blocks, feed, pages)
-                speedups.extension.plain_text = leaves_plain_text(config["markdown_extensions"])
-                config["markdown_extensions"].append(speedups.extension)
-                config.plugins["qinglian-speedups"] = speedups
-                if used is not None:
-                    used.append(speedups)
-                with (
-                    reused_markdown(config["markdown_extensions"], speedups.markdown),
-                    forked_population(config, speedups.population),
-                ):
-                    mkdocs_build(config)
-            else:
-                mkdocs_build(config)
-        except MkDocsException as exc:
-            raise BuildError(f"MkDocs 构建站点失败：{exc}") from exc
+            plugin = config.plugins.get(NAME)
+            if isinstance(plugin, QinglianPlugin):
+                plugin.pages, plugin.feed = pages, feed
+            elif pages or feed:
+                raise BuildError(f"{config_file}: 生成的站点配置缺少 {NAME} 插件")
+            mkdocs_build(config)
+        except MkDocsException as exc:  # what MkDocs logged before giving up says why
+            said = "".join(f"\n  {w}" for w in warnings)
+            raise BuildError(f"MkDocs 构建站点失败：{exc}{said}") from exc
     return list(warnings)
 
 
@@ -229,8 +181,6 @@ def build_site(
     """Build the static site into ``site_dir`` (which must not exist yet).
 
     ``parallel``: index the pages for search in a second process while MkDocs renders them.
-    (MkDocs run here also has a forked process convert half of the pages' Markdown:
-    ``forked_pages.py``.)
     """
     if engine not in ENGINES:
         raise ConfigError(f"未知的站点引擎 {engine}（可选：{'、'.join(ENGINES)}）")
@@ -256,9 +206,7 @@ def build_site(
 
         try:
             if in_process:
-                found = run_mkdocs(
-                    config_file, writer.fragments.html, feed=feed, pages=writer.pages
-                )
+                found = run_mkdocs(config_file, feed=feed, pages=writer.pages)
             else:
                 found = run_zensical(config_file)
         except BaseException:

@@ -9,17 +9,19 @@ the background.
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 import threading
 from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import ValidationError
 from ..model.corpus import Corpus
 from ..sources.loader import SourceCache
 from .config import site_config, write_config
-from .engine import index_site, quiet_mkdocs
+from .engine import index_site, located_warning
 from .search import IndexCache
 from .tree import TreeWriter, site_logo, write_tree
 
@@ -39,7 +41,7 @@ def on_post_build(config, **kwargs) -> None:
         threading.Thread(target=_current.index, args=(site,), daemon=True).start()
 
 
-def _snapshot(root: Path) -> dict[Path, float]:
+def _snapshot(root: Path) -> dict[Path, int]:
     seen = {}
     for name in SOURCE_DIRS:
         for path in (root / name).rglob("*"):
@@ -94,13 +96,61 @@ class Preview:
                 self.seen = now
                 self.index_cache.cancel = True  # the index being built is out of date anyway
                 fresh = self.regenerate()
-                if self.site_dir and not (fresh and self.writer.changed):
+                if self.site_dir and not (fresh and self.writer and self.writer.changed):
                     # no page changed, so no rebuild follows: finish the stopped index now
                     threading.Thread(target=self.index, args=(self.site_dir,), daemon=True).start()
 
 
-def serve(root: Path, addr: str, on_problems: Callable[[ValidationError], None]) -> None:
-    """Serve the preview on ``addr`` until interrupted; raises OSError if the port is taken."""
+class _Warnings(logging.Handler):
+    """MkDocs' warnings during the preview, each passed on as it comes (located)."""
+
+    def __init__(self, preview: Preview, on_warning: Callable[[str], None]):
+        super().__init__(logging.WARNING)
+        self.preview, self.on_warning = preview, on_warning
+
+    def emit(self, record: logging.LogRecord) -> None:
+        sources = self.preview.writer.sources if self.preview.writer else {}
+        self.on_warning(located_warning(record.getMessage(), sources))
+
+
+@contextmanager
+def _mkdocs_warnings(handler: logging.Handler):
+    """MkDocs' warnings to ``handler`` instead of to stderr in English, unexplained; its
+    messages below warnings (the server's address, "Building documentation…") left out."""
+    logger = logging.getLogger("mkdocs")
+    saved = logger.handlers[:], logger.propagate, logger.level
+    logger.handlers, logger.propagate = [handler], False
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.handlers, logger.propagate = saved[0], saved[1]
+        logger.setLevel(saved[2])
+
+
+def preview_config(corpus: Corpus, work: Path) -> Path:
+    """The generated config for the preview in ``work``: the site's, served at the root, with
+    our hook added to the content root's hooks (which stay)."""
+    config = site_config(corpus, site_logo(corpus))
+    hook = work / "hooks.py"
+    hook.write_text(
+        "from generator.site.preview import on_post_build  # noqa: F401\n", encoding="utf-8"
+    )
+    config["hooks"] = [*(config.get("hooks") or []), str(hook)]
+    config["site_url"] = None  # served at http://ADDR/, not under the intranet sub-path
+    return write_config(config, work / "mkdocs.yml")
+
+
+def serve(
+    root: Path,
+    addr: str,
+    on_problems: Callable[[ValidationError], None],
+    on_warning: Callable[[str], None] = print,
+) -> None:
+    """Serve the preview on ``addr`` until interrupted; raises OSError if the port is taken.
+
+    ``on_problems`` receives the sources' problems after a save, ``on_warning`` each of MkDocs'
+    warnings (a link to no page…), pointed at the source file where it is about one."""
     global _current
     from mkdocs.commands.serve import serve as mkdocs_serve
 
@@ -108,20 +158,15 @@ def serve(root: Path, addr: str, on_problems: Callable[[ValidationError], None])
         work = Path(scratch)
         preview = Preview(root, work, on_problems)
         preview.regenerate(strict=True)
-        config = site_config(preview.corpus, site_logo(preview.corpus))
-        (work / "hooks.py").write_text(
-            "from generator.site.preview import on_post_build  # noqa: F401\n", encoding="utf-8"
-        )
-        config["hooks"] = [str(work / "hooks.py")]
-        config["site_url"] = None  # served at http://ADDR/, not under the intranet sub-path
-        write_config(config, work / "mkdocs.yml")
+        assert preview.corpus is not None  # (strict: raised otherwise)
+        config_file = preview_config(preview.corpus, work)
         _current = preview
         watcher = threading.Thread(target=preview.watch, daemon=True)
         watcher.start()
         try:
-            with quiet_mkdocs():
+            with _mkdocs_warnings(_Warnings(preview, on_warning)):
                 mkdocs_serve(
-                    config_file=str(work / "mkdocs.yml"),
+                    config_file=str(config_file),
                     dev_addr=addr,
                     livereload=True,
                     build_type="dirty",

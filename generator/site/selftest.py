@@ -13,7 +13,7 @@ while the 错题本 and progress are keyed by question id, so no letter is ever 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..model import links
 from ..model.corpus import Corpus
@@ -40,7 +40,7 @@ def question_data(corpus: Corpus) -> dict:
     """What ``quiz/questions.json`` holds: the rules and every public question."""
     questions = []
     for q in corpus.public_questions:
-        item = {"id": q.id, "type": q.type, "stem": q.stem}
+        item: dict[str, Any] = {"id": q.id, "type": q.type, "stem": q.stem}
         if q.options:
             item["options"] = list(q.options)
         item.update(

@@ -14,6 +14,7 @@ import shutil
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
@@ -76,12 +77,17 @@ def make_environment() -> Environment:
 
 class TreeWriter:
     def __init__(
-        self, corpus: Corpus, docs: Path, extras: SiteExtras, pages_in_memory: bool = False
+        self,
+        corpus: Corpus,
+        docs: Path,
+        extras: SiteExtras,
+        pages_in_memory: bool = False,
+        ready_html: bool = True,
     ):
         self.corpus, self.docs, self.extras = corpus, docs, extras
         self.pages_in_memory = pages_in_memory  # Markdown pages only in ``texts`` (see pages)
         self.env = make_environment()
-        self.fragments = self.env.globals["fragments"] = Fragments(corpus)
+        self.fragments = self.env.globals["fragments"] = Fragments(corpus, html=ready_html)
         self.written: list[str] = []  # docs-relative paths of the pages, in writing order
         self.unsearched: set[str] = set()  # pages whose front matter says search: exclude
         self.sources: dict[str, str] = {}  # docs-relative page → the source file it renders
@@ -236,7 +242,7 @@ class TreeWriter:
             self.page(links.story_page(story.id), "story.md.j2", story=story)
 
     def risks(self) -> None:
-        rows = []
+        rows: list[dict[str, Any]] = []
         for register in self.corpus.risks:
             counts = register.level_counts
             top = _department_light(counts)
@@ -344,14 +350,19 @@ def write_tree(
     extras: SiteExtras | None = None,
     previous: TreeWriter | None = None,
     pages_in_memory: bool = False,
+    engine: str = "mkdocs",
 ) -> TreeWriter:
     """Write the whole Markdown tree into ``docs`` (which should be empty).
 
     ``previous``: the writer of the tree already in ``docs`` (preview) — only files whose text
     changed are written, and files it wrote that the new tree lacks are removed.
     ``pages_in_memory``: the Markdown pages go to ``writer.pages``, not into ``docs``.
+    ``engine``: the generated tables are ready HTML for MkDocs, Markdown for Zensical
+    (``fragments.py``).
     """
-    writer = TreeWriter(corpus, docs, extras or SiteExtras(), pages_in_memory)
+    writer = TreeWriter(
+        corpus, docs, extras or SiteExtras(), pages_in_memory, ready_html=engine == "mkdocs"
+    )
     if previous is not None:
         writer.previous = previous.texts
     writer.write()

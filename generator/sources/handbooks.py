@@ -22,7 +22,8 @@ def handbook_refs(file: Any, taxonomy: Any, risks: list, lines: LinesOf) -> list
     (for risk booklets) backed by a risk register."""
     names = [d.name for d in taxonomy.departments]
     registered = {r.department for r in risks}
-    problems, seen = [], {}
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
     for i, book in enumerate(file.handbooks):
         path, line = _where(file, lines, "handbooks", i, "id")
         if book.id in seen:

@@ -78,6 +78,8 @@ class _Reader:
         return path.relative_to(self.root).as_posix() if self.root else str(path)
 
     def files(self, folder: str, pattern: str) -> list[Path]:
+        if self.root is None:
+            return []
         base = self.root / folder
         return sorted(base.glob(pattern)) if base.is_dir() else []
 
@@ -103,7 +105,9 @@ class _Reader:
             self.lines[id(model)] = checks.Lines(rel, located.line)
         return model
 
-    def markdown_file(self, path: Path, schema: type[M], model: type[M], sections=()) -> M | None:
+    def markdown_file(
+        self, path: Path, schema: type[BaseModel], model: type[M], sections=()
+    ) -> M | None:
         rel = self.rel(path)
         source, problems = self._read(path, rel, read_markdown)
         self.problems += problems
@@ -125,6 +129,14 @@ class _Reader:
         return record
 
 
+T = TypeVar("T")
+
+
+def present(records: Iterable[T | None]) -> list[T]:
+    """The records that were read (None: a file with problems, reported already)."""
+    return [x for x in records if x is not None]
+
+
 def load_corpus(root: Path, cache: SourceCache | None = None) -> Corpus:
     """Read and validate every source under ``root``.
 
@@ -141,25 +153,24 @@ def load_corpus(root: Path, cache: SourceCache | None = None) -> Corpus:
     logo = _logo(r, root, hospital)
     taxonomy = r.yaml_file(root / "site_config/taxonomy.yml", TaxonomyFile)
 
-    rules = [
+    rules = present(
         r.markdown_file(p, RuleMeta, Rule, RULE_SECTIONS) for p in r.files("content/rules", "*.md")
-    ]
-    cases = [r.markdown_file(p, CaseMeta, Case, CASE_SECTIONS) for p in r.files("cases", "*.md")]
-    stories = [r.markdown_file(p, StoryMeta, Story) for p in r.files("content/stories", "*.md")]
-    pages = [r.markdown_file(p, PageMeta, Page) for p in r.files("content/pages", "*.md")]
-    risks = [r.yaml_file(p, RiskRegister) for p in r.files("content/risks", "*.yml")]
+    )
+    cases = present(
+        r.markdown_file(p, CaseMeta, Case, CASE_SECTIONS) for p in r.files("cases", "*.md")
+    )
+    stories = present(
+        r.markdown_file(p, StoryMeta, Story) for p in r.files("content/stories", "*.md")
+    )
+    pages = present(r.markdown_file(p, PageMeta, Page) for p in r.files("content/pages", "*.md"))
+    risks = present(r.yaml_file(p, RiskRegister) for p in r.files("content/risks", "*.yml"))
     reminders_file = r.yaml_file(root / "content/reminders.yml", RemindersFile, required=False)
-    banks = [r.yaml_file(p, Bank) for p in r.files("quizzes", "*.yml")]
-    exams = [r.yaml_file(p, Exam) for p in r.files("site_config/exams", "*.yml")]
+    banks = present(r.yaml_file(p, Bank) for p in r.files("quizzes", "*.yml"))
+    exams = present(r.yaml_file(p, Exam) for p in r.files("site_config/exams", "*.yml"))
     handbooks = r.yaml_file(root / "site_config/handbooks.yml", HandbooksFile, required=False)
 
-    rules = [x for x in rules if x]
-    cases = [x for x in cases if x]
-    stories = [x for x in stories if x]
-    risks = [x for x in risks if x]
-    banks = [x for x in banks if x]
-    exams = [x for x in exams if x]
-    for record in [*risks, *banks, *exams]:
+    records: list[RiskRegister | Bank | Exam] = [*risks, *banks, *exams]
+    for record in records:
         record.path = r.lines[id(record)].path
     reminders = reminders_file.reminders if reminders_file else []
 
@@ -177,7 +188,7 @@ def load_corpus(root: Path, cache: SourceCache | None = None) -> Corpus:
     r.problems += checks.exam_refs(exams, banks, _ids(r.raw.get("quizzes", []), "bank"), lines)
     if handbooks and taxonomy:
         r.problems += handbook_refs(handbooks, taxonomy, risks, lines)
-    if r.problems:
+    if r.problems or hospital is None or taxonomy is None:
         raise ValidationError(r.problems)
 
     for page in pages:

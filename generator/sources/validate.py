@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import typing
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -65,7 +66,7 @@ def _unknown_key(model: type[BaseModel], loc: tuple[Any, ...]) -> str:
     return f"未知字段 {key}（此处可用的字段：{listed}）" if listed else f"未知字段 {key}"
 
 
-def _typo_of_missing(error: dict[str, Any], data: Any, loc: tuple[Any, ...]) -> str:
+def _typo_of_missing(error: Mapping[str, Any], data: Any, loc: tuple[Any, ...]) -> str:
     """For a missing key, the key beside it that looks like its typo (``tittle`` → title)."""
     if error["type"] != "missing" or not loc:
         return ""
@@ -103,7 +104,7 @@ def near_miss_keys(record: BaseModel, loc: tuple[Any, ...] = ()) -> list[tuple[t
     return found
 
 
-def _message(error: dict[str, Any]) -> str:
+def _message(error: Mapping[str, Any]) -> str:
     kind = error["type"]
     loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and "[" in p))
     field = _field_name(loc)

@@ -27,13 +27,14 @@ _Loader.yaml_implicit_resolvers = {
 # libyaml's parser (PyYAML's C bindings, in its manylinux wheels): the same node tree with the
 # same lines, about ten times faster. Its error messages are worded differently, so a file it
 # rejects is parsed again by the pure-Python loader, whose messages the table below explains.
-_CLoader: type | None = None
+_CLoader: type[yaml.CSafeLoader] | None = None
 if getattr(yaml, "__with_libyaml__", False):
 
-    class _CLoader(yaml.CSafeLoader):
+    class _CSafeLoader(yaml.CSafeLoader):
         """The C parser with the same resolvers and constructors as ``_Loader``."""
 
-    _CLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+    _CSafeLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+    _CLoader = _CSafeLoader
 
 
 _PROBLEMS = {

@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +36,7 @@ online:
 """
 DEPARTMENTS = ("骨科", "药剂科", "心内科")
 ROSTER = [(str(1001 + i), f"考生{i + 1:02d}", DEPARTMENTS[i % 3]) for i in range(24)]
-PG_USER = "qinglian-test"
+PG_USER = "postgres"  # Debian's account of the postgresql package
 
 
 def free_port() -> int:
@@ -199,34 +200,45 @@ def _pg_bin() -> Path:
 
 
 def _as_user() -> list[str]:
-    """initdb and postgres refuse to run as root: run them as a system user of our own."""
+    """initdb and postgres refuse to run as root: as root, run them as Debian's ``postgres``
+    account (the postgresql package makes it); otherwise as this user."""
     if os.geteuid() != 0:
         return []
     try:
         pwd.getpwnam(PG_USER)
     except KeyError:
-        subprocess.run(
-            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", PG_USER],
-            check=True,
-        )
+        raise AssertionError(
+            f"没有 {PG_USER} 账户：请安装 Debian 的 postgresql 软件包（apt-get install -y postgresql）"
+        ) from None
     return ["runuser", "-u", PG_USER, "--"]
 
 
 @contextlib.contextmanager
 def pg_cluster(base: Path):
-    """Start a PostgreSQL cluster in ``base``; yields ``database(name) -> URL``; stops it after."""
+    """Start a PostgreSQL cluster; yields ``database(name) -> URL``; stops it after.
+
+    In ``base`` when this user runs it; as root, in a folder of the ``postgres`` account's own
+    made in the system's temporary folder (which every account reaches), removed after —
+    nothing else on the host changes."""
     bindir = _pg_bin()
-    data, sock = base / "data", base / "sock"
-    sock.mkdir()
     prefix = _as_user()
+    own = None
     if prefix:
-        shutil.chown(base, PG_USER)
-        shutil.chown(sock, PG_USER)
-        os.chmod(base, 0o755)
-        for parent in base.parents:  # the user must reach the folder
-            if parent == Path("/"):
-                break
-            os.chmod(parent, os.stat(parent).st_mode | 0o011)
+        own = Path(tempfile.mkdtemp(prefix="qinglian-pg-"))
+        shutil.chown(own, PG_USER, PG_USER)
+        base = own
+    try:
+        with _pg_running(bindir, base, prefix) as database:
+            yield database
+    finally:
+        if own is not None:
+            shutil.rmtree(own, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _pg_running(bindir: Path, base: Path, prefix: list[str]):
+    data, sock = base / "data", base / "sock"
+    subprocess.run([*prefix, "mkdir", str(sock)], check=True)
     subprocess.run(
         [
             *prefix,
@@ -246,9 +258,6 @@ def pg_cluster(base: Path):
     )
     port = free_port()
     log = base / "pg.log"
-    if prefix:
-        log.touch()
-        shutil.chown(log, PG_USER)
     subprocess.run(
         [
             *prefix,

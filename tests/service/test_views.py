@@ -15,27 +15,28 @@ pytestmark = pytest.mark.service
 
 @pytest.fixture(scope="module")
 def django_sitting(tmp_path_factory):
-    import os
+    """Django set up in this process for this module's tests; the environment variables it
+    needs are set while they run and restored after."""
+    with pytest.MonkeyPatch.context() as env:
+        tmp = tmp_path_factory.mktemp("views")
+        env.setenv("QINGLIAN_SECRET_KEY", "views-test-secret")
+        # Playwright's sync API (the browser tests of the same run) keeps an event loop in this
+        # thread; Django would take these plain synchronous calls for async code.
+        env.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        from generator.service.config import setup
 
-    tmp = tmp_path_factory.mktemp("views")
-    os.environ["QINGLIAN_SECRET_KEY"] = "views-test-secret"
-    # Playwright's sync API (the browser tests of the same run) keeps an event loop in this
-    # thread; Django would take these plain synchronous calls for async code.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from generator.service.config import setup
+        setup(f"sqlite:///{tmp / 'views.sqlite3'}", tmp / "private")
+        from generator.service.sitting import open_sitting, plan_sitting
+        from generator.sources.loader import load_corpus
 
-    setup(f"sqlite:///{tmp / 'views.sqlite3'}", tmp / "private")
-    from generator.service.sitting import open_sitting, plan_sitting
-    from generator.sources.loader import load_corpus
+        root = exam_root(tmp)
+        corpus = load_corpus(root)
+        roster = write_roster(tmp / "roster.csv", ROSTER)
+        plan = plan_sitting(corpus, root / "site_config/exams/test-exam.yml", roster)
+        report = open_sitting(corpus, plan, tmp / "out", render=False)
+        from .conftest import read_codes
 
-    root = exam_root(tmp)
-    corpus = load_corpus(root)
-    roster = write_roster(tmp / "roster.csv", ROSTER)
-    plan = plan_sitting(corpus, root / "site_config/exams/test-exam.yml", roster)
-    report = open_sitting(corpus, plan, tmp / "out", render=False)
-    from .conftest import read_codes
-
-    return read_codes(report.folder)
+        yield read_codes(report.folder)
 
 
 def candidate(codes, staff_id):

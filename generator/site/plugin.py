@@ -1,0 +1,203 @@
+"""The ``qinglian`` MkDocs plugin: what our build hands MkDocs, through MkDocs' plugin events.
+
+Named in every generated mkdocs.yml (``config.site_config``) and registered as an entry point
+(``mkdocs.plugins`` in pyproject.toml), as Material's plugins are. Plain ``mkdocs build -f`` of a
+generated config runs it too; with nothing handed to it, it changes nothing in the site.
+
+- ``on_files``: the tree's Markdown pages kept in memory (``pages``, set by ``engine.run_mkdocs``)
+  join the files MkDocs found in the docs folder, as ``File.generated`` files, in the order
+  MkDocs gives the files it finds, so the site is the one built from the folder with the pages
+  written into it — without writing a thousand small files first.
+- ``on_post_page``: every page's HTML as MkDocs writes it goes to ``feed(file, html)`` (the search
+  index worker beside MkDocs: ``search/parallel.py``).
+- ``on_page_markdown`` / ``on_page_content``: the ready HTML our tree writer made of its generated
+  tables (``fragments.py``, between ``HTML_START`` and ``HTML_END``) is set aside before
+  Python-Markdown reads the page and put back into the HTML it made. Python-Markdown passes raw
+  HTML through unchanged, but only after its HTML parser has read every tag of it — and a
+  listing of a thousand cases has tens of thousands. Built without the plugin, the same blocks are
+  raw HTML and come out the same.
+- ``on_env``: Jinja's ``auto_reload`` as configured (default off: no template file changes during
+  a build, so no check of its modification time on every include); and Material's navigation
+  sidebar and header tabs rendered once per folder for the pages that are not in the
+  navigation (``cache_navigation``, below).
+
+Material renders the sidebar and the tabs for every page. For a page that is not in the
+navigation (every case, story, risk…) nothing in them is marked active, so they differ only by
+their relative links, which are the same for every page in sibling folders (``cases/a/``,
+``cases/b/``). The partials are wrapped through Jinja's documented loader API (a ``ChoiceLoader``
+puts a one-line template of ours in front of each, which includes the theme's own and keeps its
+output per folder) — only where the partials are Material's own: a ``custom_dir`` that overrides
+any of them (a navigation that depends on the page) switches it off, as does
+``cache_navigation: false``.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.plugins import BasePlugin, event_priority
+
+NAME = "qinglian"
+# Around a block of ready HTML in a generated page (HTML comments: raw HTML to any engine).
+HTML_START = "<!-- qinglian:html -->"
+HTML_END = "<!-- /qinglian:html -->"
+# What stands in the Markdown for the n-th block: a paragraph of letters and digits, which no
+# Markdown extension changes.
+_TOKEN = "QINGLIANHTMLBLOCK{}X"
+_TOKEN_PARAGRAPH = re.compile(r"<p>QINGLIANHTMLBLOCK(\d+)X</p>")
+
+
+# Material's partials that depend on the page only through the active item and relative links,
+# and the partials they include.
+NAV_PARTIALS = ("partials/nav.html", "partials/tabs.html")
+NAV_INCLUDED = ("partials/nav-item.html", "partials/tabs-item.html", "partials/logo.html")
+_ORIGINAL = "qinglian-original"  # prefix of the theme's own partials, behind our wrappers
+
+
+class QinglianConfig(base.Config):
+    # Jinja checks every template file for changes on every include when on.
+    auto_reload = c.Type(bool, default=False)
+    # Material's sidebar and tabs rendered once per folder for pages outside the navigation.
+    cache_navigation = c.Type(bool, default=True)
+
+
+class QinglianPlugin(BasePlugin[QinglianConfig]):
+    def __init__(self) -> None:
+        self.pages: dict[str, str] | None = None  # docs-relative path → Markdown
+        self.feed: Callable[[str, str], None] | None = None  # (dest_uri, html)
+        self.blocks: dict[str, list[str]] = {}  # src_uri → its HTML blocks, while it renders
+
+    @event_priority(100)  # before other plugins: they see the pages as if read from the folder
+    def on_files(self, files, *, config):
+        if self.pages:
+            return add_pages(files, config, self.pages)
+        return files
+
+    @event_priority(-100)  # after other plugins: they see the page as written
+    def on_page_markdown(self, markdown, *, page, config, files):
+        if HTML_START not in markdown:
+            return markdown
+        blocks: list[str] = []
+        parts: list[str] = []
+        pos = 0
+        while (start := markdown.find(HTML_START, pos)) >= 0:
+            end = markdown.find(HTML_END, start)
+            if end < 0:
+                break
+            parts += [markdown[pos:start], f"\n\n{_TOKEN.format(len(blocks))}\n\n"]
+            blocks.append(markdown[start + len(HTML_START) : end].strip("\n"))
+            pos = end + len(HTML_END)
+        self.blocks[page.file.src_uri] = blocks
+        return "".join(parts) + markdown[pos:]
+
+    @event_priority(100)  # before other plugins: they see the page's whole HTML
+    def on_page_content(self, html, *, page, config, files):
+        blocks = self.blocks.pop(page.file.src_uri, None)
+        if not blocks:
+            return html
+        return _TOKEN_PARAGRAPH.sub(lambda m: blocks[int(m.group(1))], html)
+
+    def on_env(self, env, *, config, files):
+        env.auto_reload = self.config.auto_reload
+        if self.config.cache_navigation and _material_partials(env):
+            cache_navigation(env)
+        return env
+
+    @event_priority(-100)  # after other plugins: the HTML as it is written
+    def on_post_page(self, output, *, page, config):
+        if self.feed is not None:
+            self.feed(page.file.dest_uri, output)
+        return output
+
+
+def add_pages(files, config, pages: dict[str, str]):
+    """``files`` with ``pages`` (docs-relative path → Markdown) added as files in memory, in the
+    place MkDocs gives files it finds in the docs folder (``get_files``: folder by folder as
+    ``os.walk`` goes, each folder's index first; the theme's files after them)."""
+    from mkdocs.structure.files import File, Files
+
+    from .search.index import site_order
+
+    added = [File.generated(config, path, content=text) for path, text in pages.items()]
+    found = list(files)
+    docs = [f for f in found if f.src_dir == config.docs_dir and f.src_uri not in pages]
+    theme = [f for f in found if f.src_dir != config.docs_dir]
+    return Files(sorted(docs + added, key=lambda f: site_order(f.src_uri)) + theme)
+
+
+def _material_partials(env) -> bool:
+    """True if the navigation partials are Material's own (no ``custom_dir`` overrides them)."""
+    from jinja2 import TemplateNotFound
+
+    try:
+        import material
+    except ImportError:  # another theme
+        return False
+    home = Path(material.__file__).parent
+    for name in NAV_PARTIALS + NAV_INCLUDED:
+        try:
+            _, filename, _ = env.loader.get_source(env, name)
+        except TemplateNotFound:
+            return False
+        if not filename or not Path(filename).resolve().is_relative_to(home):
+            return False
+    return True
+
+
+def cache_navigation(env) -> None:
+    """Put a wrapper in front of each of Material's navigation partials that renders it once
+    per key (``_key``) and reuses the output."""
+    from jinja2 import ChoiceLoader, DictLoader, PrefixLoader, pass_context
+    from markupsafe import Markup
+
+    rendered: dict[tuple, str] = {}
+    state: dict = {}
+
+    @pass_context
+    def include_cached(context, name: str):
+        template = context.environment.get_template(f"{_ORIGINAL}/{name}")
+        key = _key(context, state)
+        if key is None:
+            return Markup(template.render(context.get_all()))
+        key = (name, *key)
+        html = rendered.get(key)
+        if html is None:
+            html = rendered[key] = template.render(context.get_all())
+        return Markup(html)
+
+    env.globals["qinglian_include_cached"] = include_cached
+    wrappers = {name: f'{{{{ qinglian_include_cached("{name}") }}}}' for name in NAV_PARTIALS}
+    original = env.loader
+    env.loader = ChoiceLoader([DictLoader(wrappers), PrefixLoader({_ORIGINAL: original}), original])
+
+
+def _base(url: str) -> str:
+    """The folder relative links on a page at ``url`` are computed from."""
+    return url if not url or url.endswith("/") else posixpath.dirname(url) + "/"
+
+
+def _key(context, state: dict):
+    """A key under which the partial's output for this page can be shared, or None."""
+    page, nav, config = context.get("page"), context.get("nav"), context.get("config")
+    if page is None or nav is None or config is None:
+        return None
+    if state.get("nav") is not nav:  # a new build: what the partials link to
+        theme = config.theme
+        state["nav"] = nav
+        state["in_nav"] = {id(p) for p in nav.pages}
+        state["targets"] = [p.url for p in nav.pages] + [
+            str(theme.get(k)) for k in ("logo", "favicon") if theme.get(k)
+        ]
+    # A page in the navigation has an active item (itself, its sections): rendered each time.
+    if id(page) in state["in_nav"] or page.parent is not None or not page.url:
+        return None
+    base = _base(page.url)
+    if any(t.startswith(base) for t in state["targets"]):
+        return ("same", base)  # a link into this very folder: shared only within that folder
+    parent = base.rstrip("/").rpartition("/")[0]
+    return ("sibling", parent, base.count("/"))
