@@ -7,8 +7,8 @@ For every department of a graded sitting (``results.Sitting`` with its key):
   department − hospital, in percentage points.
 - **weak rules**: the department's lowest-rated rules (below full marks), worst first, at most
   ``WEAK_RULES``; **worst questions**: its lowest-rated questions, at most ``WORST_QUESTIONS``.
-  A question flagged ``exam_only`` in the bank is named by id only: its stem never leaves the
-  exam room, not even in a private plan.
+  A question flagged ``exam_only`` in the bank is shown by its rule and topic (``topics``): its
+  stem never leaves the exam room, not even in a private plan.
 - **too few takers** (fewer than ``min_takers``): the department's own figures are shown but not
   interpreted; its plan studies the hospital's weakest rules instead.
 - **practice**: the public questions on the weak rules, on the site's practice page
@@ -16,8 +16,10 @@ For every department of a graded sitting (``results.Sitting`` with its key):
 - **reading**: the weak rules' pages, and the two cases that fit best: a point per weak rule a
   case cites (weighted by how weak the rule is, double for the case's main rule), three more for
   the department's own case; ties go to the more recent case.
-- **清廉查房 sheet**: the best case, the weakest rule explained, and talking points from the
-  department's worst questions, its risk register and the rule's 自查要点.
+- **清廉查房 sheet** (“三个一”): a case on the weakest rule (the department's own first, then
+  the rule's main cases, then the most recent), that rule explained (一条准则解析: it is a rule
+  of the nine-point code, not a party-discipline provision, so it is named as such), and talking
+  points from the department's worst questions, its risk register and the rule's 自查要点.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from ..model.terms import TYPE_NAMES, rule_label
 from ..pdf.books import clip, first_paragraph, list_items, plain_text
 from ..sources.schemas import Question
 from .results import Sitting
+from .topics import topic
 
 MIN_TAKERS = 5
 WEAK_RULES = 3
@@ -62,8 +65,9 @@ class QuestionGap:
     rules: tuple[int, ...]
     rate: float
     hospital: float
-    stem: str | None  # None: exam-only or not in the bank (named by id only)
+    stem: str | None  # None: exam-only or not in the bank
     public: bool = False
+    topic: str = ""  # exam-only: what it tests, from public text (topics.topic)
 
     @property
     def gap(self) -> float:
@@ -87,7 +91,7 @@ class Reading:
 
 @dataclass
 class RoundsSheet:
-    """The one-page 清廉查房 sheet: 一个案例警示、一条党纪解析、一次廉政约谈."""
+    """The one-page 清廉查房 sheet: 一个案例警示、一条准则解析、一次廉政约谈."""
 
     case: Case | None
     case_url: str
@@ -232,6 +236,7 @@ def _plan(corpus, sitting, name, people, hospital_q, hospital_r, result, rules_o
                 hospital=hospital_q.rate(qid),
                 stem=q.stem if public else None,
                 public=public,
+                topic=topic(corpus, q) if q is not None and not public else "",
             )
         )
     questions.sort(key=lambda g: (g.rate, g.gap, g.id))
@@ -295,6 +300,17 @@ def fitting_cases(corpus: Corpus, department: str, rules: list[int], limit: int 
     return [(case, reasons) for _, _, case, reasons in scored[:limit]]
 
 
+def sheet_case(corpus: Corpus, department: str, rule: int) -> Case | None:
+    """The ward-round case for ``rule``: the department's own case first, then a case whose
+    main rule it is, then the most recent (ties by id)."""
+    cases = corpus.cases_by_rule.get(rule, [])
+    ranked = sorted(
+        cases,
+        key=lambda c: (c.department != department, c.rules[0] != rule, -c.date.toordinal(), c.id),
+    )
+    return ranked[0] if ranked else None
+
+
 def _readings(corpus: Corpus, department: str, rules: list[int]) -> list[Reading]:
     base = corpus.hospital.site_url
     return [
@@ -305,9 +321,11 @@ def _readings(corpus: Corpus, department: str, rules: list[int]) -> list[Reading
 
 def _sheet(corpus, department, study, worst, readings, own: bool) -> RoundsSheet:
     base = corpus.hospital.site_url
-    case = readings[0].case if readings else None
     top = next((g for g in study if g.rule in corpus.rules), None)
     rule = corpus.rules[top.rule] if top else None
+    case = sheet_case(corpus, department, top.rule) if top else None
+    if case is None and readings:
+        case = readings[0].case
     points = []
     if top and own:
         points.append(
@@ -332,10 +350,10 @@ def _sheet(corpus, department, study, worst, readings, own: bool) -> RoundsSheet
         )
         if case
         else "",
-        lesson=clip(plain_text(first_paragraph(case_sections.get("警示启示", ""))), 170),
+        lesson=clip(plain_text(first_paragraph(case_sections.get("警示启示", ""))), 120),
         rule=rule,
         rule_url=links.absolute_url(base, links.rule_page(rule.rule)) if rule else "",
-        explain=clip(plain_text(first_paragraph(rule.sections.get("释义", ""))), 190)
+        explain=clip(plain_text(first_paragraph(rule.sections.get("释义", ""))), 150)
         if rule
         else "",
         standing=(
