@@ -261,3 +261,19 @@ def test_department_plan_is_compact_and_rule_labels_stay_on_one_line(plans):
         for p in PdfReader(plans / "学习计划-全院汇编.pdf").pages
     ]
     assert any("目录" in p for p in combined[:2])  # three departments: bound as a book
+
+
+def test_review_finds_the_key_of_grades_kept_anywhere(sitting, tmp_path):
+    """An online sitting: exam export writes key.json and answers.csv to one folder, quiz grade
+    writes the grades to another; grade keeps a copy of the key there, so review needs no --key."""
+    root, _ = sitting
+    exported = tmp_path / "2026-答卷"
+    exported.mkdir()
+    key = exported / "key.json"
+    shutil.copy(root / "private" / "test-exam" / "key.json", key)
+    results = grade(root, key, PEOPLE_2025, tmp_path / "2026-成绩")
+    assert (results / "key.json").read_bytes() == key.read_bytes()
+    out = tmp_path / "plans"
+    assert main(["quiz", "review", str(results), "--root", str(root), "--out", str(out)]) == 0
+    assert (out / "学习计划-骨科.pdf").is_file()
+    assert load_sitting(results).label == "测试考试"  # the exam title, not the folder name

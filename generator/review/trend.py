@@ -9,7 +9,8 @@ key, by folder name. Compared:
   per-rule rate), from scores.csv and the key; without a key, Σ(难度 × 分值 × takers) ÷
   Σ(分值 × takers) from items.csv;
 - each question id in two or more sittings: its 难度 (items.csv), and whether it got easier or
-  harder (last − first beyond ``threshold``).
+  harder (last − first beyond ``threshold``); shown by its stem, or for an exam-only question by
+  its rule and topic (``topics``), as the study plans show it.
 
 The change column is last − first among the sittings that have a value. Departments with fewer
 than ``MIN_TAKERS`` takers in a sitting are marked, as in the study plans.
@@ -34,6 +35,7 @@ from ..outputs import staged_files
 from . import trend_charts
 from .plans import MIN_TAKERS
 from .results import Sitting
+from .topics import topic
 
 TEMPLATES = Path(__file__).parent / "templates"
 OUTPUTS = ("trend.html", "trend.csv")
@@ -70,6 +72,9 @@ class ItemTrend:
     id: str
     rules: tuple[int, ...]
     difficulty: Series
+    stem: str = ""  # a public question's stem
+    topic: str = ""  # an exam-only question: what it tests (topics.topic), never its stem
+    known: bool = True  # False: not in the bank (any more)
 
 
 @dataclass
@@ -97,8 +102,11 @@ class Trend:
         return [s.label for s in self.sittings]
 
 
-def compare(sittings: list[Sitting], threshold: float = THRESHOLD) -> Trend:
+def compare(sittings: list[Sitting], threshold: float = THRESHOLD, corpus=None) -> Trend:
+    """``corpus`` (the question bank) lets the report show each question's stem, or for an
+    exam-only question its topic; without it questions are listed by id."""
     _label(sittings)
+    bank = {q.id: q for q in corpus.questions} if corpus is not None else {}
     departments = _ordered(p.department for s in sittings for p in s.people)
     per_department = [_group(name, sittings, name) for name in departments]
     rule_rates = [_rule_rates(s) for s in sittings]
@@ -115,7 +123,15 @@ def compare(sittings: list[Sitting], threshold: float = THRESHOLD) -> Trend:
         if sum(v is not None for v in values) < 2:
             continue
         rules_of = next(r.rules for r in reversed(rows) if r)
-        items.append(ItemTrend(qid, rules_of, Series("题目", qid, "难度", values)))
+        item = ItemTrend(qid, rules_of, Series("题目", qid, "难度", values))
+        question = bank.get(qid)
+        if question is None:
+            item.known = corpus is None
+        elif question.exam_only:
+            item.topic = topic(corpus, question)
+        else:
+            item.stem = question.stem
+        items.append(item)
     common_departments = [
         g.name for g in per_department if all(v is not None for v in g.takers.values)
     ]
