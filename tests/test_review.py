@@ -101,6 +101,10 @@ def test_plan_pdfs(plans):
     assert re.sub(r"\s+", "", f"考点：{topic}") in pharmacy  # what the exam-only question tests
     assert "q-r8-002：仅用于考试" not in pharmacy
     assert "少于5人" in _text(plans / "学习计划-儿科.pdf")
+    assert (
+        "应考8人，实考8人，缺考0人（参考率100.0%）（未提供缺考名单absent.csv，应考按实考计）"
+        in ortho
+    )
     combined = _text(plans / "学习计划-全院汇编.pdf")
     assert all(name in combined for name in ("骨科", "药剂科", "儿科"))
     for pdf in plans.iterdir():
@@ -277,3 +281,56 @@ def test_review_finds_the_key_of_grades_kept_anywhere(sitting, tmp_path):
     assert main(["quiz", "review", str(results), "--root", str(root), "--out", str(out)]) == 0
     assert (out / "学习计划-骨科.pdf").is_file()
     assert load_sitting(results).label == "测试考试"  # the exam title, not the folder name
+
+
+def _with_absentees(results: Path, folder: Path, rows: str) -> Path:
+    folder.mkdir()
+    for name in ("scores.csv", "items.csv", "key.json"):
+        shutil.copy(results / name, folder / name)
+    (folder / "absent.csv").write_text("工号,姓名,科室\n" + rows, encoding="utf-8-sig")
+    return folder
+
+
+@pytest.mark.pdf
+def test_absentees_and_a_department_nobody_sat_for(sitting, tmp_path, capsys):
+    root, results = sitting
+    folder = _with_absentees(
+        results, tmp_path / "grades", "A1,缺考甲,骨科\nA2,缺考乙,骨科\nB1,丙,医保办\nB2,丁,医保办\n"
+    )
+    result = review(load_sitting(folder), load_corpus(root))
+    assert (result.expected, result.takers, result.absent) == (20, 16, 4)
+    plans = {p.name: p for p in result.plans}
+    ortho, insurance = plans["骨科"], plans["医保办"]
+    assert (ortho.expected, ortho.takers, ortho.absent) == (10, 8, 2)
+    assert round(ortho.participation, 3) == 0.8
+    assert insurance.nobody and insurance.expected == 2 and insurance.rules == []
+    assert [g.rule for g in insurance.study_rules] == [g.rule for g in result.hospital_rules[:3]]
+    out = tmp_path / "plans"
+    assert main(["quiz", "review", str(folder), "--root", str(root), "--out", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert "应考 20 人，实考 16 人，缺考 4 人（参考率 80.0%）" in said
+    assert "医保办：实考 0/2 人，无人参考" in said
+    text = _text(out / "学习计划-医保办.pdf")
+    assert "应考2人，实考0人，缺考2人（参考率0.0%）" in text
+    assert "无人参加本次考试" in text and "清廉查房单" in text
+    assert "应考10人，实考8人，缺考2人（参考率80.0%）" in _text(out / "学习计划-骨科.pdf")
+    combined = _text(out / "学习计划-全院汇编.pdf")
+    assert "科室应考实考缺考参考率合格率" in combined and "医保办202" in combined
+    # without absent.csv: 应考 = 实考 (the plans say so, see test_plan_pdfs)
+    plain = review(load_sitting(results), load_corpus(root))
+    assert (plain.expected, plain.absent) == (16, 0) and not plain.roster_known
+
+
+def test_absentee_list_that_contradicts_the_grades(sitting, tmp_path, capsys):
+    root, results = sitting
+    folder = _with_absentees(
+        results, tmp_path / "grades", "G1,甲,骨科\n,乙,骨科\nA1,丙,骨科\nA1,丙,骨科\n"
+    )
+    assert (
+        main(["quiz", "review", str(folder), "--root", str(root), "--out", str(tmp_path / "o")])
+        == 1
+    )
+    err = capsys.readouterr().err
+    assert "absent.csv:2: 工号 G1 已有成绩" in err
+    assert "absent.csv:3: 工号是空的" in err and "absent.csv:5: 工号 A1 重复" in err
+    assert "Traceback" not in err and not (tmp_path / "o").exists()

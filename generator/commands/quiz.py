@@ -257,11 +257,17 @@ def cmd_review(args) -> int:
     out = args.out if args.out is not None else args.root / "private" / f"{sitting.exam}-review"
     _not_in_dist(out)
     report = write_plans(corpus, result, out, progress=progress_factory())
-    console.print(f"{escape(sitting.title)}：参考 {result.takers} 人，{len(result.plans)} 个科室。")
+    console.print(
+        f"{escape(sitting.title)}：应考 {result.expected} 人，实考 {result.takers} 人，"
+        f"缺考 {result.absent} 人（参考率 {result.participation:.1%}），{len(result.plans)} 个科室"
+        + ("。" if sitting.roster_known else "（没有 absent.csv，应考按实考计）。")
+    )
     for plan in result.plans:
         weak = "、".join(rule_label(g.rule) for g in plan.rules)
-        line = f"  {escape(plan.name)}：{plan.takers} 人"
-        if plan.flagged:
+        line = f"  {escape(plan.name)}：实考 {plan.takers}/{plan.expected} 人"
+        if plan.nobody:
+            line += "，无人参考（学习计划写明此事，学习内容取全院薄弱条款）"
+        elif plan.flagged:
             line += f"（少于 {args.min_takers} 人，只列结果，学习内容取全院薄弱条款）"
         elif plan.all_right:
             line += "，各题全部答对"

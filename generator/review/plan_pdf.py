@@ -145,6 +145,7 @@ def plan_html(corpus: Corpus, result: Review, plans: list[DepartmentPlan], depar
             toc=toc,
             contents_note=f"{sitting.title}：{len(plans)} 个科室的学习计划（参考 {result.takers} 人）",
             plans=plans,
+            overview=not department,
             review=result,
             sitting=sitting,
         )
@@ -154,7 +155,8 @@ def plan_html(corpus: Corpus, result: Review, plans: list[DepartmentPlan], depar
 @cache
 def _css() -> Markup:
     handbook = stylesheet(PDF_TEMPLATES / "handbook.css")
-    return Markup(handbook + "\n" + (TEMPLATES / "review.css").read_text(encoding="utf-8"))
+    own = (TEMPLATES / "review.css").read_text(encoding="utf-8")
+    return Markup(str(handbook) + "\n" + own)  # str(): Markup + str would escape the quotes
 
 
 @cache

@@ -9,6 +9,8 @@ For every department of a graded sitting (``results.Sitting`` with its key):
   ``WEAK_RULES``; **worst questions**: its lowest-rated questions, at most ``WORST_QUESTIONS``.
   A question flagged ``exam_only`` in the bank is shown by its rule and topic (``topics``): its
   stem never leaves the exam room, not even in a private plan.
+- **应考 / 实考 / 缺考**: with the results folder's ``absent.csv`` (see ``results``); a department
+  where nobody sat has a plan that says so, with the hospital's weakest rules to study.
 - **too few takers** (fewer than ``min_takers``): the department's own figures are shown but not
   interpreted; its plan studies the hospital's weakest rules instead.
 - **practice**: the public questions on the weak rules, on the site's practice page
@@ -120,10 +122,26 @@ class DepartmentPlan:
     readings: list[Reading]
     sheet: RoundsSheet
     all_right: bool = False
+    expected: int = 0  # 应考 (实考 + 缺考; = 实考 without absent.csv)
 
     @property
     def pass_rate(self) -> float:
         return self.passed / self.takers if self.takers else 0.0
+
+    @property
+    def absent(self) -> int:
+        """缺考."""
+        return self.expected - self.takers
+
+    @property
+    def participation(self) -> float:
+        """参考率: 实考 ÷ 应考."""
+        return self.takers / self.expected if self.expected else 0.0
+
+    @property
+    def nobody(self) -> bool:
+        """Expected to sit, and nobody did: no figures, only the hospital's weak rules."""
+        return self.takers == 0
 
 
 @dataclass
@@ -135,10 +153,24 @@ class Review:
     hospital_rules: list[RuleGap]
     plans: list[DepartmentPlan] = field(default_factory=list)
     min_takers: int = MIN_TAKERS
+    expected: int = 0  # 应考
 
     @property
     def pass_rate(self) -> float:
         return self.passed / self.takers if self.takers else 0.0
+
+    @property
+    def absent(self) -> int:
+        return self.expected - self.takers
+
+    @property
+    def participation(self) -> float:
+        return self.takers / self.expected if self.expected else 0.0
+
+    @property
+    def roster_known(self) -> bool:
+        """absent.csv was there: 应考 is known, not assumed equal to 实考."""
+        return self.sitting.roster_known
 
 
 class _Tally:
@@ -187,16 +219,17 @@ def review(sitting: Sitting, corpus: Corpus, min_takers: int = MIN_TAKERS) -> Re
             key=lambda g: (g.rate, g.rule),
         ),
         min_takers=min_takers,
+        expected=sitting.expected(),
     )
     order = {d.name: i for i, d in enumerate(corpus.departments)}
-    names = sorted(by_department, key=lambda n: (order.get(n, len(order)), n))
+    names = sorted(sitting.departments, key=lambda n: (order.get(n, len(order)), n))
     for name in names:
-        result.plans.append(
-            _plan(
-                corpus, sitting, name, by_department[name], hospital_q, hospital_r, result,
-                rules_of,
-            )
+        plan = _plan(
+            corpus, sitting, name, by_department.get(name, []), hospital_q, hospital_r, result,
+            rules_of,
         )  # fmt: skip
+        plan.expected = sitting.expected(name)
+        result.plans.append(plan)
     return result
 
 
@@ -258,7 +291,7 @@ def _plan(corpus, sitting, name, people, hospital_q, hospital_r, result, rules_o
         slug=dept.slug if dept else "",
         takers=len(people),
         passed=sum(p.passed for p in people),
-        mean=sum(p.total for p in people) / len(people),
+        mean=sum(p.total for p in people) / len(people) if people else 0.0,
         flagged=flagged,
         rules=rules if flagged else weak,
         questions=worst,
