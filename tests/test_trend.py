@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+import shutil
 
 import pytest
 
@@ -109,3 +110,30 @@ def test_errors(sittings, tmp_path, capsys):
     assert not out.exists()
     assert main(["quiz", "trend", str(first), str(first), "--out", str(root / "dist" / "t")]) == 1
     assert "dist/" in capsys.readouterr().err
+
+
+def test_absentees_per_department(sittings, tmp_path):
+    """absent.csv in a results folder: 应考/实考/缺考 and 参考率; a department nobody sat for
+    appears; a sitting without absent.csv counts 应考 = 实考 and the report says so."""
+    root, first, second = sittings
+    later = tmp_path / "2026"
+    shutil.copytree(second, later)
+    (later / "absent.csv").write_text(
+        "工号,姓名,科室\nG9,甲,骨科\nB1,乙,医保办\nB2,丙,医保办\n", encoding="utf-8-sig"
+    )
+    out = tmp_path / "t"
+    assert (
+        main(["quiz", "trend", str(first), str(later), "--out", str(out), "--root", str(root)]) == 0
+    )
+    with (out / "trend.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = {tuple(r[:3]): r[3:] for r in list(csv.reader(f))[1:]}
+    assert rows[("全院", "全院", "应考人数")][:3] == ["16", "17", "+1"]
+    assert rows[("全院", "全院", "缺考人数")][:2] == ["0", "3"]
+    assert rows[("科室", "骨科", "应考人数")][:2] == ["8", "9"]
+    assert rows[("科室", "骨科", "参考率")][:3] == ["1.000", "0.889", "-0.111"]
+    assert rows[("科室", "医保办", "应考人数")][:2] == ["", "2"]
+    assert rows[("科室", "医保办", "参考人数")][:2] == ["", "0"]
+    assert rows[("科室", "医保办", "参考率")][:2] == ["", "0.000"]
+    html = (out / "trend.html").read_text(encoding="utf-8")
+    assert "医保办" in html and "无人参考" in html
+    assert "测试考试（2025） 没有缺考名单，应考按实考计" in html

@@ -4,7 +4,8 @@ Sittings are given oldest first and labelled by their exam title (from the key) 
 key, by folder name. Compared:
 
 - the whole hospital and each department: 参考人数, 合格率, 平均分, 得分率 (mean ÷ full score, so
-  sittings with different full scores compare);
+  sittings with different full scores compare); 应考/缺考/参考率 from each results folder's
+  ``absent.csv`` (without one, 应考 = 实考), so a department where nobody sat still appears;
 - each rule: 得分率 = points scored ÷ points possible on the questions touching it (the grader's
   per-rule rate), from scores.csv and the key; without a key, Σ(难度 × 分值 × takers) ÷
   Σ(分值 × takers) from items.csv;
@@ -40,6 +41,7 @@ from .topics import topic
 TEMPLATES = Path(__file__).parent / "templates"
 OUTPUTS = ("trend.html", "trend.csv")
 THRESHOLD = 0.15
+COUNTS = ("参考人数", "应考人数", "缺考人数")
 
 
 @dataclass
@@ -61,10 +63,13 @@ class Series:
 @dataclass
 class GroupTrend:
     name: str
-    takers: Series
+    takers: Series  # 实考 (参考人数)
     pass_rate: Series
     mean: Series
     rate: Series
+    expected: Series  # 应考 (实考 + 缺考 from absent.csv; = 实考 without one)
+    absent: Series  # 缺考
+    participation: Series  # 参考率 = 实考 ÷ 应考
 
 
 @dataclass
@@ -107,7 +112,7 @@ def compare(sittings: list[Sitting], threshold: float = THRESHOLD, corpus=None) 
     exam-only question its topic; without it questions are listed by id."""
     _label(sittings)
     bank = {q.id: q for q in corpus.questions} if corpus is not None else {}
-    departments = _ordered(p.department for s in sittings for p in s.people)
+    departments = _ordered(d for s in sittings for d in s.departments)
     per_department = [_group(name, sittings, name) for name in departments]
     rule_rates = [_rule_rates(s) for s in sittings]
     rule_numbers = sorted({n for rates in rule_rates for n in rates})
@@ -177,10 +182,21 @@ def _ordered(values) -> list:
 
 def _group(name: str, sittings: list[Sitting], department: str | None) -> GroupTrend:
     takers, passed, mean, rate, small = [], [], [], [], []
+    expected, absent, participation = [], [], []
     for s in sittings:
         people = [p for p in s.people if department is None or p.department == department]
+        missing = s.missing(department)
+        if people or missing:
+            expected.append(float(len(people) + missing))
+            absent.append(float(missing))
+            participation.append(len(people) / (len(people) + missing))
+        else:  # the department was not in this sitting at all
+            expected.append(None)
+            absent.append(None)
+            participation.append(None)
         if not people:
-            for column in (takers, passed, mean, rate):
+            takers.append(0.0 if missing else None)
+            for column in (passed, mean, rate):
                 column.append(None)
             small.append(False)
             continue
@@ -198,6 +214,9 @@ def _group(name: str, sittings: list[Sitting], department: str | None) -> GroupT
         pass_rate=Series(kind, name, "合格率", passed, small),
         mean=Series(kind, name, "平均分", mean, small),
         rate=Series(kind, name, "得分率", rate, small),
+        expected=Series(kind, name, "应考人数", expected),
+        absent=Series(kind, name, "缺考人数", absent),
+        participation=Series(kind, name, "参考率", participation),
     )
 
 
@@ -238,7 +257,7 @@ def write_trend(trend: Trend, out: Path) -> list[str]:
 def _csv_value(measure: str, value: float | None) -> str:
     if value is None:
         return ""
-    if measure == "参考人数":
+    if measure in COUNTS:
         return str(int(value))
     if measure == "平均分":
         return one_decimal(value)
@@ -248,7 +267,7 @@ def _csv_value(measure: str, value: float | None) -> str:
 def _csv_change(measure: str, value: float | None) -> str:
     if value is None:
         return ""
-    if measure == "参考人数":
+    if measure in COUNTS:
         return f"{int(value):+d}"
     text = _csv_value(measure, value)
     return text if text.startswith("-") else "+" + text
@@ -258,6 +277,7 @@ def all_series(trend: Trend) -> list[Series]:
     rows = []
     for group in (trend.overall, *trend.departments):
         rows += [group.takers, group.pass_rate, group.mean, group.rate]
+        rows += [group.expected, group.absent, group.participation]
     rows += trend.rules
     rows += [i.difficulty for i in trend.items]
     return rows
@@ -325,6 +345,7 @@ def render_html(trend: Trend) -> str:
             labels=labels,
             pictures=pictures,
             min_takers=MIN_TAKERS,
+            unknown_rosters=[s.label for s in trend.sittings if not s.roster_known],
             generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
         )
     )
