@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from generator.cli import main
 from generator.model import links
 from generator.review import topics
-from generator.review.plans import RuleGap, _readings, _sheet, review, sheet_case
+from generator.review.plans import QuestionGap, RuleGap, _readings, _sheet, review, sheet_case
 from generator.review.results import load_sitting
 from generator.sources.loader import load_corpus
 from tests.conftest import MINI, copy_root
@@ -334,3 +334,16 @@ def test_absentee_list_that_contradicts_the_grades(sitting, tmp_path, capsys):
     assert "absent.csv:2: 工号 G1 已有成绩" in err
     assert "absent.csv:3: 工号是空的" in err and "absent.csv:5: 工号 A1 重复" in err
     assert "Traceback" not in err and not (tmp_path / "o").exists()
+
+
+def test_talking_points_never_nest_quotation_marks():
+    corpus = load_corpus(MINI)
+    stem = "某医院医生告知患者，可到被纳入医保“双通道”管理的定点零售药店购药，这一做法是否符合第一条的规定？"
+    worst = [QuestionGap("q-x", "single", (1,), 0.2, 0.6, stem, public=True)]
+    sheet = _sheet(corpus, "骨科", [RuleGap(1, "", 0.2, 0.6)], worst, [], own=True)
+    point = next(p for p in sheet.points if "双通道" in p)
+    assert point.startswith("“某医院医生告知患者，可到被纳入医保‘双通道’") and "”——" in point
+    depth = 0
+    for ch in point:
+        depth += (ch == "“") - (ch == "”")
+        assert depth <= 1

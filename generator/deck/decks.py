@@ -32,7 +32,7 @@ from ..model import links
 from ..model.corpus import Case, Corpus, Rule
 from ..outputs import staged_files
 from ..pdf.books import clip as clip_text
-from ..pdf.books import date_cn, first_paragraph, list_items, plain_text
+from ..pdf.books import date_cn, first_paragraph, list_items, plain_text, quoted
 from . import slides
 from .slides import Brand
 
@@ -105,12 +105,6 @@ def pick_cases(corpus: Corpus, ids: list[str] | None) -> list[Case]:
 def clip(text: str, limit: int) -> str:
     """As the handbooks clip, but only at a full stop: a slide line ending at “；” reads as cut."""
     return clip_text(text, limit, stops="。！？")
-
-
-def quoted(text: str) -> str:
-    """“text”, its own quotation marks made single: never “…“…”…”."""
-    inner = re.sub(r'"([^"]*)"', r"‘\1’", text).replace("“", "‘").replace("”", "’")
-    return f"“{inner}”"
 
 
 def length(text: str) -> int:

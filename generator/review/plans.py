@@ -34,7 +34,7 @@ from ..model import links
 from ..model.corpus import Case, Corpus, Rule
 from ..model.numbers import one_decimal
 from ..model.terms import TYPE_NAMES, rule_label
-from ..pdf.books import clip, first_paragraph, list_items, plain_text
+from ..pdf.books import clip, first_paragraph, list_items, plain_text, quoted
 from ..sources.schemas import Question
 from .results import Sitting
 from .topics import topic
@@ -367,7 +367,9 @@ def _sheet(corpus, department, study, worst, readings, own: bool) -> RoundsSheet
         )
     for g in worst:
         if g.stem and len(points) < 3:
-            points.append(f"“{clip(plain_text(g.stem), 40)}”——正确做法是什么，科室里遇到过吗？")
+            points.append(
+                f"{quoted(clip(plain_text(g.stem), 40))}——正确做法是什么，科室里遇到过吗？"
+            )
     register = corpus.risks_by_department.get(department)
     if register:
         for post, risk in register.ranked_risks[:2]:
