@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 
@@ -12,8 +13,10 @@ from pptx.oxml.ns import qn
 from pptx.util import Inches
 
 from generator.cli import main
+from generator.deck.decks import BODY_LIMIT, first_sentence, quoted
+from generator.pdf.books import list_items, plain_text
 from generator.sources.loader import load_corpus
-from tests.conftest import MINI, copy_root
+from tests.conftest import MINI, REPO, copy_root
 
 SECRET = "机密考题"
 
@@ -135,3 +138,65 @@ def test_warning_deck_default_and_chosen_cases(decks, tmp_path, capsys):
     assert main([*args[:-1], "r8-pharmacy-card,nope"]) == 1
     err = capsys.readouterr().err
     assert "未知的案例编号 nope" in err and "Traceback" not in err
+
+
+def _nested_quotes(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        depth += ch == "“"
+        depth -= ch == "”"
+        if depth > 1:
+            return True
+    return False
+
+
+@pytest.fixture(scope="module")
+def shipped_decks(tmp_path_factory):
+    """The decks of the shipped content (long real texts, titles with quotation marks)."""
+    out = tmp_path_factory.mktemp("shipped-deck")
+    assert main(["deck", "--root", str(REPO), "--out", str(out)]) == 0
+    return out
+
+
+def test_slides_show_what_a_speaker_shows(shipped_decks):
+    """Each body within BODY_LIMIT characters (the official text excepted), the rest in the notes;
+    no quotation nested in a quotation (“…‘…’…” as the site writes it)."""
+    checked = 0
+    for path in sorted(shipped_decks.glob("*.pptx")):
+        prs = Presentation(str(path))
+        for n, slide in enumerate(prs.slides):
+            notes = slide.notes_slide.notes_text_frame.text
+            texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
+            for text in [*texts, notes]:
+                assert not _nested_quotes(text), (path.name, n, text[:60])
+            official = any(t.startswith("——《医疗机构工作人员廉洁从业九项准则》") for t in texts)
+            if n == 0 or official:
+                continue
+            body = [
+                s.text_frame.text
+                for s in slide.shapes
+                if s.has_text_frame
+                and Inches(1.3) <= s.top < Inches(6.9)
+                and not s.text_frame.text.startswith("http")
+            ]
+            shown = re.sub(r"[\s■]", "", "".join(body))
+            assert len(shown) <= BODY_LIMIT, (path.name, n, shown)
+            checked += 1
+    assert checked > 50
+    rule8 = Presentation(str(shipped_decks / "九项准则-第八条.pptx"))
+    assert "第八条“共建和谐关系，不收受患方‘红包’”" in _all_text(rule8)
+    # the red lines are all on slides (over two if need be), the full 释义 in the notes
+    corpus = load_corpus(REPO)
+    redlines = list_items(corpus.rules[8].sections["红线清单"])
+    shown = "\n".join(_texts(rule8))
+    assert all(item in shown for item in redlines)
+    explain = plain_text(corpus.rules[8].sections["释义"])
+    assert rule8.slides[2].notes_slide.notes_text_frame.text == explain
+
+
+def test_quoted_and_clipping_helpers():
+    assert quoted("不收受患方“红包”") == "“不收受患方‘红包’”"
+    assert quoted('不收受患方"红包"') == "“不收受患方‘红包’”"
+    cut = first_sentence("表示愿意无偿给科室“投放一台设备，只要用我们的试剂”，科主任同意了。", 16)
+    assert cut.count("“") == cut.count("”") and cut.endswith("……")
+    assert first_sentence("第一句。第二句。", 10) == "第一句。"

@@ -175,7 +175,7 @@ def test_ward_cards_one_page_per_department(mini_pdf):
     assert second == first + 1  # each card is exactly one page
     assert len(reader.pages) == second + 1  # then the colophon
     text = page_text(mini_pdf / "ward-cards.pdf", first)
-    for part in ("骨科", "清廉查房卡", "一个案例警示", "一条党纪解析", "一次廉政约谈", "约谈记录"):
+    for part in ("骨科", "清廉查房卡", "一个案例警示", "一条准则解析", "一次廉政约谈", "约谈记录"):
         assert part in text
 
 

@@ -16,13 +16,17 @@ from pypdf import PdfReader
 
 from generator.cli import main
 from generator.model import links
-from generator.review.plans import review
+from generator.review import topics
+from generator.review.plans import QuestionGap, RuleGap, _readings, _sheet, review, sheet_case
 from generator.review.results import load_sitting
 from generator.sources.loader import load_corpus
 from tests.conftest import MINI, copy_root
 from tests.loop_helpers import PEOPLE_2025, grade, make_paper
 
 SECRET = "机密考题"  # the mini bank's exam-only question
+LONG_STEM = (
+    "某医院药剂科在一次药品遴选前后发生了以下几种情况，" * 4 + "下列哪些属于第九条禁止的行为？"
+)
 PRACTICE_8_1 = "http://intranet.test/qinglian/quiz/practice/?rules=8,1"
 
 
@@ -30,6 +34,9 @@ PRACTICE_8_1 = "http://intranet.test/qinglian/quiz/practice/?rules=8,1"
 def sitting(tmp_path_factory):
     """(root, results folder): graded with quiz grade's default folder name beside the paper."""
     root = copy_root(MINI, tmp_path_factory.mktemp("review") / "root")
+    bank = root / "quizzes" / "basic.yml"  # a long stem, as real ones are: squeezes 条款
+    text = bank.read_text(encoding="utf-8")
+    bank.write_text(text.replace("下列哪些属于第九条禁止的行为？", LONG_STEM), encoding="utf-8")
     key = make_paper(root)
     results = grade(root, key, PEOPLE_2025, root / "private" / "test-exam-grades")
     return root, results
@@ -68,7 +75,8 @@ def test_rates_and_gaps_by_construction(sitting):
     pharmacy = plans["药剂科"]
     assert [g.rule for g in pharmacy.rules] == [9, 8]
     secret = next(g for g in pharmacy.questions if g.id == "q-r8-002")
-    assert secret.stem is None and not secret.public  # exam-only: named by id, never its stem
+    assert secret.stem is None and not secret.public  # exam-only: never its stem
+    assert secret.topic and SECRET not in secret.topic  # but what it tests, from public text
     assert pharmacy.readings[0].case.id == "r9-pharmacy-kickback"
     small = plans["儿科"]
     assert small.flagged and small.takers == 2
@@ -83,12 +91,20 @@ def test_plan_pdfs(plans):
     )
     ortho = _text(plans / "学习计划-骨科.pdf")
     for needle in ("骨科", "答得最差的条款", "20.0%", "46.3%", "低26.3", PRACTICE_8_1,
-                   "某医院骨科医生收受红包案", "清廉查房单", "一个案例警示", "一条党纪解析",
+                   "某医院骨科医生收受红包案", "清廉查房单", "一个案例警示", "一条准则解析",
                    "一次廉政约谈", "http://intranet.test/qinglian/rules/r8/"):  # fmt: skip
         assert needle in ortho, needle
+    assert "一条党纪解析" not in ortho  # the item explains a rule of the code, not party rules
     pharmacy = _text(plans / "学习计划-药剂科.pdf")
-    assert "q-r8-002：仅用于考试的题目" in pharmacy
+    corpus = load_corpus(MINI)
+    topic = topics.topic(corpus, next(q for q in corpus.questions if q.id == "q-r8-002"))
+    assert re.sub(r"\s+", "", f"考点：{topic}") in pharmacy  # what the exam-only question tests
+    assert "q-r8-002：仅用于考试" not in pharmacy
     assert "少于5人" in _text(plans / "学习计划-儿科.pdf")
+    assert (
+        "应考8人，实考8人，缺考0人（参考率100.0%）（未提供缺考名单absent.csv，应考按实考计）"
+        in ortho
+    )
     combined = _text(plans / "学习计划-全院汇编.pdf")
     assert all(name in combined for name in ("骨科", "药剂科", "儿科"))
     for pdf in plans.iterdir():
@@ -200,3 +216,134 @@ def test_practice_page_from_the_qr_url_shows_only_public_questions(mini_build, s
     page.wait_for_selector(".ql-empty")
     assert SECRET not in page.inner_text(".ql-quiz")
     assert all(u.startswith(base.split("/qinglian")[0]) for u in page.requested)
+
+
+def test_ward_round_case_follows_the_weakest_rule():
+    corpus = load_corpus(MINI)
+    # 骨科's weakest rule 9, then 8: the reading list puts 骨科's own rule-8 case first (its
+    # department bonus), but the ward-round sheet is about rule 9, so its case is a rule-9 case.
+    study = [RuleGap(9, "", 0.2, 0.6), RuleGap(8, "", 0.5, 0.6)]
+    readings = _readings(corpus, "骨科", [9, 8])
+    assert readings[0].case.id == "r8-ortho-hongbao"
+    sheet = _sheet(corpus, "骨科", study, [], readings, own=True)
+    assert sheet.rule.rule == 9 and sheet.case.id == "r9-pharmacy-kickback"
+    # the department's own case first, then the rule's main cases, then the most recent
+    assert sheet_case(corpus, "药剂科", 8).id == "r8-pharmacy-card"  # own, though older
+    assert sheet_case(corpus, "儿科", 8).id == "r8-ortho-hongbao"  # newest main rule-8 case
+    assert sheet_case(corpus, "儿科", 1).id == "r9-pharmacy-kickback"  # cites rule 1
+    assert sheet_case(corpus, "儿科", 5) is None
+
+
+def test_exam_only_topic_is_public_text(tmp_path):
+    corpus = load_corpus(MINI)
+    secret = next(q for q in corpus.questions if q.id == "q-r8-002")
+    found = topics.topic(corpus, secret)
+    rule = corpus.rules[8]
+    public = rule.body
+    assert found and (found in public or found.startswith(rule.title))
+    assert SECRET not in found and secret.stem not in found
+    assert topics.described(corpus, secret).startswith("第八条 · ")
+
+
+@pytest.mark.pdf
+def test_department_plan_is_compact_and_rule_labels_stay_on_one_line(plans):
+    """No cover, contents or colophon page for a department; a book only for many departments."""
+    for name in ("学习计划-骨科.pdf", "学习计划-药剂科.pdf"):
+        reader = PdfReader(plans / name)
+        pages = [re.sub(r"\s+", "", p.extract_text()) for p in reader.pages]
+        assert "科室学习计划" in pages[0] and "答得最差的条款" in pages[0]  # content on page 1
+        assert not any(p.startswith("目录") or "收录内容" in p for p in pages)
+        sheet = [i for i, p in enumerate(pages) if "清廉查房单" in p and "一个案例警示" in p]
+        assert sheet == [len(pages) - 1] and "查房人" in pages[-1]  # the sheet is one last page
+        assert len(pages) <= 4
+    # 条款 cells never stack 第/九/条: each label sits on one text line
+    lines = PdfReader(plans / "学习计划-药剂科.pdf").pages[0].extract_text().splitlines()
+    assert any("第九条" in line for line in lines)
+    assert not any(line.strip() in ("第", "九", "条", "八") for line in lines)
+    combined = [
+        re.sub(r"\s+", "", p.extract_text())
+        for p in PdfReader(plans / "学习计划-全院汇编.pdf").pages
+    ]
+    assert any("目录" in p for p in combined[:2])  # three departments: bound as a book
+
+
+def test_review_finds_the_key_of_grades_kept_anywhere(sitting, tmp_path):
+    """An online sitting: exam export writes key.json and answers.csv to one folder, quiz grade
+    writes the grades to another; grade keeps a copy of the key there, so review needs no --key."""
+    root, _ = sitting
+    exported = tmp_path / "2026-答卷"
+    exported.mkdir()
+    key = exported / "key.json"
+    shutil.copy(root / "private" / "test-exam" / "key.json", key)
+    results = grade(root, key, PEOPLE_2025, tmp_path / "2026-成绩")
+    assert (results / "key.json").read_bytes() == key.read_bytes()
+    out = tmp_path / "plans"
+    assert main(["quiz", "review", str(results), "--root", str(root), "--out", str(out)]) == 0
+    assert (out / "学习计划-骨科.pdf").is_file()
+    assert load_sitting(results).label == "测试考试"  # the exam title, not the folder name
+
+
+def _with_absentees(results: Path, folder: Path, rows: str) -> Path:
+    folder.mkdir()
+    for name in ("scores.csv", "items.csv", "key.json"):
+        shutil.copy(results / name, folder / name)
+    (folder / "absent.csv").write_text("工号,姓名,科室\n" + rows, encoding="utf-8-sig")
+    return folder
+
+
+@pytest.mark.pdf
+def test_absentees_and_a_department_nobody_sat_for(sitting, tmp_path, capsys):
+    root, results = sitting
+    folder = _with_absentees(
+        results, tmp_path / "grades", "A1,缺考甲,骨科\nA2,缺考乙,骨科\nB1,丙,医保办\nB2,丁,医保办\n"
+    )
+    result = review(load_sitting(folder), load_corpus(root))
+    assert (result.expected, result.takers, result.absent) == (20, 16, 4)
+    plans = {p.name: p for p in result.plans}
+    ortho, insurance = plans["骨科"], plans["医保办"]
+    assert (ortho.expected, ortho.takers, ortho.absent) == (10, 8, 2)
+    assert round(ortho.participation, 3) == 0.8
+    assert insurance.nobody and insurance.expected == 2 and insurance.rules == []
+    assert [g.rule for g in insurance.study_rules] == [g.rule for g in result.hospital_rules[:3]]
+    out = tmp_path / "plans"
+    assert main(["quiz", "review", str(folder), "--root", str(root), "--out", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert "应考 20 人，实考 16 人，缺考 4 人（参考率 80.0%）" in said
+    assert "医保办：实考 0/2 人，无人参考" in said
+    text = _text(out / "学习计划-医保办.pdf")
+    assert "应考2人，实考0人，缺考2人（参考率0.0%）" in text
+    assert "无人参加本次考试" in text and "清廉查房单" in text
+    assert "应考10人，实考8人，缺考2人（参考率80.0%）" in _text(out / "学习计划-骨科.pdf")
+    combined = _text(out / "学习计划-全院汇编.pdf")
+    assert "科室应考实考缺考参考率合格率" in combined and "医保办202" in combined
+    # without absent.csv: 应考 = 实考 (the plans say so, see test_plan_pdfs)
+    plain = review(load_sitting(results), load_corpus(root))
+    assert (plain.expected, plain.absent) == (16, 0) and not plain.roster_known
+
+
+def test_absentee_list_that_contradicts_the_grades(sitting, tmp_path, capsys):
+    root, results = sitting
+    folder = _with_absentees(
+        results, tmp_path / "grades", "G1,甲,骨科\n,乙,骨科\nA1,丙,骨科\nA1,丙,骨科\n"
+    )
+    assert (
+        main(["quiz", "review", str(folder), "--root", str(root), "--out", str(tmp_path / "o")])
+        == 1
+    )
+    err = capsys.readouterr().err
+    assert "absent.csv:2: 工号 G1 已有成绩" in err
+    assert "absent.csv:3: 工号是空的" in err and "absent.csv:5: 工号 A1 重复" in err
+    assert "Traceback" not in err and not (tmp_path / "o").exists()
+
+
+def test_talking_points_never_nest_quotation_marks():
+    corpus = load_corpus(MINI)
+    stem = "某医院医生告知患者，可到被纳入医保“双通道”管理的定点零售药店购药，这一做法是否符合第一条的规定？"
+    worst = [QuestionGap("q-x", "single", (1,), 0.2, 0.6, stem, public=True)]
+    sheet = _sheet(corpus, "骨科", [RuleGap(1, "", 0.2, 0.6)], worst, [], own=True)
+    point = next(p for p in sheet.points if "双通道" in p)
+    assert point.startswith("“某医院医生告知患者，可到被纳入医保‘双通道’") and "”——" in point
+    depth = 0
+    for ch in point:
+        depth += (ch == "“") - (ch == "”")
+        assert depth <= 1

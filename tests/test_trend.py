@@ -19,7 +19,9 @@ def sittings(tmp_path_factory):
     key = make_paper(root)
     first = grade(root, key, PEOPLE_2025, root / "private" / "2025")
     second = grade(root, key, PEOPLE_2026, root / "private" / "2026")
-    shutil.copy(key, first / "key.json")  # the first sitting is labelled by its exam title
+    # quiz grade keeps a copy of the key with the grades: both are labelled by the exam title,
+    # and as the title repeats, with their folder names
+    assert (first / "key.json").read_bytes() == key.read_bytes()
     return root, first, second
 
 
@@ -33,7 +35,15 @@ def report(sittings):
 def _rows(report) -> dict[tuple[str, str, str], list[str]]:
     with (report / "trend.csv").open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f))
-    assert rows[0] == ["类别", "对象", "指标", "测试考试", "2026", "变化（末次−首次）", "说明"]
+    assert rows[0] == [
+        "类别",
+        "对象",
+        "指标",
+        "测试考试（2025）",
+        "测试考试（2026）",
+        "变化（末次−首次）",
+        "说明",
+    ]
     return {tuple(r[:3]): r[3:] for r in rows[1:]}
 
 
@@ -59,8 +69,12 @@ def test_html_is_self_contained(report):
     html = (report / "trend.html").read_text(encoding="utf-8")
     assert html.count('src="data:image/png;base64,') == 3  # departments, rules, items
     assert not re.search(r'(src|href)="(https?:)?//', html)
-    for text in ("测试考试", "2026", "骨科", "变难", "q-r1-001", "人少"):
+    for text in ("测试考试（2025）", "测试考试（2026）", "骨科", "变难", "q-r1-001", "人少"):
         assert text in html
+    # changed questions are shown by their stem; an exam-only one by its topic, never its stem
+    assert "为商业目的统计医师个人用药量属于统方。" in html  # q-r1-001, harder
+    assert "患者家属在出院时塞给医生一个红包，医生应当怎么做？" in html  # q-r8-001, easier
+    assert "考点：" in html and "机密考题" not in html  # q-r8-002, easier
 
 
 def test_threshold_option(sittings, tmp_path):
@@ -96,3 +110,30 @@ def test_errors(sittings, tmp_path, capsys):
     assert not out.exists()
     assert main(["quiz", "trend", str(first), str(first), "--out", str(root / "dist" / "t")]) == 1
     assert "dist/" in capsys.readouterr().err
+
+
+def test_absentees_per_department(sittings, tmp_path):
+    """absent.csv in a results folder: 应考/实考/缺考 and 参考率; a department nobody sat for
+    appears; a sitting without absent.csv counts 应考 = 实考 and the report says so."""
+    root, first, second = sittings
+    later = tmp_path / "2026"
+    shutil.copytree(second, later)
+    (later / "absent.csv").write_text(
+        "工号,姓名,科室\nG9,甲,骨科\nB1,乙,医保办\nB2,丙,医保办\n", encoding="utf-8-sig"
+    )
+    out = tmp_path / "t"
+    assert (
+        main(["quiz", "trend", str(first), str(later), "--out", str(out), "--root", str(root)]) == 0
+    )
+    with (out / "trend.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = {tuple(r[:3]): r[3:] for r in list(csv.reader(f))[1:]}
+    assert rows[("全院", "全院", "应考人数")][:3] == ["16", "17", "+1"]
+    assert rows[("全院", "全院", "缺考人数")][:2] == ["0", "3"]
+    assert rows[("科室", "骨科", "应考人数")][:2] == ["8", "9"]
+    assert rows[("科室", "骨科", "参考率")][:3] == ["1.000", "0.889", "-0.111"]
+    assert rows[("科室", "医保办", "应考人数")][:2] == ["", "2"]
+    assert rows[("科室", "医保办", "参考人数")][:2] == ["", "0"]
+    assert rows[("科室", "医保办", "参考率")][:2] == ["", "0.000"]
+    html = (out / "trend.html").read_text(encoding="utf-8")
+    assert "医保办" in html and "无人参考" in html
+    assert "测试考试（2025） 没有缺考名单，应考按实考计" in html

@@ -189,6 +189,7 @@ def cmd_grade(args) -> int:
     report = check_sheet(
         key, args.answers, out, catalogue_from(args.root), progress=progress_factory()
     )
+    _keep_key(args.key, report.folder)
     grading, overall = report.grading, report.stats.overall
     if overall:
         console.print(
@@ -197,7 +198,9 @@ def cmd_grade(args) -> int:
         )
     else:
         console.print("没有可以评分的行。")
-    console.print(f"输出 → {escape(_shown(report.folder))}/：{'、'.join(report.files)}")
+    console.print(
+        f"输出 → {escape(_shown(report.folder))}/：{'、'.join([*report.files, 'key.json'])}"
+    )
     for note in report.notes:  # e.g. too many people for one Excel sheet: CSV only
         err.print(f"[bold yellow]注意[/]：{escape(note)}")
     if not grading.rejected:
@@ -209,6 +212,18 @@ def cmd_grade(args) -> int:
     if len(grading.rejected) > SHOW_REJECTED:
         err.print(f"  ……另有 {len(grading.rejected) - SHOW_REJECTED} 行")
     return REJECTED_EXIT
+
+
+def _keep_key(key: Path, folder: Path) -> None:
+    """A copy of the key beside the grades, so that ``quiz review`` and ``quiz trend`` find it
+    wherever the results folder is (an online sitting's key sits in the export folder)."""
+    from ..outputs import replacing
+
+    target = folder / "key.json"
+    if target.exists() and target.resolve() == Path(key).resolve():
+        return
+    with replacing(target) as tmp:
+        tmp.write_bytes(Path(key).read_bytes())
 
 
 def cmd_export(args) -> int:
@@ -244,11 +259,17 @@ def cmd_review(args) -> int:
     out = args.out if args.out is not None else args.root / "private" / f"{sitting.exam}-review"
     _not_in_dist(out)
     report = write_plans(corpus, result, out, progress=progress_factory())
-    console.print(f"{escape(sitting.title)}：参考 {result.takers} 人，{len(result.plans)} 个科室。")
+    console.print(
+        f"{escape(sitting.title)}：应考 {result.expected} 人，实考 {result.takers} 人，"
+        f"缺考 {result.absent} 人（参考率 {result.participation:.1%}），{len(result.plans)} 个科室"
+        + ("。" if sitting.roster_known else "（没有 absent.csv，应考按实考计）。")
+    )
     for plan in result.plans:
         weak = "、".join(rule_label(g.rule) for g in plan.rules)
-        line = f"  {escape(plan.name)}：{plan.takers} 人"
-        if plan.flagged:
+        line = f"  {escape(plan.name)}：实考 {plan.takers}/{plan.expected} 人"
+        if plan.nobody:
+            line += "，无人参考（学习计划写明此事，学习内容取全院薄弱条款）"
+        elif plan.flagged:
             line += f"（少于 {args.min_takers} 人，只列结果，学习内容取全院薄弱条款）"
         elif plan.all_right:
             line += "，各题全部答对"
@@ -271,6 +292,7 @@ def cmd_review(args) -> int:
 def cmd_trend(args) -> int:
     from ..review.results import load_sitting
     from ..review.trend import compare, write_trend
+    from ..sources.loader import load_corpus
     from ..terminal import console
 
     if len(args.results) < 2:
@@ -278,7 +300,7 @@ def cmd_trend(args) -> int:
     if not 0 < args.threshold < 1:
         raise ConfigError("--threshold 应在 0 和 1 之间（例如 0.15 表示 15 个百分点）")
     sittings = [load_sitting(folder) for folder in args.results]
-    trend = compare(sittings, threshold=args.threshold)
+    trend = compare(sittings, threshold=args.threshold, corpus=load_corpus(args.root))
     out = args.out if args.out is not None else args.root / "private" / "trend"
     _not_in_dist(out)
     files = write_trend(trend, out)

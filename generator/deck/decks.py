@@ -10,6 +10,12 @@ Warning education (警示教育会): cover; per case 案情与处理 and 剖析�
 discussion questions and a QR code to the cases. Cases: ``cases`` ids in the given order, else the
 most recent case of each rule's main cases (up to ``WARNING_DEFAULT``), newest first.
 
+What a slide shows is what a speaker shows: every body holds at most ``BODY_LIMIT`` characters
+(first sentences, short points; the red lines over as many slides as they need); the full text
+is in the speaker notes. The official text of a rule is the exception: it is always shown whole.
+A title quoted inside “…” has its own quotation marks turned into ‘…’ (``quoted``), as the site
+and the style guide write 第八条“共建和谐关系，不收受患方‘红包’”.
+
 Slides are public training material built only from published content (rules, cases); no bank
 question is used, so an exam-only question can never reach a deck.
 """
@@ -26,7 +32,7 @@ from ..model import links
 from ..model.corpus import Case, Corpus, Rule
 from ..outputs import staged_files
 from ..pdf.books import clip as clip_text
-from ..pdf.books import date_cn, first_paragraph, list_items, plain_text
+from ..pdf.books import date_cn, first_paragraph, list_items, plain_text, quoted
 from . import slides
 from .slides import Brand
 
@@ -34,6 +40,8 @@ WARNING_DEFAULT = 6
 WARNING_FILE = "警示教育.pptx"
 RULE_PREFIX = "九项准则-"
 CASES_PER_RULE = 2
+BODY_LIMIT = 120  # characters in a slide's body (labels, lead and meta line included)
+MIN_PIECE = 12  # a section with less room than this is left to the notes
 
 
 @dataclass
@@ -99,6 +107,71 @@ def clip(text: str, limit: int) -> str:
     return clip_text(text, limit, stops="。！？")
 
 
+def length(text: str) -> int:
+    """Characters a reader sees (spaces and line breaks not counted)."""
+    return len(re.sub(r"\s", "", text))
+
+
+def first_sentence(text: str, limit: int) -> str:
+    """The first sentence of ``text``, clipped to ``limit`` characters (with ……) if longer."""
+    m = re.match(r"(.+?[。！？])", text, re.S)
+    sentence = m[1] if m else text
+    if length(sentence) <= limit:
+        return sentence
+    cut = clip(sentence, max(1, limit - 2))
+    if cut.count("“") > cut.count("”"):  # never end inside a quotation: cut before it opens
+        cut = cut[: cut.rindex("“")].rstrip("，、：；") + "……"
+    return cut
+
+
+def fit_sections(sections: list[tuple[str, str]], budget: int) -> list[tuple[str, str]]:
+    """Labelled blocks in order, each its first sentence, within ``budget`` characters."""
+    shown, left = [], budget
+    for label, text in sections:
+        room = left - length(label) - 1
+        if not text or room < MIN_PIECE:
+            continue
+        piece = first_sentence(text, room)
+        shown.append((label, piece))
+        left -= length(label) + 1 + length(piece)
+    return shown
+
+
+def _piece_length(item) -> int:
+    return length(item if isinstance(item, str) else "".join(t for t, _ in item))
+
+
+def fit_items(items: list, budget: int, width: int) -> tuple[list, list]:
+    """(shown, left out): items clipped to ``width`` each, as many as fit in ``budget``."""
+    shown, used = [], 0
+    for n, item in enumerate(items):
+        if isinstance(item, str):
+            item = first_sentence(item, width)
+        else:  # (text, bold) pieces: the plain text after a bold lead-in is what gets clipped
+            lead = sum(length(t) for t, bold in item if bold)
+            item = [(t if bold else first_sentence(t, max(MIN_PIECE, width - lead)), bold)
+                    for t, bold in item]  # fmt: skip
+        if used + _piece_length(item) > budget:
+            return shown, items[n:]
+        shown.append(item)
+        used += _piece_length(item)
+    return shown, []
+
+
+def chunks(items: list[str], budget: int) -> list[list[str]]:
+    """Items over as many slides as needed, each slide within ``budget`` characters."""
+    pages: list[list[str]] = [[]]
+    used = 0
+    for item in items:
+        item = first_sentence(item, budget) if length(item) > budget else item
+        if pages[-1] and used + length(item) > budget:
+            pages.append([])
+            used = 0
+        pages[-1].append(item)
+        used += length(item)
+    return [page for page in pages if page]
+
+
 def _url(corpus: Corpus, path: str) -> str:
     return links.absolute_url(corpus.hospital.site_url, path)
 
@@ -150,7 +223,7 @@ def rule_deck(corpus: Corpus, rule: Rule, brand: Brand):
         rule.full_title,
         "《医疗机构工作人员廉洁从业九项准则》专题学习",
         f"{corpus.hospital.issuer or corpus.hospital.name} · {date_cn(_today())}",
-        notes=f"本讲学习九项准则{rule.label}“{rule.title}”。{rule.summary}。"
+        notes=f"本讲学习九项准则{rule.label}{quoted(rule.title)}。{rule.summary}。"
         "安排：准则原文、释义要点、红线清单、警示案例、讨论交流、扫码自测。",
     )
     slides.quote_slide(
@@ -163,21 +236,23 @@ def rule_deck(corpus: Corpus, rule: Rule, brand: Brand):
         kicker=kicker,
         warning="" if rule.verified else "本条正文尚待与原文逐字核对，请以医院下发的正式文件为准。",
     )
-    points = _points(sections.get("释义", ""))
+    points, _ = fit_items(_points(sections.get("释义", "")), BODY_LIMIT, width=36)
     if points:
         slides.bullets_slide(
             prs, brand, f"{rule.label}　释义要点", points, notes=explain, kicker=kicker
         )
     redlines = list_items(sections.get("红线清单", ""))
-    if redlines:
+    lead = "以下行为一律禁止："
+    pages = chunks(redlines, BODY_LIMIT - length(lead))
+    for n, page in enumerate(pages, start=1):
         slides.bullets_slide(
             prs,
             brand,
-            f"{rule.label}　红线清单",
-            redlines,
-            notes="红线是不可触碰的底线，逐条讲清楚“不能做什么”：\n" + "\n".join(redlines),
+            f"{rule.label}　红线清单" + (f"（{n}/{len(pages)}）" if len(pages) > 1 else ""),
+            page,
+            notes="红线是不可触碰的底线，逐条讲清楚“不能做什么”：\n" + "\n".join(page),
             kicker=kicker,
-            lead="以下行为一律禁止：",
+            lead=lead,
         )
     for n, case in enumerate(_rule_cases(corpus, rule), start=1):
         _case_slide(prs, brand, case, f"案例{'一二'[n - 1]}：{case.title}", kicker)
@@ -192,7 +267,7 @@ def rule_deck(corpus: Corpus, rule: Rule, brand: Brand):
         codes,
         notes="请大家用手机扫码，在医院内网阅读本条全文、更多案例，并完成自测练习。",
         kicker=kicker,
-        lead=f"{rule.label}“{rule.title}”",
+        lead=f"{rule.label}{quoted(rule.title)}",
     )
     return prs
 
@@ -200,18 +275,22 @@ def rule_deck(corpus: Corpus, rule: Rule, brand: Brand):
 def _case_slide(prs, brand, case: Case, title: str, kicker: str) -> None:
     sections = case.sections
     facts = case.summary or first_paragraph(sections.get("基本案情", ""))
+    meta = _case_meta(case)
     slides.sections_slide(
         prs,
         brand,
         title,
-        [
-            ("案情", clip(plain_text(facts), 130)),
-            ("处理", clip(plain_text(first_paragraph(sections.get("处理结果", ""))), 90)),
-            ("警示", clip(plain_text(first_paragraph(sections.get("警示启示", ""))), 120)),
-        ],
+        fit_sections(
+            [
+                ("案情", plain_text(facts)),
+                ("处理", plain_text(first_paragraph(sections.get("处理结果", "")))),
+                ("警示", plain_text(first_paragraph(sections.get("警示启示", "")))),
+            ],
+            BODY_LIMIT - length(meta),
+        ),
         notes=_case_notes(case),
         kicker=kicker,
-        meta=_case_meta(case),
+        meta=meta,
     )
 
 
@@ -233,14 +312,18 @@ def _case_notes(case: Case) -> str:
 def _discussion_slide(prs, brand, rule: Rule, kicker: str) -> None:
     scenarios = _scenarios(rule.sections.get("常见情形", ""))[:3]
     checks = list_items(rule.sections.get("自查要点", ""))
-    questions = [f"{clip(scene, 60)}——遇到这种情况，你会怎么做？" for scene, _ in scenarios]
+    ask = "——你会怎么做？"
+    questions = [f"{first_sentence(scene, 36 - len(ask))}{ask}" for scene, _ in scenarios]
     questions += [f"对照自查：{q}" for q in checks[: max(1, 4 - len(questions))]]
     if not questions:
         questions = [f"结合本科室实际，哪些环节容易触碰{rule.label}的红线？应当怎么防？"]
+    shown, rest = fit_items(questions, BODY_LIMIT, width=40)
     notes = "讨论参考（正确做法）：\n" + "\n".join(
-        f"{i}. {clip(scene, 40)} → {right}" for i, (scene, right) in enumerate(scenarios, 1)
+        f"{i}. {scene} → {right}" for i, (scene, right) in enumerate(scenarios, 1)
     ) if scenarios else "请结合本科室岗位实际组织讨论，每人谈一点认识。"  # fmt: skip
-    slides.bullets_slide(prs, brand, "讨论交流", questions, notes=notes, kicker=kicker)
+    if rest:
+        notes += "\n另可讨论：\n" + "\n".join(rest)
+    slides.bullets_slide(prs, brand, "讨论交流", shown, notes=notes, kicker=kicker)
 
 
 def warning_deck(corpus: Corpus, cases: list[Case], brand: Brand):
@@ -255,39 +338,48 @@ def warning_deck(corpus: Corpus, cases: list[Case], brand: Brand):
         notes="本次警示教育选取以下案例：" + "；".join(c.title for c in cases) + "。"
         "每个案例先讲案情与处理，再讲剖析与启示。",
     )
+    listed = [f"{c.title}（{date_cn(c.date)}，{c.department}）" for c in cases]
+    shown, rest = fit_items([c.title for c in cases], BODY_LIMIT, width=40)
     slides.bullets_slide(
         prs,
         brand,
         "本次案例",
-        [f"{c.title}（{date_cn(c.date)}，{c.department}）" for c in cases],
-        notes="案例均为教学案例，人物与机构为化名。",
+        shown + ([f"另有 {len(rest)} 个案例，见讲稿"] if rest else []),
+        notes="\n".join(listed) + "\n案例均为教学案例，人物与机构为化名。",
         kicker=kicker,
     )
     for n, case in enumerate(cases, start=1):
         rules = "、".join(corpus.rules[r].label for r in case.rules if r in corpus.rules)
         sections = case.sections
         facts = case.summary or first_paragraph(sections.get("基本案情", ""))
+        meta = _case_meta(case) + (f"　涉及{rules}" if rules else "")
         slides.sections_slide(
             prs,
             brand,
             f"案例{n}：{case.title}",
-            [
-                ("案情", clip(plain_text(sections.get("基本案情", "") or facts), 160)),
-                ("处理", clip(plain_text(first_paragraph(sections.get("处理结果", ""))), 110)),
-                ("违反", clip(plain_text(first_paragraph(sections.get("违反条款", ""))), 90)),
-            ],
+            fit_sections(
+                [
+                    ("案情", plain_text(facts)),
+                    ("处理", plain_text(first_paragraph(sections.get("处理结果", "")))),
+                    ("违反", plain_text(first_paragraph(sections.get("违反条款", "")))),
+                ],
+                BODY_LIMIT - length(meta),
+            ),
             notes=_case_notes(case),
             kicker=f"{kicker} · 案情与处理",
-            meta=_case_meta(case) + (f"　涉及{rules}" if rules else ""),
+            meta=meta,
         )
         slides.sections_slide(
             prs,
             brand,
             f"案例{n}：剖析与启示",
-            [
-                ("剖析", clip(plain_text(first_paragraph(sections.get("案例剖析", ""))), 170)),
-                ("启示", clip(plain_text(first_paragraph(sections.get("警示启示", ""))), 170)),
-            ],
+            fit_sections(
+                [
+                    ("剖析", plain_text(first_paragraph(sections.get("案例剖析", "")))),
+                    ("启示", plain_text(first_paragraph(sections.get("警示启示", "")))),
+                ],
+                BODY_LIMIT,
+            ),
             notes=plain_text(sections.get("案例剖析", ""))
             + "\n"
             + plain_text(sections.get("警示启示", "")),

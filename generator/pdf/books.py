@@ -454,6 +454,15 @@ def plain_text(markdown: str) -> str:
     return re.sub(r"\s*\n\s*", "", text).strip()
 
 
+def quoted(text: str) -> str:
+    """“text”, its own quotation marks made single (‘…’), as the style guide writes a quotation
+    inside a quotation; an inner quotation left open by clipping is cut before it opens."""
+    inner = re.sub(r'"([^"]*)"', r"‘\1’", text).replace("“", "‘").replace("”", "’")
+    if inner.count("‘") > inner.count("’"):
+        inner = inner[: inner.rindex("‘")].rstrip("，、：；") + "……"
+    return f"“{inner}”"
+
+
 def clip(text: str, limit: int, stops: str = "。！？；") -> str:
     """At most ``limit`` characters, cut after a sentence (one of ``stops``) when one ends late
     enough, else at ``limit`` with an ellipsis."""

@@ -1,6 +1,8 @@
 """Study plans as PDFs in the handbook style: one per department and one combined.
 
-The frame (cover, contents, colophon), the print stylesheets, the QR codes and WeasyPrint come
+A department's plan has a compact frame (``templates/plan-compact.html.j2``: a masthead on the
+first page); the combined plan of several departments the handbooks' frame (cover, contents,
+colophon). The print stylesheets, the QR codes and WeasyPrint come
 from ``generator/pdf`` (``typeset`` and the handbook templates); this module adds one template
 (``templates/study-plan.html.j2``) and a few styles. The 清廉查房 sheet uses the handbooks' card
 layout, so it prints like the ward-round cards.
@@ -31,6 +33,7 @@ from .plans import DepartmentPlan, Review
 
 TEMPLATES = Path(__file__).parent / "templates"
 COMBINED = "学习计划-全院汇编.pdf"
+BOOK_FROM = 3  # departments from which the combined plan gets the handbook frame
 PREFIX = "学习计划-"
 
 
@@ -124,10 +127,14 @@ def plan_html(corpus: Corpus, result: Review, plans: list[DepartmentPlan], depar
         )
         toc = [TocEntry(f"plan-{i}", p.name) for i, p in enumerate(plans, start=1)]
     today = build_date()
+    # A department's plan is a few pages: a masthead, not a cover, contents and colophon that
+    # would take half of it. Only a combined plan of several departments is bound as a book.
+    frame = "book.html.j2" if not department and len(plans) >= BOOK_FROM else "plan-compact.html.j2"
     return (
         _environment()
         .get_template("study-plan.html.j2")
         .render(
+            frame=frame,
             book=book,
             hospital=hospital,
             css=_css(),
@@ -138,6 +145,7 @@ def plan_html(corpus: Corpus, result: Review, plans: list[DepartmentPlan], depar
             toc=toc,
             contents_note=f"{sitting.title}：{len(plans)} 个科室的学习计划（参考 {result.takers} 人）",
             plans=plans,
+            overview=not department,
             review=result,
             sitting=sitting,
         )
@@ -147,7 +155,8 @@ def plan_html(corpus: Corpus, result: Review, plans: list[DepartmentPlan], depar
 @cache
 def _css() -> Markup:
     handbook = stylesheet(PDF_TEMPLATES / "handbook.css")
-    return Markup(handbook + "\n" + (TEMPLATES / "review.css").read_text(encoding="utf-8"))
+    own = (TEMPLATES / "review.css").read_text(encoding="utf-8")
+    return Markup(str(handbook) + "\n" + own)  # str(): Markup + str would escape the quotes
 
 
 @cache

@@ -7,8 +7,10 @@ For every department of a graded sitting (``results.Sitting`` with its key):
   department − hospital, in percentage points.
 - **weak rules**: the department's lowest-rated rules (below full marks), worst first, at most
   ``WEAK_RULES``; **worst questions**: its lowest-rated questions, at most ``WORST_QUESTIONS``.
-  A question flagged ``exam_only`` in the bank is named by id only: its stem never leaves the
-  exam room, not even in a private plan.
+  A question flagged ``exam_only`` in the bank is shown by its rule and topic (``topics``): its
+  stem never leaves the exam room, not even in a private plan.
+- **应考 / 实考 / 缺考**: with the results folder's ``absent.csv`` (see ``results``); a department
+  where nobody sat has a plan that says so, with the hospital's weakest rules to study.
 - **too few takers** (fewer than ``min_takers``): the department's own figures are shown but not
   interpreted; its plan studies the hospital's weakest rules instead.
 - **practice**: the public questions on the weak rules, on the site's practice page
@@ -16,8 +18,10 @@ For every department of a graded sitting (``results.Sitting`` with its key):
 - **reading**: the weak rules' pages, and the two cases that fit best: a point per weak rule a
   case cites (weighted by how weak the rule is, double for the case's main rule), three more for
   the department's own case; ties go to the more recent case.
-- **清廉查房 sheet**: the best case, the weakest rule explained, and talking points from the
-  department's worst questions, its risk register and the rule's 自查要点.
+- **清廉查房 sheet** (“三个一”): a case on the weakest rule (the department's own first, then
+  the rule's main cases, then the most recent), that rule explained (一条准则解析: it is a rule
+  of the nine-point code, not a party-discipline provision, so it is named as such), and talking
+  points from the department's worst questions, its risk register and the rule's 自查要点.
 """
 
 from __future__ import annotations
@@ -30,9 +34,10 @@ from ..model import links
 from ..model.corpus import Case, Corpus, Rule
 from ..model.numbers import one_decimal
 from ..model.terms import TYPE_NAMES, rule_label
-from ..pdf.books import clip, first_paragraph, list_items, plain_text
+from ..pdf.books import clip, first_paragraph, list_items, plain_text, quoted
 from ..sources.schemas import Question
 from .results import Sitting
+from .topics import topic
 
 MIN_TAKERS = 5
 WEAK_RULES = 3
@@ -62,8 +67,9 @@ class QuestionGap:
     rules: tuple[int, ...]
     rate: float
     hospital: float
-    stem: str | None  # None: exam-only or not in the bank (named by id only)
+    stem: str | None  # None: exam-only or not in the bank
     public: bool = False
+    topic: str = ""  # exam-only: what it tests, from public text (topics.topic)
 
     @property
     def gap(self) -> float:
@@ -87,7 +93,7 @@ class Reading:
 
 @dataclass
 class RoundsSheet:
-    """The one-page 清廉查房 sheet: 一个案例警示、一条党纪解析、一次廉政约谈."""
+    """The one-page 清廉查房 sheet: 一个案例警示、一条准则解析、一次廉政约谈."""
 
     case: Case | None
     case_url: str
@@ -116,10 +122,26 @@ class DepartmentPlan:
     readings: list[Reading]
     sheet: RoundsSheet
     all_right: bool = False
+    expected: int = 0  # 应考 (实考 + 缺考; = 实考 without absent.csv)
 
     @property
     def pass_rate(self) -> float:
         return self.passed / self.takers if self.takers else 0.0
+
+    @property
+    def absent(self) -> int:
+        """缺考."""
+        return self.expected - self.takers
+
+    @property
+    def participation(self) -> float:
+        """参考率: 实考 ÷ 应考."""
+        return self.takers / self.expected if self.expected else 0.0
+
+    @property
+    def nobody(self) -> bool:
+        """Expected to sit, and nobody did: no figures, only the hospital's weak rules."""
+        return self.takers == 0
 
 
 @dataclass
@@ -131,10 +153,24 @@ class Review:
     hospital_rules: list[RuleGap]
     plans: list[DepartmentPlan] = field(default_factory=list)
     min_takers: int = MIN_TAKERS
+    expected: int = 0  # 应考
 
     @property
     def pass_rate(self) -> float:
         return self.passed / self.takers if self.takers else 0.0
+
+    @property
+    def absent(self) -> int:
+        return self.expected - self.takers
+
+    @property
+    def participation(self) -> float:
+        return self.takers / self.expected if self.expected else 0.0
+
+    @property
+    def roster_known(self) -> bool:
+        """absent.csv was there: 应考 is known, not assumed equal to 实考."""
+        return self.sitting.roster_known
 
 
 class _Tally:
@@ -183,16 +219,17 @@ def review(sitting: Sitting, corpus: Corpus, min_takers: int = MIN_TAKERS) -> Re
             key=lambda g: (g.rate, g.rule),
         ),
         min_takers=min_takers,
+        expected=sitting.expected(),
     )
     order = {d.name: i for i, d in enumerate(corpus.departments)}
-    names = sorted(by_department, key=lambda n: (order.get(n, len(order)), n))
+    names = sorted(sitting.departments, key=lambda n: (order.get(n, len(order)), n))
     for name in names:
-        result.plans.append(
-            _plan(
-                corpus, sitting, name, by_department[name], hospital_q, hospital_r, result,
-                rules_of,
-            )
+        plan = _plan(
+            corpus, sitting, name, by_department.get(name, []), hospital_q, hospital_r, result,
+            rules_of,
         )  # fmt: skip
+        plan.expected = sitting.expected(name)
+        result.plans.append(plan)
     return result
 
 
@@ -232,6 +269,7 @@ def _plan(corpus, sitting, name, people, hospital_q, hospital_r, result, rules_o
                 hospital=hospital_q.rate(qid),
                 stem=q.stem if public else None,
                 public=public,
+                topic=topic(corpus, q) if q is not None and not public else "",
             )
         )
     questions.sort(key=lambda g: (g.rate, g.gap, g.id))
@@ -253,7 +291,7 @@ def _plan(corpus, sitting, name, people, hospital_q, hospital_r, result, rules_o
         slug=dept.slug if dept else "",
         takers=len(people),
         passed=sum(p.passed for p in people),
-        mean=sum(p.total for p in people) / len(people),
+        mean=sum(p.total for p in people) / len(people) if people else 0.0,
         flagged=flagged,
         rules=rules if flagged else weak,
         questions=worst,
@@ -295,6 +333,17 @@ def fitting_cases(corpus: Corpus, department: str, rules: list[int], limit: int 
     return [(case, reasons) for _, _, case, reasons in scored[:limit]]
 
 
+def sheet_case(corpus: Corpus, department: str, rule: int) -> Case | None:
+    """The ward-round case for ``rule``: the department's own case first, then a case whose
+    main rule it is, then the most recent (ties by id)."""
+    cases = corpus.cases_by_rule.get(rule, [])
+    ranked = sorted(
+        cases,
+        key=lambda c: (c.department != department, c.rules[0] != rule, -c.date.toordinal(), c.id),
+    )
+    return ranked[0] if ranked else None
+
+
 def _readings(corpus: Corpus, department: str, rules: list[int]) -> list[Reading]:
     base = corpus.hospital.site_url
     return [
@@ -305,9 +354,11 @@ def _readings(corpus: Corpus, department: str, rules: list[int]) -> list[Reading
 
 def _sheet(corpus, department, study, worst, readings, own: bool) -> RoundsSheet:
     base = corpus.hospital.site_url
-    case = readings[0].case if readings else None
     top = next((g for g in study if g.rule in corpus.rules), None)
     rule = corpus.rules[top.rule] if top else None
+    case = sheet_case(corpus, department, top.rule) if top else None
+    if case is None and readings:
+        case = readings[0].case
     points = []
     if top and own:
         points.append(
@@ -316,7 +367,9 @@ def _sheet(corpus, department, study, worst, readings, own: bool) -> RoundsSheet
         )
     for g in worst:
         if g.stem and len(points) < 3:
-            points.append(f"“{clip(plain_text(g.stem), 40)}”——正确做法是什么，科室里遇到过吗？")
+            points.append(
+                f"{quoted(clip(plain_text(g.stem), 40))}——正确做法是什么，科室里遇到过吗？"
+            )
     register = corpus.risks_by_department.get(department)
     if register:
         for post, risk in register.ranked_risks[:2]:
@@ -332,10 +385,10 @@ def _sheet(corpus, department, study, worst, readings, own: bool) -> RoundsSheet
         )
         if case
         else "",
-        lesson=clip(plain_text(first_paragraph(case_sections.get("警示启示", ""))), 170),
+        lesson=clip(plain_text(first_paragraph(case_sections.get("警示启示", ""))), 120),
         rule=rule,
         rule_url=links.absolute_url(base, links.rule_page(rule.rule)) if rule else "",
-        explain=clip(plain_text(first_paragraph(rule.sections.get("释义", ""))), 190)
+        explain=clip(plain_text(first_paragraph(rule.sections.get("释义", ""))), 150)
         if rule
         else "",
         standing=(

@@ -11,6 +11,10 @@ beside it, ``<exam>/key.json`` (quiz paper's default). The key maps each version
 numbers to question ids, rules and points; without one, per-department question analysis is not
 possible (``review`` says so), while ``trend`` still compares departments, rules and questions
 from the two CSV files.
+
+``absent.csv`` (工号, 姓名, 科室; written by ``exam export`` and copied by ``quiz grade`` into the
+results folder) lists who was expected and did not sit: 应考 = 实考 + 缺考 per department, and a
+department where nobody sat still appears. Without it, 应考 = 实考.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ from ..errors import ConfigError
 from ..exam.key import Key, load_key
 from ..model.terms import CHINESE_NUMERALS
 
+ABSENT_FILE = "absent.csv"  # 工号, 姓名, 科室: who was expected and did not sit (exam export)
+ABSENT_REQUIRED = ("工号", "姓名", "科室")
 SCORE_REQUIRED = ("工号", "姓名", "科室", "版本", "得分", "满分", "合格")
 ITEM_REQUIRED = ("题目ID", "难度")
 NO_DEPARTMENT = "（未填科室）"  # as the grader's report names it
@@ -41,6 +47,13 @@ class Person:
     full: float
     passed: bool
     scores: list[float | None]  # by printed question number − 1 (None: no such column/blank)
+
+
+@dataclass
+class Absentee:
+    staff_id: str
+    name: str
+    department: str
 
 
 @dataclass
@@ -64,6 +77,29 @@ class Sitting:
     key_path: Path | None = None
     label: str = ""
     notes: list[str] = field(default_factory=list)
+    absent: list[Absentee] | None = None  # None: no absent.csv (应考 = 实考)
+
+    @property
+    def roster_known(self) -> bool:
+        return self.absent is not None
+
+    def expected(self, department: str | None = None) -> int:
+        """应考: graded plus absent (everyone or one department)."""
+        return self.sat(department) + self.missing(department)
+
+    def sat(self, department: str | None = None) -> int:
+        """实考: the graded people."""
+        return sum(1 for p in self.people if department is None or p.department == department)
+
+    def missing(self, department: str | None = None) -> int:
+        """缺考: from absent.csv (0 without one)."""
+        return sum(1 for a in self.absent or () if department is None or a.department == department)
+
+    @property
+    def departments(self) -> list[str]:
+        """Every department expected to sit: graded ones first, then those nobody sat for."""
+        found = [p.department for p in self.people] + [a.department for a in self.absent or ()]
+        return list(dict.fromkeys(found))
 
     @property
     def exam(self) -> str:
@@ -104,6 +140,9 @@ def load_sitting(folder: Path, key: Path | None = None) -> Sitting:
     key_path = find_key(folder, key)
     loaded = load_key(key_path) if key_path else None
     sitting = Sitting(folder.resolve(), people, rows, loaded, key_path)
+    absent = folder / ABSENT_FILE
+    if absent.is_file():
+        sitting.absent = _read_absent(absent, {p.staff_id for p in people})
     if loaded is not None:
         _match_key(sitting, count)
     sitting.label = loaded.title if loaded else folder.resolve().name
@@ -195,6 +234,32 @@ def _read_scores(path: Path) -> tuple[list[Person], int]:
     if not people:
         raise ConfigError(f"{path}：没有评分记录（scores.csv 只有表头）")
     return people, len(numbered)
+
+
+def _read_absent(path: Path, graded: set[str]) -> list[Absentee]:
+    """absent.csv (工号, 姓名, 科室); a 工号 that was also graded is a contradiction, said as one."""
+    _, rows = _table(path, ABSENT_REQUIRED)
+    found, problems, seen = [], [], set()
+    for line, row in rows:
+        staff = _unsafe(row.get("工号", ""))
+        if not staff:
+            problems.append(f"{path}:{line}: 工号是空的")
+        elif staff in graded:
+            problems.append(f"{path}:{line}: 工号 {staff} 已有成绩（scores.csv），不能同时列为缺考")
+        elif staff in seen:
+            problems.append(f"{path}:{line}: 工号 {staff} 重复")
+        else:
+            seen.add(staff)
+            found.append(
+                Absentee(
+                    staff_id=staff,
+                    name=_unsafe(row.get("姓名", "")),
+                    department=_unsafe(row.get("科室", "")) or NO_DEPARTMENT,
+                )
+            )
+    if problems:
+        raise ConfigError("\n".join(problems))
+    return found
 
 
 def _read_items(path: Path) -> dict[str, ItemRow]:

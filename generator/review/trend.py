@@ -4,12 +4,14 @@ Sittings are given oldest first and labelled by their exam title (from the key) 
 key, by folder name. Compared:
 
 - the whole hospital and each department: 参考人数, 合格率, 平均分, 得分率 (mean ÷ full score, so
-  sittings with different full scores compare);
+  sittings with different full scores compare); 应考/缺考/参考率 from each results folder's
+  ``absent.csv`` (without one, 应考 = 实考), so a department where nobody sat still appears;
 - each rule: 得分率 = points scored ÷ points possible on the questions touching it (the grader's
   per-rule rate), from scores.csv and the key; without a key, Σ(难度 × 分值 × takers) ÷
   Σ(分值 × takers) from items.csv;
 - each question id in two or more sittings: its 难度 (items.csv), and whether it got easier or
-  harder (last − first beyond ``threshold``).
+  harder (last − first beyond ``threshold``); shown by its stem, or for an exam-only question by
+  its rule and topic (``topics``), as the study plans show it.
 
 The change column is last − first among the sittings that have a value. Departments with fewer
 than ``MIN_TAKERS`` takers in a sitting are marked, as in the study plans.
@@ -34,10 +36,12 @@ from ..outputs import staged_files
 from . import trend_charts
 from .plans import MIN_TAKERS
 from .results import Sitting
+from .topics import topic
 
 TEMPLATES = Path(__file__).parent / "templates"
 OUTPUTS = ("trend.html", "trend.csv")
 THRESHOLD = 0.15
+COUNTS = ("参考人数", "应考人数", "缺考人数")
 
 
 @dataclass
@@ -59,10 +63,13 @@ class Series:
 @dataclass
 class GroupTrend:
     name: str
-    takers: Series
+    takers: Series  # 实考 (参考人数)
     pass_rate: Series
     mean: Series
     rate: Series
+    expected: Series  # 应考 (实考 + 缺考 from absent.csv; = 实考 without one)
+    absent: Series  # 缺考
+    participation: Series  # 参考率 = 实考 ÷ 应考
 
 
 @dataclass
@@ -70,6 +77,9 @@ class ItemTrend:
     id: str
     rules: tuple[int, ...]
     difficulty: Series
+    stem: str = ""  # a public question's stem
+    topic: str = ""  # an exam-only question: what it tests (topics.topic), never its stem
+    known: bool = True  # False: not in the bank (any more)
 
 
 @dataclass
@@ -97,9 +107,12 @@ class Trend:
         return [s.label for s in self.sittings]
 
 
-def compare(sittings: list[Sitting], threshold: float = THRESHOLD) -> Trend:
+def compare(sittings: list[Sitting], threshold: float = THRESHOLD, corpus=None) -> Trend:
+    """``corpus`` (the question bank) lets the report show each question's stem, or for an
+    exam-only question its topic; without it questions are listed by id."""
     _label(sittings)
-    departments = _ordered(p.department for s in sittings for p in s.people)
+    bank = {q.id: q for q in corpus.questions} if corpus is not None else {}
+    departments = _ordered(d for s in sittings for d in s.departments)
     per_department = [_group(name, sittings, name) for name in departments]
     rule_rates = [_rule_rates(s) for s in sittings]
     rule_numbers = sorted({n for rates in rule_rates for n in rates})
@@ -115,7 +128,15 @@ def compare(sittings: list[Sitting], threshold: float = THRESHOLD) -> Trend:
         if sum(v is not None for v in values) < 2:
             continue
         rules_of = next(r.rules for r in reversed(rows) if r)
-        items.append(ItemTrend(qid, rules_of, Series("题目", qid, "难度", values)))
+        item = ItemTrend(qid, rules_of, Series("题目", qid, "难度", values))
+        question = bank.get(qid)
+        if question is None:
+            item.known = corpus is None
+        elif question.exam_only:
+            item.topic = topic(corpus, question)
+        else:
+            item.stem = question.stem
+        items.append(item)
     common_departments = [
         g.name for g in per_department if all(v is not None for v in g.takers.values)
     ]
@@ -165,10 +186,23 @@ def _group(name: str, sittings: list[Sitting], department: str | None) -> GroupT
     mean: list[float | None] = []
     rate: list[float | None] = []
     small: list[bool] = []
+    expected: list[float | None] = []
+    absent: list[float | None] = []
+    participation: list[float | None] = []
     for s in sittings:
         people = [p for p in s.people if department is None or p.department == department]
+        missing = s.missing(department)
+        if people or missing:
+            expected.append(float(len(people) + missing))
+            absent.append(float(missing))
+            participation.append(len(people) / (len(people) + missing))
+        else:  # the department was not in this sitting at all
+            expected.append(None)
+            absent.append(None)
+            participation.append(None)
         if not people:
-            for column in (takers, passed, mean, rate):
+            takers.append(0.0 if missing else None)
+            for column in (passed, mean, rate):
                 column.append(None)
             small.append(False)
             continue
@@ -186,6 +220,9 @@ def _group(name: str, sittings: list[Sitting], department: str | None) -> GroupT
         pass_rate=Series(kind, name, "合格率", passed, small),
         mean=Series(kind, name, "平均分", mean, small),
         rate=Series(kind, name, "得分率", rate, small),
+        expected=Series(kind, name, "应考人数", expected),
+        absent=Series(kind, name, "缺考人数", absent),
+        participation=Series(kind, name, "参考率", participation),
     )
 
 
@@ -226,7 +263,7 @@ def write_trend(trend: Trend, out: Path) -> list[str]:
 def _csv_value(measure: str, value: float | None) -> str:
     if value is None:
         return ""
-    if measure == "参考人数":
+    if measure in COUNTS:
         return str(int(value))
     if measure == "平均分":
         return one_decimal(value)
@@ -236,7 +273,7 @@ def _csv_value(measure: str, value: float | None) -> str:
 def _csv_change(measure: str, value: float | None) -> str:
     if value is None:
         return ""
-    if measure == "参考人数":
+    if measure in COUNTS:
         return f"{int(value):+d}"
     text = _csv_value(measure, value)
     return text if text.startswith("-") else "+" + text
@@ -246,6 +283,7 @@ def all_series(trend: Trend) -> list[Series]:
     rows = []
     for group in (trend.overall, *trend.departments):
         rows += [group.takers, group.pass_rate, group.mean, group.rate]
+        rows += [group.expected, group.absent, group.participation]
     rows += trend.rules
     rows += [i.difficulty for i in trend.items]
     return rows
@@ -313,6 +351,7 @@ def render_html(trend: Trend) -> str:
             labels=labels,
             pictures=pictures,
             min_takers=MIN_TAKERS,
+            unknown_rosters=[s.label for s in trend.sittings if not s.roster_known],
             generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
         )
     )
