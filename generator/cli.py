@@ -176,10 +176,11 @@ def _extend(sub, root_opt) -> None:
     """The products' subcommands (``commands/``) register themselves here."""
     from .commands import deck as deck_cli
     from .commands import exam as exam_cli
+    from .commands import importing as import_cli
     from .commands import pdf as pdf_cli
     from .commands import quiz as quiz_cli
 
-    for module in (pdf_cli, quiz_cli, deck_cli, exam_cli):
+    for module in (pdf_cli, quiz_cli, deck_cli, exam_cli, import_cli):
         module.register(sub, root_opt)
 
 
