@@ -25,12 +25,15 @@ INTERNAL_ERROR_EXIT = 70  # EX_SOFTWARE
 
 def cmd_check(args) -> int:
     from .exam.draw import feasibility_problems
+    from .sources.checks import suggested_rules
     from .sources.loader import load_corpus
 
     corpus = load_corpus(args.root)
     problems = feasibility_problems(corpus)
     if problems:
         raise ValidationError(problems)
+    for warning in suggested_rules(corpus):
+        err.print(f"[yellow]提醒[/]：{escape(str(warning))}")
     console.print(
         f"检查通过：九项准则 {len(corpus.rules)} 条，案例 {len(corpus.cases)} 个，故事 {len(corpus.stories)} 个，"
         f"风险台账 {len(corpus.risks)} 个科室，题库 {len(corpus.banks)} 个（{len(corpus.questions)} 题），"

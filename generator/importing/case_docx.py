@@ -193,7 +193,7 @@ def _inline(runs: list[Run], image_src) -> str:
     out = []
     for r in merged:
         if r.image:
-            out.append(f"![{_escape(r.alt)}]({image_src(r.image)})")
+            out.append(f"![{_escape(r.alt or '图片')}]({image_src(r.image)})")
             continue
         text = r.text.replace("\t", " ")
         core = text.strip()
@@ -380,7 +380,9 @@ def convert_case(
                 found_sections[canon] = block.number
             else:
                 heading = re.sub(r"\s+", " ", text)
-                md_level = 3 if level == -1 else min(max(level - top + 2, 2), 6)
+                # An offered heading sits under the document's own headings, if it has any.
+                offered = 3 if levels else 2
+                md_level = offered if level == -1 else min(max(level - top + 2, 2), 6)
             if level == -1:
                 case.notes.append(f"{path}:第{block.number}段: 加粗单独一行“{text}”当作标题")
             case.headings.append((md_level, heading))

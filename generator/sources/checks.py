@@ -242,3 +242,22 @@ def exam_refs(exams: list, banks: list, declared: set[str], lines: LinesOf) -> l
                 listed = "、".join(sorted(known)) or "（无）"
                 problems.append(Problem(path, line, f"题库“{bank_id}”不存在（已有：{listed}）"))
     return problems
+
+
+def suggested_rules(corpus: Any) -> list[Problem]:
+    """Questions whose rules an import suggested (``rules_suggested: true``): a reminder for
+    ``check``, not an error — the bank works, but no editor has confirmed the rule yet."""
+    found = []
+    for bank in corpus.banks:
+        for i, q in enumerate(bank.questions):
+            if q.rules_suggested:
+                line = corpus.line_of(bank.path, "questions", i, "rules_suggested")
+                labels = "、".join(rule_label(n) for n in q.rules)
+                found.append(
+                    Problem(
+                        bank.path,
+                        line,
+                        f"题目 {q.id}：条款{labels}是导入时自动建议的，请核对后删去 rules_suggested",
+                    )
+                )
+    return found
