@@ -1,10 +1,13 @@
 """A .docx (Word, WPS, LibreOffice) as blocks: paragraphs with their structure, and tables.
 
-Read from the package's XML (ECMA-376, WordprocessingML) with the standard library, because what
+Read from the package's XML (ECMA-376, WordprocessingML) with lxml, because what
 decides a heading in real documents is not all visible through python-docx's or mammoth's
 public API: a paragraph's own outline level (``w:outlineLvl``), a style's outline level inherited
 through ``w:basedOn``, and the numeric style ids WPS writes (``w:pStyle w:val="2"``), sometimes
 with no definition in ``styles.xml`` at all. Only what the case and bank importers need is kept.
+lxml rather than ElementTree: a Word ``styles.xml`` is 100–300 KB of latent styles, and
+ElementTree took about 14 ms to parse one, most of an import's time; lxml's parser here resolves
+no entities and fetches nothing.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
-from xml.etree import ElementTree as ET
+
+from lxml import etree
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -27,6 +31,9 @@ OFFICE_DOCUMENT = (
 )
 
 MAX_PART_BYTES = 64 * 1024 * 1024  # a document.xml larger than this is not a case
+
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 
 
 class DocxError(ValueError):
@@ -122,8 +129,8 @@ class _Reader:
         if info.file_size > MAX_PART_BYTES:
             raise DocxError(f"文档过大（{name} 有 {info.file_size // 1_000_000} MB）")
         try:
-            return ET.fromstring(self.zip.read(name))
-        except ET.ParseError as exc:
+            return etree.fromstring(self.zip.read(name), _PARSER)
+        except etree.XMLSyntaxError as exc:
             raise DocxError(f"文档已损坏（{name} 不是有效的 XML：{exc}）") from None
 
     def _main_part(self) -> str:
