@@ -75,6 +75,14 @@ def register(sub, root_opt: argparse.ArgumentParser) -> None:
 # --- import bank ----------------------------------------------------------------------------
 
 
+def _shown(path: Path) -> str:
+    """A path as the user would type it: relative to the current folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()
@@ -219,7 +227,7 @@ def cmd_import_bank(args) -> int:
     if args.dry_run:
         console.print(text, markup=False, highlight=False)
         console.print(
-            f"试运行：共 {len(questions)} 题（{parts}），将写入 {escape(str(out))}；未写任何文件。"
+            f"试运行：共 {len(questions)} 题（{parts}），将写入 {escape(_shown(out))}；未写任何文件。"
         )
     else:
         with replacing(out) as tmp:
@@ -228,7 +236,7 @@ def cmd_import_bank(args) -> int:
                 load_bank_files([tmp])
             except ValidationError as exc:  # our output must always pass check: a defect
                 raise BuildError(f"生成的题库未通过检查：{exc.problems[0]}") from None
-        console.print(f"已导入 {len(questions)} 题（{parts}）→ {escape(str(out))}")
+        console.print(f"已导入 {len(questions)} 题（{parts}）→ {escape(_shown(out))}")
     if suggested:
         console.print(
             f"[yellow]其中 {suggested} 题没有条款列，条款是按准则原文自动建议的[/]"
@@ -276,7 +284,7 @@ def cmd_export_bank(args) -> int:
             )
             write_sheet(tmp, "题库", [bank.title], column_widths(header), (0, 2), [chunk + body])
     console.print(
-        f"已导出 {len(questions)} 题 → {escape(str(args.out))}（可在 Excel 中修改后用 import bank 再导入）"
+        f"已导出 {len(questions)} 题 → {escape(_shown(args.out))}（可在 Excel 中修改后用 import bank 再导入）"
     )
     return 0
 
@@ -314,6 +322,20 @@ def _taxonomy(root: Path) -> tuple[set[str], set[str]]:
     return deps - {None}, cats - {None}
 
 
+def _case_titles(folder: Path) -> dict[str, list[str]]:
+    """title → file names of the cases already there (read from their front matter)."""
+    titles = {}
+    for path in sorted(folder.glob("*.md")):
+        try:
+            head = path.read_text(encoding="utf-8").split("---", 2)[1]
+            data = yaml.safe_load(head)
+        except (OSError, UnicodeDecodeError, IndexError, yaml.YAMLError):
+            continue
+        if isinstance(data, dict) and data.get("title"):
+            titles.setdefault(str(data["title"]), []).append(path.name)
+    return titles
+
+
 def cmd_import_case(args) -> int:
     from ..importing.case_docx import case_markdown, convert_case
     from ..importing.docx_read import DocxError, read_docx
@@ -324,6 +346,7 @@ def cmd_import_case(args) -> int:
 
     out = args.out or args.root / "cases"
     departments, categories = _taxonomy(args.root)
+    titles = _case_titles(out)
     files = _case_files(args.files)
     problems: list[Problem] = []
     cases = []
@@ -357,9 +380,13 @@ def cmd_import_case(args) -> int:
         elif target.exists() and not args.force:
             problems.append(
                 ImportProblem(
-                    shown, 1, f"{target} 已存在（同一标题和日期）：加 --force 覆盖", "第1段"
+                    shown, 1, f"{_shown(target)} 已存在（同一标题和日期）：加 --force 覆盖", "第1段"
                 )
             )
+        elif others := [n for n in titles.get(case.meta["title"], []) if n != target.name]:
+            other = others[0]
+            message = f"{_shown(out / other)} 已有同名案例：是否已经录入过？请改标题或删去其中一个"
+            problems.append(ImportProblem(shown, 1, message, "第1段"))
         ids[case.id] = shown
         cases.append((path, case, target))
     if problems:
@@ -380,7 +407,7 @@ def cmd_import_case(args) -> int:
             extra.append(f"图片 {len(case.images)}")
         sections = sum(1 for level, _ in case.headings if level == 2)
         detail = f"（{'，'.join([f'小节 {sections}', *extra])}）"
-        console.print(f"{escape(str(path))} → {escape(str(target))}{detail}")
+        console.print(f"{escape(str(path))} → {escape(_shown(target))}{detail}")
         for note in case.notes:
             err.print(f"[yellow]请核对[/]：{escape(note)}")
     verb = "试运行：可导入" if args.dry_run else "已导入"
