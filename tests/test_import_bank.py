@@ -335,3 +335,70 @@ def test_word_paper_through_the_cli(tmp_path, capsys):
     assert got == want
     assert Path(out).read_text(encoding="utf-8").startswith("bank: p\n")
     capsys.readouterr()
+
+
+MESSY_PAPER = """2025年度廉洁从业知识测试
+科室：________ 姓名：________
+一、单项选择题（每题2分，共4分）
+1．医务人员收到患者家属塞的红包，正确的做法是（ ）A.收下 B.当场婉拒并退还 C.交给护士长 D.分给同事
+解析：依据第八条，严禁收受患者及其亲友的礼金。
+2、医药代表请医生吃饭，医生应当（  ）
+A、欣然赴宴
+B、婉言谢绝
+解析：依据第九条。
+二、判断题
+1. 以商业目的统方违反第一条。
+解析：依据第一条“严禁以商业目的进行统方”。
+参考答案
+一、1-2 BB
+二、1.√
+"""
+
+
+def test_messy_paper_with_options_on_the_stem_line_and_an_answer_key(tmp_path, capsys):
+    paper = tmp_path / "试卷.txt"
+    paper.write_text(MESSY_PAPER, encoding="gb18030")
+    out = tmp_path / "messy.yml"
+    args = ["--root", str(REPO), "import", "bank", str(paper), "--bank", "messy"]
+    assert main([*args, "--out", str(out)]) == 0
+    capsys.readouterr()
+    data = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert data["title"] == "2025年度廉洁从业知识测试"
+    got = [(q["type"], q["stem"], q.get("options"), q["answer"]) for q in data["questions"]]
+    assert got == [
+        (
+            "single",
+            "医务人员收到患者家属塞的红包，正确的做法是（ ）",
+            ["收下", "当场婉拒并退还", "交给护士长", "分给同事"],
+            "B",
+        ),
+        ("single", "医药代表请医生吃饭，医生应当（  ）", ["欣然赴宴", "婉言谢绝"], "B"),
+        ("judge", "以商业目的统方违反第一条。", None, True),
+    ]
+    # The explanation cites the rule: that is the suggestion, still marked for an editor.
+    assert [q["rules"] for q in data["questions"]] == [[8], [9], [1]]
+    assert all(q["rules_suggested"] for q in data["questions"])
+
+
+def test_answer_key_without_sections_cannot_match_restarted_numbers(tmp_path, capsys):
+    paper = tmp_path / "试卷.txt"
+    text = MESSY_PAPER.replace("一、1-2 BB\n二、1.√\n", "1.B 2.B 1.√\n")
+    paper.write_text(text, encoding="utf-8")
+    args = ["--root", str(REPO), "import", "bank", str(paper), "--bank", "messy", "--dry-run"]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert (
+        f"{paper}:第14行: 答案表没有分节（如 一、单选题），而各题型的题号都从 1 开始，无法对应；"
+        "请在答案表中按题型分节"
+    ) in err
+    assert f"{paper}:第4行（第1题）: 答案：为空" in err
+
+
+def test_type_names_people_write():
+    from generator.importing.questions import question_type
+
+    assert question_type("单选题（2分）") == "single"
+    assert question_type("【单选题】") == "single"
+    assert question_type("不定项选择题") == "multiple"
+    assert question_type("是非题") == "judge"
+    assert question_type("问答题") is None

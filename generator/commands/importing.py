@@ -97,7 +97,7 @@ def _read(path: Path) -> bytes:
 def _file_questions(path: Path, shown: str):
     """(raw questions, problems, title row) of one bank file."""
     from ..importing.bank_sheet import read_rows, sheet_questions
-    from ..importing.bank_text import decode_text, text_questions
+    from ..importing.bank_text import decode_text, paper_title, text_questions
     from ..importing.docx_read import DocxError, paragraph_lines, read_docx
     from ..importing.questions import ImportProblem
 
@@ -122,8 +122,9 @@ def _file_questions(path: Path, shown: str):
             return [], [ImportProblem(shown, 1, str(exc), "第1段")], ""
         questions, problems = text_questions(lines, shown, unit="段")
     else:
-        questions, problems = text_questions(decode_text(raw).splitlines(), shown)
-    return questions, problems, ""
+        lines = decode_text(raw).splitlines()
+        questions, problems = text_questions(lines, shown)
+    return questions, problems, paper_title(lines)
 
 
 def _title_row(rows: list[list[str]]) -> str:

@@ -36,6 +36,22 @@ _BRACKET_CHOICE = re.compile(r"[（(]\s*([A-HＡ-Ｈ](?:[\s,，、]*[A-HＡ-Ｈ]
 _JUDGE_WORDS = "|".join(sorted((re.escape(t) for t in JUDGE_BY_TEXT if len(t) <= 2), key=len))
 _BRACKET_JUDGE = re.compile(rf"[（(]\s*({_JUDGE_WORDS})\s*[)）]\s*[。.]?\s*$")
 EMPTY_BRACKETS = "（  ）"
+# Options written on the stem's own line: ``1. 下列…（ ）A.甲 B.乙 C.丙``.
+_OPTIONS_IN_STEM = re.compile(r"(?<=[\s）)])A\s*[.．、]")
+# An answer key at the end: ``参考答案`` then ``1.B 2.AC 3.√`` or ``1-5 BACDA`` (several per line).
+_KEY_HEAD = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+\s*[、.．])?\s*(?:参考答案|标准答案|答案)(?:及解析|与解析)?\s*[:：]?\s*$"
+)
+_KEY_MARKS = "A-Ha-hＡ-Ｈ对错√×✓✗"
+_KEY_SECTION = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十]+[)）])\s*"
+)
+_KEY_RANGE = re.compile(
+    rf"(\d{{1,4}})\s*[-~～—－至]\s*(\d{{1,4}})\s*[.．、:：]?\s*([{_KEY_MARKS}]+)"
+)
+_KEY_ITEM = re.compile(
+    rf"(\d{{1,4}})\s*[.．、:：)）]?\s*((?:正确|错误|[{_KEY_MARKS}])(?:[,，、]?[A-HＡ-Ｈ])*)"
+)
 
 
 def split_option_line(text: str, expected: int) -> list[tuple[int, str]]:
@@ -60,25 +76,62 @@ class _Paper:
         self.problems: list[ImportProblem] = []
         self.current: RawQuestion | None = None
         self.field = ""  # what a continuation line extends: stem, option, answer, explanation
+        self.printed: list[tuple[int, int]] = []  # each question's (section count, printed number)
+        self.sections = 0
+        self.key: dict[tuple[int | None, int], tuple[str, int]] = {}  # answer key at the end
+        self.key_section: int | None = None
+        self.in_key = False
 
-    def start(self, line: int, stem: str) -> None:
-        self.current = RawQuestion(line, len(self.questions) + 1, self.unit, self.section, stem)
-        self.questions.append(self.current)
-        self.field = "stem"
+    def start(self, line: int, stem: str, printed: int) -> None:
+        q = RawQuestion(line, len(self.questions) + 1, self.unit, self.section, stem)
+        inline = _OPTIONS_IN_STEM.search(stem)
+        if inline:
+            parts = split_option_line(stem[inline.start() :], 0)
+            if len(parts) >= 2:
+                q.stem = stem[: inline.start()].rstrip()
+                q.options = [text for _, text in parts]
+        self.current = q
+        self.questions.append(q)
+        self.printed.append((self.sections, printed))
+        self.field = "option" if q.options else "stem"
+
+    def feed_key(self, number: int, line: str) -> None:
+        if _SECTION.match(line):
+            self.key_section = (self.key_section or 0) + 1
+            return
+        head = _KEY_SECTION.match(line)  # 一、1-5 BACDA
+        if head:
+            self.key_section = (self.key_section or 0) + 1
+            line = line[head.end() :]
+        for m in _KEY_RANGE.finditer(line):
+            first, last, marks = int(m.group(1)), int(m.group(2)), m.group(3)
+            if last - first + 1 == len(marks):
+                for k, mark in enumerate(marks):
+                    self.key[(self.key_section, first + k)] = (mark, number)
+        line = _KEY_RANGE.sub(" ", line)
+        for m in _KEY_ITEM.finditer(line):
+            self.key[(self.key_section, int(m.group(1)))] = (m.group(2), number)
 
     def feed(self, number: int, text: str) -> None:
         line = clean(text)
         if not line:
             return
+        if self.in_key:
+            self.feed_key(number, line)
+            return
+        if _KEY_HEAD.match(line) and self.questions:
+            self.in_key, self.current = True, None
+            return
         section = _SECTION.match(line)
         if section:
             self.section, self.current, self.field = section.group(1), None, ""
+            self.sections += 1
             return
         q = self.current
         stem = _STEM.match(line)
         option = _OPTION_START.match(line)
         if stem:
-            self.start(number, line[stem.end() :])
+            self.start(number, line[stem.end() :], int(stem.group(1) or stem.group(2)))
             return
         if q is None:
             return  # a title, instructions (考试时间…), a name line: not a question
@@ -116,6 +169,25 @@ class _Paper:
             q.explanation += "\n" + line
 
     def finish(self) -> None:
+        sectioned = any(section is not None for section, _ in self.key)
+        numbers = [n for _, n in self.printed]
+        unique = len(set(numbers)) == len(numbers)
+        for q, (section, printed) in zip(self.questions, self.printed, strict=True):
+            if q.answer or not self.key:
+                continue
+            found = self.key.get((section if sectioned else None, printed))
+            if found and (sectioned or unique):
+                q.answer = found[0]
+        if self.key and not sectioned and not unique:
+            self.problems.append(
+                ImportProblem(
+                    self.path,
+                    next(iter(self.key.values()))[1],
+                    "答案表没有分节（如 一、单选题），而各题型的题号都从 1 开始，无法对应；"
+                    "请在答案表中按题型分节",
+                    f"第{next(iter(self.key.values()))[1]}{self.unit}",
+                )
+            )
         for q in self.questions:
             if q.answer:
                 continue
@@ -152,6 +224,19 @@ def text_questions(
             )
         )
     return paper.questions, paper.problems
+
+
+def paper_title(lines: list[str]) -> str:
+    """The paper's heading: its first line, when that comes before any section or question and
+    is not a form line (科室：____ 姓名：____)."""
+    for text in lines:
+        line = clean(text)
+        if not line:
+            continue
+        if _SECTION.match(line) or _STEM.match(line) or "：" in line or ":" in line or "_" in line:
+            return ""
+        return line if len(line) <= 40 else ""
+    return ""
 
 
 def decode_text(raw: bytes) -> str:

@@ -78,7 +78,8 @@ def clean(text: object) -> str:
 
 
 def question_type(text: str) -> str | None:
-    key = re.sub(r"[\s()（）\[\]【】]", "", fold(text)).lower()
+    key = re.sub(r"\([^)]*\d[^)]*\)", "", fold(text))  # 单选题（2分）
+    key = re.sub(r"[\s()\[\]【】]", "", key).lower()
     return TYPE_BY_NAME.get(key)
 
 
@@ -236,7 +237,9 @@ def build_question(
         if options:
             problems.append("选项：判断题不需要选项")
         value = judge_answer(raw.answer)
-        if value is None:
+        if not clean(raw.answer):
+            problems.append("答案：为空")
+        elif value is None:
             problems.append(
                 f"答案：判断题的答案应为 对/错、√/×、正确/错误，写的是“{clean(raw.answer)}”"
             )
