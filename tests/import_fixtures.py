@@ -207,7 +207,7 @@ def docx_paper(lines: list[str]) -> bytes:
 
 # --- cases ----------------------------------------------------------------------------------
 
-MAKES = ("word", "outline", "wps", "bold")
+MAKES = ("word", "outline", "wps", "wps-defined", "bold")
 
 
 def shipped_cases() -> list[tuple[dict, str]]:
@@ -293,6 +293,8 @@ def case_docx(
         data = _rewrite(data, _heading_to_outline, drop_styles=False)
     elif make == "wps":
         data = _rewrite(data, _heading_to_numeric, drop_styles=True)
+    elif make == "wps-defined":
+        data = _rewrite(data, _heading_to_wps_ids, drop_styles=False, styles=_heading_to_wps_ids)
     return data, headings, paragraphs
 
 
@@ -331,7 +333,16 @@ def _heading_to_numeric(xml: str) -> str:
     return re.sub(r'<w:pStyle w:val="Heading([1-9])"/>', r'<w:pStyle w:val="\1"/>', xml)
 
 
-def _rewrite(data: bytes, change, drop_styles: bool) -> bytes:
+def _heading_to_wps_ids(xml: str) -> str:
+    """WPS's own numbering: style id "2" is named heading 1, "3" heading 2 (in both files)."""
+    return re.sub(
+        r'w:(val|styleId)="Heading([1-9])"',
+        lambda m: f'w:{m.group(1)}="{int(m.group(2)) + 1}"',
+        xml,
+    )
+
+
+def _rewrite(data: bytes, change, drop_styles: bool, styles=None) -> bytes:
     """The same package with document.xml changed (and, like some WPS files, the heading style
     definitions gone)."""
     src = zipfile.ZipFile(io.BytesIO(data))
@@ -341,6 +352,8 @@ def _rewrite(data: bytes, change, drop_styles: bool) -> bytes:
             content = src.read(item.filename)
             if item.filename == "word/document.xml":
                 content = change(content.decode("utf-8")).encode("utf-8")
+            elif item.filename == "word/styles.xml" and styles:
+                content = styles(content.decode("utf-8")).encode("utf-8")
             elif item.filename == "word/styles.xml" and drop_styles:
                 text = content.decode("utf-8")
                 text = re.sub(

@@ -402,3 +402,18 @@ def test_type_names_people_write():
     assert question_type("不定项选择题") == "multiple"
     assert question_type("是非题") == "judge"
     assert question_type("问答题") is None
+
+
+def test_judge_written_as_two_options_and_a_letter():
+    rows = [
+        ["题型", "题干", "选项A", "选项B", "答案", "解析", "条款"],
+        ["判断题", "收受患者购物卡违反第八条。", "正确", "错误", "A", "依据第八条。", "8"],
+        ["判断题", "参加患方宴请不违反准则。", "对", "错", "B", "依据第八条。", "8"],
+    ]
+    raws, problems = sheet_questions(read_rows("j.csv", csv_bytes(rows)), "j.csv")
+    questions, more = build_bank(raws, "j.csv", "b", no_suggest, set())
+    assert problems + more == []
+    assert [(q["type"], q["answer"], "options" in q) for q in questions] == [
+        ("judge", True, False),
+        ("judge", False, False),
+    ]

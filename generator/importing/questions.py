@@ -234,9 +234,16 @@ def build_question(
         else:
             question["answer"] = labels[0]
     elif kind == "judge":
+        value = judge_answer(raw.answer)
+        letters = choice_answer(raw.answer)
+        if options and all(judge_answer(o) is not None for o in options):
+            # Exam platforms write a judge as two options (A 正确, B 错误) and a letter.
+            if value is None and letters and len(letters) == 1:
+                index = OPTION_LABELS.index(letters[0])
+                value = judge_answer(options[index]) if index < len(options) else None
+            options = []
         if options:
             problems.append("选项：判断题不需要选项")
-        value = judge_answer(raw.answer)
         if not clean(raw.answer):
             problems.append("答案：为空")
         elif value is None:
