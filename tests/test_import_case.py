@@ -202,3 +202,20 @@ def _taxonomy(root) -> tuple[set[str], set[str]]:
 
     data = yaml.safe_load((root / "site_config/taxonomy.yml").read_text(encoding="utf-8"))
     return {d["name"] for d in data["departments"]}, {c["name"] for c in data["categories"]}
+
+
+def test_patient_names_are_checked_in_every_case(tmp_path):
+    from generator.errors import ValidationError
+
+    root = copy_root(REPO / "tests/fixtures/mini", tmp_path / "root")
+    path = sorted((root / "cases").glob("*.md"))[0]
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines.append("患者李四，女，67岁，术后家属送来礼品。")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(ValidationError) as exc:
+        load_corpus(root)
+    messages = [str(p) for p in exc.value.problems]
+    rel = path.relative_to(root).as_posix()
+    assert messages == [
+        f"{rel}:{len(lines)}: 疑似患者真实姓名：案例应匿名（如“患者王某”），请删除或改写"
+    ]

@@ -21,7 +21,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from ..sources.checks import personal_numbers
+from ..sources.checks import patient_names, personal_numbers
 from .docx_read import HEADING_NAME, Docx, Paragraph, Run, Table
 from .questions import ImportProblem, fold, rule_numbers
 
@@ -483,19 +483,11 @@ _EXAMPLES = {
     "source": "来源：教学案例（根据公开通报的同类情形综合改编，人物与机构均为化名）",
 }
 
-# A patient's name as case files write one: 患者张三，男，45岁 / 患者姓名：张三.
-_PATIENT_NAME = re.compile(
-    r"(?:患者|病人|患儿|病患)(?:姓名)?[：:]?\s*(?!某)([\u4e00-\u9fff]{2,3}?)[，,、\s(（]*(?:男|女|\d{1,3}\s*岁)"
-    r"|(?:患者|病人)姓名\s*[：:]\s*(?!某)[\u4e00-\u9fff]{2,3}"
-)
-
 
 def _personal(text: str) -> list[str]:
     """Personal data in one paragraph: the project's number checks, and patients' names."""
-    found = [p.message for p in personal_numbers(text.replace("\n", " "), 1, "")]
-    if _PATIENT_NAME.search(text):
-        found.append("疑似患者真实姓名：案例应匿名（如“患者王某”），请删除或改写")
-    return found
+    flat = text.replace("\n", " ")
+    return [p.message for p in personal_numbers(flat, 1, "") + patient_names(flat, 1, "")]
 
 
 def case_markdown(case: ImportedCase) -> str:
