@@ -352,7 +352,21 @@ def convert_case(
     cid = case_id or case.id
 
     def image_src(package_path: str) -> str:
-        name = image_names.setdefault(package_path, posixpath.basename(package_path))
+        if package_path not in image_names:
+            # The package's own file name (image1.png), made unique and safe as a file name.
+            stem, dot, ext = posixpath.basename(package_path).rpartition(".")
+            stem = re.sub(r"[^A-Za-z0-9_-]", "", stem) or "image"
+            ext = re.sub(r"[^A-Za-z0-9]", "", ext).lower() or "bin"
+            name, n = f"{stem}.{ext}", 2
+            while name in image_names.values():
+                name, n = f"{stem}-{n}.{ext}", n + 1
+            image_names[package_path] = name
+            if ext in ("emf", "wmf", "tif", "tiff"):
+                case.notes.append(
+                    f"{path}: 图片 {name} 是 {ext.upper()} 格式，浏览器无法显示：请在 Word 中另存为 "
+                    "PNG 或 JPG 后替换 cases/ 中的这张图片，并改正案例中的文件名"
+                )
+        name = image_names[package_path]
         case.images[name] = docx.images[package_path]
         return f"{cid}/{name}"
 

@@ -333,8 +333,10 @@ class _Reader:
         ids += [v.get(f"{R}id") for v in element.iter(f"{V}imagedata")]
         for rel_id in ids:
             path = self.rels.get(rel_id or "")
-            if path and path in self.names:
+            if path and path in self.names and not path.endswith("/"):
                 if path not in self.images:
+                    if self.zip.getinfo(path).file_size > MAX_PART_BYTES:
+                        raise DocxError(f"文档中的图片过大（{path}）")
                     self.images[path] = self.zip.read(path)
                 para.runs.append(Run(image=path, alt=alt))
 
