@@ -219,3 +219,18 @@ def test_patient_names_are_checked_in_every_case(tmp_path):
     assert messages == [
         f"{rel}:{len(lines)}: 疑似患者真实姓名：案例应匿名（如“患者王某”），请删除或改写"
     ]
+
+
+def test_dry_run_shows_front_matter_and_writes_nothing(tmp_path, capsys):
+    data, _, _ = case_docx(META, BODY, "outline", image=png_bytes())
+    src = tmp_path / "案例.docx"
+    src.write_bytes(data)
+    out = tmp_path / "cases"
+    assert (
+        main(["--root", str(REPO), "import", "case", str(src), "--out", str(out), "--dry-run"]) == 0
+    )
+    printed = capsys.readouterr().out
+    assert f"title: {META['title']}" in printed
+    assert "## 基本案情" in printed
+    assert "未写任何文件" in printed
+    assert not out.exists()

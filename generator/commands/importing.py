@@ -395,7 +395,11 @@ def cmd_import_case(args) -> int:
 
     for path, case, target in cases:
         text = case_markdown(case)
-        if not args.dry_run:
+        if args.dry_run:  # what would be written: the front matter and the section headings
+            front, _, body = text.partition("\n---\n")
+            headings = [line for line in body.split("\n") if line.startswith("#")]
+            console.print("\n".join([front, "---", *headings, ""]), markup=False, highlight=False)
+        else:
             for name, data in case.images.items():
                 with replacing(out / case.id / name) as tmp:
                     tmp.write_bytes(data)
@@ -411,6 +415,10 @@ def cmd_import_case(args) -> int:
         console.print(f"{escape(str(path))} → {escape(_shown(target))}{detail}")
         for note in case.notes:
             err.print(f"[yellow]请核对[/]：{escape(note)}")
-    verb = "试运行：可导入" if args.dry_run else "已导入"
-    console.print(f"{verb} {len(cases)} 个案例。运行 qinglian check 检查，qinglian serve 预览。")
+    if args.dry_run:
+        console.print(f"试运行：可导入 {len(cases)} 个案例；未写任何文件。")
+    else:
+        console.print(
+            f"已导入 {len(cases)} 个案例。运行 qinglian check 检查，qinglian serve 预览。"
+        )
     return 0
