@@ -25,6 +25,7 @@ INTERNAL_ERROR_EXIT = 70  # EX_SOFTWARE
 
 def cmd_check(args) -> int:
     from .exam.draw import feasibility_problems
+    from .sources.checks import suggested_rules
     from .sources.content_rules import check_content
     from .sources.loader import load_corpus
 
@@ -34,10 +35,11 @@ def cmd_check(args) -> int:
     if problems:
         exc = ValidationError(problems)
         print_problems(exc)
-    for warning in content.warnings:
+    warnings = content.warnings + suggested_rules(corpus)
+    for warning in warnings:
         err.print(f"{warning.path}:{warning.line}: 提醒：{warning.message}", markup=False)
-    if content.warnings:
-        err.print(f"另有 {len(content.warnings)} 条提醒（不影响通过），请编辑逐条查看。")
+    if warnings:
+        err.print(f"另有 {len(warnings)} 条提醒（不影响通过），请编辑逐条查看。")
     if problems:
         return exc.exit_code
     console.print(
@@ -190,10 +192,11 @@ def _extend(sub, root_opt) -> None:
     """The products' subcommands (``commands/``) register themselves here."""
     from .commands import deck as deck_cli
     from .commands import exam as exam_cli
+    from .commands import importing as import_cli
     from .commands import pdf as pdf_cli
     from .commands import quiz as quiz_cli
 
-    for module in (pdf_cli, quiz_cli, deck_cli, exam_cli):
+    for module in (pdf_cli, quiz_cli, deck_cli, exam_cli, import_cli):
         module.register(sub, root_opt)
 
 

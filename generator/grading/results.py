@@ -47,9 +47,17 @@ def _write_csv(path: Path, header: list[str], rows: list[list[object]]) -> None:
         writer.writerows(rows)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet may run a cell starting so
+
+
 def safe_cell(value: str) -> str:
-    """Text from the sheet as a spreadsheet cell: never a formula (=, +, -, @ start one)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+    """Text from the sheet as a spreadsheet cell: never a formula (=, +, -, @, tab, CR start one)."""
+    return "'" + value if value[:1] in FORMULA_STARTS else value
+
+
+def unsafe_cell(value: str) -> str:
+    """A cell ``safe_cell`` wrote, read back as the text it was."""
+    return value[1:] if value[:1] == "'" and value[1:2] in FORMULA_STARTS else value
 
 
 def _csv_field(value: str) -> str:

@@ -167,7 +167,10 @@ class Corpus:
 
         What the site shows and practises; ``questions_by_rule`` includes exam-only questions.
         """
-        index = _group(self.public_questions, lambda q: [] if q.document else q.rules)
+        index = _group(
+            self.public_questions,
+            lambda q: [] if q.document or q.rules_suggested else q.rules,
+        )  # a rule an import only suggested is not shown as the question's rule
         return {n: index.get(n, []) for n in self.rules}
 
     @cached_property

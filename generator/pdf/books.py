@@ -431,9 +431,21 @@ def _case_view(corpus: Corpus, case: Case) -> CaseView:
         rule_labels="、".join(corpus.rules[n].label for n in case.rules if n in corpus.rules),
         summary=case.summary,
         source=case.source,
-        sections=case.sections,
-        body=case.body,
+        sections={k: _case_images(corpus, v) for k, v in case.sections.items()},
+        body=_case_images(corpus, case.body),
     )
+
+
+_CASE_IMAGE = re.compile(r"(!\[[^\]]*\]\()([a-z0-9-]+/[^)\s/]+\))")
+
+
+def _case_images(corpus: Corpus, markdown: str) -> str:
+    """Images beside a case (``cases/<id>/x.png``, linked relative to the case) as file URLs,
+    so the print HTML (based elsewhere) finds them."""
+    if "![" not in markdown:
+        return markdown
+    base = (corpus.root / "cases").as_uri()
+    return _CASE_IMAGE.sub(lambda m: f"{m.group(1)}{base}/{m.group(2)}", markdown)
 
 
 def first_paragraph(markdown: str) -> str:

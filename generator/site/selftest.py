@@ -44,7 +44,9 @@ def question_data(corpus: Corpus) -> dict:
         if q.options:
             item["options"] = list(q.options)
         item.update(
-            answer=_answer(q), explanation=q.explanation, rules=list(dict.fromkeys(q.rules))
+            answer=_answer(q),
+            explanation=q.explanation,
+            rules=[] if q.rules_suggested else list(dict.fromkeys(q.rules)),
         )
         questions.append(item)
     rules = {str(n): {"label": r.label, "title": r.title} for n, r in corpus.rules.items()}

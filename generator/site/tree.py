@@ -27,6 +27,7 @@ from .fragments import Fragments, cell
 from .selftest import write_selftest
 
 ASSETS = Path(__file__).parent / "assets"
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 PAGE_PLACES = {"about": "about/index.md", "style-guide": "about/style-guide.md"}
 
 
@@ -198,6 +199,7 @@ class TreeWriter:
         related = _Related(c)
         for case in c.cases:
             self.page(links.case_page(case.id), "case.md.j2", case=case, related=related(case))
+            self.case_images(case.id)
         facets = {
             "rule": (
                 "按准则",
@@ -235,6 +237,15 @@ class TreeWriter:
                 heading=heading,
                 groups=groups,
             )
+
+    def case_images(self, case_id: str) -> None:
+        """Images beside a case (``cases/<id>/``, as ``qinglian import case`` saves them), where
+        the case's Markdown links to them."""
+        folder = self.corpus.root / "cases" / case_id
+        if folder.is_dir():
+            for source in folder.iterdir():
+                if source.suffix.lower() in IMAGE_SUFFIXES and source.is_file():
+                    _copy_if_changed(source, self.docs / "cases" / case_id / source.name)
 
     def stories(self) -> None:
         self.page("stories/index.md", "stories_index.md.j2")

@@ -71,6 +71,26 @@ def personal_numbers(text: str, first_line: int, path: str) -> list[Problem]:
     return problems
 
 
+# A patient's real name as case files write one: 患者张三，男，45岁 / 患者姓名：张三. Cases name
+# people 王某; a name followed by sex or age, or after 姓名：, is a person's real name.
+_PATIENT_NAME = re.compile(
+    r"(?:患者|病人|患儿|病患)(?:姓名)?[：:]?\s*(?!某)[\u4e00-\u9fff]{2,3}?[，,、\s(（]*(?:男|女|\d{1,3}\s*岁)"
+    r"|(?:患者|病人)姓名\s*[：:]\s*(?!某)[\u4e00-\u9fff]{2,3}"
+)
+
+
+def patient_names(text: str, first_line: int, path: str) -> list[Problem]:
+    if "患" not in text and "病人" not in text:
+        return []
+    return [
+        Problem(
+            path, first_line + offset, "疑似患者真实姓名：案例应匿名（如“患者王某”），请删除或改写"
+        )
+        for offset, line in enumerate(text.split("\n"))
+        if _PATIENT_NAME.search(line)
+    ]
+
+
 def duplicates(entries: Iterable[tuple[Any, str, int]], what: str) -> list[Problem]:
     """One message for every kind of duplicate id: ``(value, path, line)`` in reading order."""
     problems, seen = [], {}
@@ -242,3 +262,22 @@ def exam_refs(exams: list, banks: list, declared: set[str], lines: LinesOf) -> l
                 listed = "、".join(sorted(known)) or "（无）"
                 problems.append(Problem(path, line, f"题库“{bank_id}”不存在（已有：{listed}）"))
     return problems
+
+
+def suggested_rules(corpus: Any) -> list[Problem]:
+    """Questions whose rules an import suggested (``rules_suggested: true``): a reminder for
+    ``check``, not an error — the bank works, but no editor has confirmed the rule yet."""
+    found = []
+    for bank in corpus.banks:
+        for i, q in enumerate(bank.questions):
+            if q.rules_suggested:
+                line = corpus.line_of(bank.path, "questions", i, "rules_suggested")
+                labels = "、".join(rule_label(n) for n in q.rules)
+                found.append(
+                    Problem(
+                        bank.path,
+                        line,
+                        f"题目 {q.id}：条款{labels}是导入时自动建议的，请核对后删去 rules_suggested",
+                    )
+                )
+    return found

@@ -118,6 +118,7 @@ class _Reader:
         self.problems += problems
         self.problems += checks.missing_sections(source.body, source.body_line, sections, rel)
         self.problems += checks.personal_numbers(source.body, source.body_line, rel)
+        self.problems += checks.patient_names(source.body, source.body_line, rel)
         if meta is None:
             return None
         body = source.body.strip()

@@ -43,6 +43,7 @@ FIELD_LABELS = {
     "explanation": "解析",
     "difficulty": "难度",
     "exam_only": "仅用于考试",
+    "rules_suggested": "条款待确认",
     "document": "文件知识题",
     "bank": "题库编号",
     "questions": "题目列表",
@@ -198,6 +199,11 @@ class Question(Strict):
         title="文件知识题",
         description="true：考的是九项准则文件本身（文号、印发部门、印发时间、前身“九不准”等），"
         "不是所标条款的内容，不计入该条的题数统计；rules 仍须填写",
+    )
+    rules_suggested: bool = Field(
+        False,
+        description="true：rules 是导入时按准则原文自动建议的，编辑核对后删去此行（或改为 false）；"
+        "qinglian check 会提醒，站点不把它当作已确认的条款",
     )
 
     @property
