@@ -18,6 +18,7 @@ from ..sources.schemas import (
     Category,
     Department,
     ExamFile,
+    GlossaryFile,
     HandbookSpec,
     HospitalFile,
     PageMeta,
@@ -113,6 +114,7 @@ class Corpus:
     pages: dict[str, Page] = field(default_factory=dict)
     handbooks: list[HandbookSpec] = field(default_factory=list)
     logo: Path | None = None  # the hospital's logo file, if hospital.yml names one
+    glossary: GlossaryFile = field(default_factory=GlossaryFile)  # site search's extra words
     # Each source file's line lookup (relative path → line of a key path), kept from loading so
     # later stages (an exam's draw) locate problems without reading the file again.
     lines: dict[str, Callable[[tuple], int]] = field(default_factory=dict)
