@@ -169,6 +169,15 @@ class Corpus:
         return {n: index.get(n, []) for n in self.rules}
 
     @cached_property
+    def practice_by_rule(self) -> dict[int, list[Question]]:
+        """Every rule's practice set on the site: the public questions whose first rule it is
+        (the bank they are written in), ``document`` questions included. Each question is in one
+        set, so the sets add up to all public questions; the self-test's cards, its practice
+        pages and the rule pages all count and practise these."""
+        index = _group(self.public_questions, lambda q: q.rules[:1])
+        return {n: index.get(n, []) for n in self.rules}
+
+    @cached_property
     def cases_by_main_rule(self) -> dict[int, list[Case]]:
         """Cases by the rule they are mainly about (the first of their ``rules``)."""
         return _group(self.cases, lambda case: case.rules[:1])

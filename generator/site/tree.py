@@ -102,6 +102,7 @@ class TreeWriter:
             "cases_by_rule": c.cases_by_rule,
             "stories_by_rule": c.stories_by_rule,
             "public_questions_by_rule": c.public_questions_by_rule,
+            "practice_by_rule": c.practice_by_rule,
             "cases_by_department": c.cases_by_department,
             "risks_by_department": c.risks_by_department,
             "category_by_name": c.category_by_name,

@@ -364,49 +364,27 @@
 
     async prepare() {
       const meta = await loadMeta();
+      this.meta = meta;
       this.named = this.namedRules(meta);
-      const own = this.ownRules(meta);
-      const parts = [];
-      for (const t of this.terms) for (const p of splitTerm(t)) if (!parts.some((x) => x.text === p.text)) parts.push(p);
-      // Index tokens within a bound of shards: each exact form's first token; every part as
-      // typed (heaviest first); the rest of the exact forms' tokens; synonyms, heaviest part first.
-      const shards = new Set();
-      const tokens = new Set();
-      const fits = (toks) => new Set([...shards, ...toks.map((t) => shardOf(t, meta.shards))]).size <= MAX_SHARDS;
-      const take = (toks) => {
-        for (const t of toks) {
-          tokens.add(t);
-          shards.add(shardOf(t, meta.shards));
-        }
-      };
-      for (const forms of this.exact) take(termTokens(forms[0]).slice(0, 1));
-      const byWeight = parts.slice().sort((a, b) => b.weight - a.weight);
-      const usable = new Map(byWeight.map((p) => [p, []]));
-      const tryAlt = (p, alt) => {
-        const toks = termTokens(alt);
-        if (!fits(toks)) return;
-        take(toks);
-        usable.get(p).push(alt);
-      };
-      for (const p of byWeight) tryAlt(p, p.alts[0]);
-      await Promise.all([...shards].map(loadShard));
-      // Only if the loaded tokens leave some page that may hold the whole query: its other
-      // tokens, to narrow it down. Then synonyms, one of each part in turn.
-      if (this.exact.every((forms) => chunksOf(forms, tokens).size)) {
-        for (const forms of this.exact) {
-          for (const f of forms) for (const t of allTokens(f)) if (fits([t])) take([t]);
-        }
+      this.own = this.ownRules(meta);
+      this.tokens = new Set();
+      this.shardSet = new Set();
+      // Each form's covering tokens, two at first: the rest only if some page may still hold
+      // every term (a long phrase no page holds costs two shards, not eight).
+      const covers = this.exact.flat().map(termTokens);
+      this.take(covers.flatMap((c) => c.slice(0, 2)));
+      await this.load();
+      if (this.exact.every((forms) => chunksOf(forms, this.tokens).size)) {
+        this.take(covers.flat());
+        // and every other bigram, within the bound: fewer pages to check against their text
+        for (const t of this.exact.flat().flatMap(allTokens)) if (this.fits([t])) this.take([t]);
+        await this.load();
       }
-      const most = Math.max(0, ...parts.map((p) => p.alts.length));
-      for (let k = 1; k < most; k++) for (const p of byWeight) if (p.alts[k]) tryAlt(p, p.alts[k]);
-      for (const p of parts) p.alts = usable.get(p);
-      await Promise.all([...shards].map(loadShard));
-
       // exact: pages with every term
       let pages = null;
       for (const forms of this.exact) {
         const here = new Map();
-        for (const [c, f] of chunksOf(forms, tokens)) {
+        for (const [c, f] of chunksOf(forms, this.tokens)) {
           const pid = pageOf(c);
           const e = here.get(pid) || { flags: 0, chunks: [] };
           e.flags |= f;
@@ -428,10 +406,50 @@
         }
       }
       const named = new Set(this.named);
+      const own = this.own;
       this.exactCandidates = [...pages]
         .filter(([pid]) => !named.has(pid))
         .map(([pid, e]) => ({ pid, rank: rankOf(pid), own: own.has(pid), tier: own.has(pid) ? 0 : e.tier, terms: e.terms }));
       this.exactCandidates.sort(byKey);
+    }
+
+    take(toks) {
+      for (const t of toks) {
+        this.tokens.add(t);
+        this.shardSet.add(shardOf(t, this.meta.shards));
+      }
+    }
+
+    fits(toks) {
+      const more = toks.map((t) => shardOf(t, this.meta.shards)).filter((n) => !this.shardSet.has(n));
+      return this.shardSet.size + new Set(more).size <= MAX_SHARDS;
+    }
+
+    load() {
+      return Promise.all([...this.shardSet].map(loadShard));
+    }
+
+    // When the exact hits are few: the parts of the query, each as typed (heaviest first), then
+    // their synonyms one of each part in turn, within a bound of shards.
+    async preparePartial() {
+      const parts = [];
+      for (const t of this.terms) for (const p of splitTerm(t)) if (!parts.some((x) => x.text === p.text)) parts.push(p);
+      const byWeight = parts.slice().sort((a, b) => b.weight - a.weight);
+      const usable = new Map(byWeight.map((p) => [p, []]));
+      const tryAlt = (p, alt) => {
+        const toks = termTokens(alt);
+        if (!this.fits(toks)) return;
+        this.take(toks);
+        usable.get(p).push(alt);
+      };
+      for (const p of byWeight) tryAlt(p, p.alts[0]);
+      const most = Math.max(0, ...parts.map((p) => p.alts.length));
+      for (let k = 1; k < most; k++) for (const p of byWeight) if (p.alts[k]) tryAlt(p, p.alts[k]);
+      for (const p of parts) p.alts = usable.get(p);
+      await this.load();
+      const named = new Set(this.named);
+      const own = this.own;
+      const taken = new Set(this.results.map((r) => r.pid));
 
       // partial: per page its chunk holding the best set of parts, by an upper bound of the
       // score its text gives (verifyParts reads that chunk only)
@@ -453,7 +471,7 @@
       const best = new Map(); // pid -> candidate
       for (const [c, held] of perChunk) {
         const pid = pageOf(c);
-        if (named.has(pid) || held.size < need) continue;
+        if (named.has(pid) || taken.has(pid) || held.size < need) continue;
         let bound = 0;
         for (const [i, f] of held) bound += parts[i].weight * TIER_WEIGHT[own.has(pid) && f & 12 ? 0 : tierOf(f)];
         const had = best.get(pid);
@@ -472,9 +490,13 @@
       return null;
     }
 
+    // Results in their final order. Partial hits are taken in the order of their bounds and
+    // sorted among those checked, not held back until no unchecked page could outrank them: a
+    // bound is loose (where the parts are, how close), and holding back would read every page.
     final() {
       const next = this.nextKey();
-      return next ? this.results.filter((r) => byKey(r, next) < 0) : this.results.slice();
+      if (!next || next.group === 2) return this.results.slice();
+      return this.results.filter((r) => byKey(r, next) < 0);
     }
 
     get done() {
@@ -483,13 +505,13 @@
 
     wantsPartial() {
       const exact = this.results.filter((r) => r.group === 1).length;
-      return this.nextExact >= this.exactCandidates.length && exact < FEW && this.partialCandidates.length > 0;
+      return this.nextExact >= this.exactCandidates.length && exact < FEW;
     }
 
     // How many results there are: {n, sure} (sure: every candidate checked against its text)
     total() {
       let n = this.results.length + this.exactCandidates.length - this.nextExact;
-      if (this.partialOn || this.wantsPartial()) n += this.partialCandidates.length - this.nextPartial;
+      if (this.partialOn) n += this.partialCandidates.length - this.nextPartial;
       return { n, sure: this.done };
     }
 
@@ -514,6 +536,7 @@
           for (const r of verified) if (r) this.results.push(r);
         } else if (!this.partialOn && this.wantsPartial()) {
           this.partialOn = true;
+          await this.preparePartial();
         } else if (this.partialOn && this.nextPartial < this.partialCandidates.length) {
           const want = Math.max(4, n - this.final().length);
           const batch = this.partialCandidates.slice(this.nextPartial, this.nextPartial + want);
@@ -696,7 +719,7 @@
   function summary(query, shown) {
     const total = query.total();
     const about = total.sure ? "共" : "约";
-    const partial = query.partialOn || query.wantsPartial() ? query.partialCount : 0;
+    const partial = query.partialOn ? query.partialCount : 0;
     const whole = total.n - partial;
     let text;
     if (!partial) text = `${about} ${total.n} 个结果`;
