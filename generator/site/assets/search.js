@@ -1,11 +1,17 @@
-/* Qinglian site search: exact Chinese search over a sharded bigram index (generator/site/search).
+/* Qinglian site search: Chinese search over a sharded bigram index (generator/site/search).
  *
  * Everything is loaded by <script> tags (no fetch, no worker), so it works from file:// too.
- * A query is split on spaces into terms; each term's tokens (Han bigrams covering the term, a
- * single Han character, Latin/digit words) pick the index shards to load; the shards give the
- * candidate chunks; each candidate page is then checked against its stored text before it is
- * shown, so every result contains every term. Ranking: a rule page for its own terms, then hits
- * in titles, headings, body; among equals the pages' rank (rule pages, pages, newer cases first).
+ * A query is split on spaces into terms; numbers count either way (第8条 ≡ 第八条, 8万 ≡ 八万).
+ * Results come in three groups (DESIGN.md "Search"):
+ *  1. the page of a rule the query names (第八条, 九项准则第八条, 红包 条款);
+ *  2. exact hits: pages holding every term, checked against their stored text; a rule page whose
+ *     own terms the query holds first, then hits in titles, headings, body, then the pages' rank;
+ *  3. when those are fewer than FEW: pages holding parts of the query — words of the lexicon the
+ *     build puts in meta (rule keywords, categories, departments, tags, site_config/glossary.yml
+ *     with its synonyms), rule references, counted numbers, bigrams of what is left; question
+ *     words and particles (the glossary's stop words) are no parts — more parts, where, and how
+ *     many in one paragraph first, under a note that says they are partial.
+ * A query loads a bounded number of index shards (MAX_SHARDS) and, per result, one or two chunks.
  */
 (function () {
   "use strict";
