@@ -13,6 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 # Chinese labels by YAML key: the JSON Schema titles (editors show them) and the names in messages.
 FIELD_LABELS = {
+    "words": "词语",
+    "synonyms": "同义说法",
+    "stopwords": "略去的词",
     "rule": "条款号",
     "title": "标题",
     "source": "来源",

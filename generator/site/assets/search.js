@@ -518,7 +518,9 @@
     total() {
       let n = this.results.length + this.exactCandidates.length - this.nextExact;
       if (this.partialOn) n += this.partialCandidates.length - this.nextPartial;
-      return { n, sure: this.done };
+      // a candidate page holds the query for sure when every form is one token (红包, 2021)
+      const oneToken = this.exact.every((forms) => forms.every((f) => allTokens(f).length === 1 && allTokens(f)[0] === f));
+      return { n, sure: this.done || (oneToken && !this.partialOn && !this.wantsPartial()) };
     }
 
     get partialCount() {
