@@ -83,8 +83,11 @@ def test_tables_become_cards_with_every_cell_shown(site, phone):
     phone.goto(site + "risks/orthopedics/")
     row = phone.locator("article .ql-risk-table tbody tr").first
     assert row.evaluate("(tr) => getComputedStyle(tr).display") == "block"
-    text = row.inner_text()
-    assert "防控措施" in text and "涉及条款" in text and "第" in text
+    labels = row.evaluate(
+        "(tr) => [...tr.cells].map((td) => getComputedStyle(td, '::before').content)"
+    )
+    assert labels[2:] == ['"防控措施"', '"涉及条款"']
+    assert "第" in row.inner_text()
     bullets = row.locator("ul.ql-controls li")
     assert bullets.count() >= 2
     assert bullets.first.evaluate("(li) => getComputedStyle(li).display") == "list-item"

@@ -559,7 +559,8 @@
 
     async namedResult(pid) {
       const ch = await loadChunk(firstChunkOf(pid));
-      const body = ch.b.find((b) => b[0] === 2);
+      // the rule's text: its first sentence-long body block (not a tag chip)
+      const body = ch.b.find((b) => b[0] === 2 && b[2].length >= 24) || ch.b.find((b) => b[0] === 2);
       return {
         pid, rank: rankOf(pid), group: 0, tier: 0, url: ch.u, title: ch.t, named: true,
         anchor: "", section: "", text: body ? body[2] : "", at: 0,
@@ -614,7 +615,7 @@
       if (best.size < this.needParts) return null;
       let score = 0;
       for (const [i, t] of best) score += this.parts[i].weight * TIER_WEIGHT[c.own && t === 3 ? 0 : t];
-      const texts = [...best.keys()].flatMap((i) => this.parts[i].alts);
+      const texts = [...best.keys()].map((i) => this.parts[i].alts);
       const found = [...best.keys()].sort((a, b) => a - b).map((i) => this.parts[i].text);
       return {
         pid: c.pid, rank: c.rank, group: 2, score, together, url: ch.u, title: ch.t, found, ...snippet([ch], texts, true),
@@ -632,9 +633,12 @@
     return a.tier - b.tier || a.rank - b.rank;
   }
 
-  // The block to quote: a sentence of body text with a hit (for parts: the one holding the most),
-  // else a short body line (a table cell), a heading, the title.
+  // The block to quote: a sentence of body text with a hit (for parts, ``texts`` a list of each
+  // part's texts: the block holding the most parts), else a short body line (a table cell), a
+  // heading, the title.
   function snippet(chunks, texts, most) {
+    const groups = most ? texts : texts.map((t) => [t]);
+    texts = groups.flat();
     let fallback = null;
     for (const [kinds, min] of [[[2], 24], [[2], 0], [[1], 0], [[0], 0]]) {
       let pick = null;
@@ -646,7 +650,7 @@
           if (!hits.length) continue;
           const at = Math.min(...hits.map((t) => f.indexOf(t)));
           const [anchor, heading] = ch.s[si];
-          const count = new Set(hits).size;
+          const count = groups.filter((g) => g.some((t) => f.includes(t))).length;
           if (!pick || count > pick.count) pick = { anchor, section: heading, text, at, count };
           if (!most) break;
         }
@@ -720,7 +724,7 @@
     if (found.length) text += `（${found.join("、")}）`;
     text += "，包含越多、离得越近越靠前。";
     if (missing.length) text += `没有页面提到${missing.join("、")}。`;
-    return h("li", { class: "ql-hit-note", role: "note" }, text);
+    return h("li", { class: "ql-hit-note" }, text);
   }
 
   // "共 N 个结果" and what is shown of them.
