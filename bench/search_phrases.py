@@ -1,7 +1,8 @@
 """Benchmark: everyday phrases (tests/search_helpers.PHRASES) on the shipped site's search.
 
 Builds the repository's own content (site only) unless ``--site`` names a built site, then runs
-every phrase through the browser-side engine and reports: phrases that find nothing, phrases whose
+every phrase (and, apart, ``HELD_OUT_PHRASES``: written after the glossary, never used to tune it)
+through the browser-side engine and reports: phrases that find nothing, phrases whose
 expected page is among the first five results, and the bytes the heaviest phrase fetches.
 
 Usage: .venv/bin/python bench/search_phrases.py [--site dist/site] [--dir /dev/shm] [--list]
@@ -23,7 +24,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, copy_root  # noqa: E402
-from tests.search_helpers import PHRASES  # noqa: E402
+from tests.search_helpers import HELD_OUT_PHRASES, PHRASES  # noqa: E402
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -32,6 +33,16 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 def run(site: Path, show: bool) -> list[str]:
+    lines = []
+    for label, phrases in (
+        ("日常说法", PHRASES),
+        ("留作检验的说法（未用于编写词表）", HELD_OUT_PHRASES),
+    ):
+        lines += run_list(site, show, label, phrases)
+    return lines
+
+
+def run_list(site: Path, show: bool, label: str, phrases) -> list[str]:
     from playwright.sync_api import sync_playwright
 
     handler = functools.partial(_Quiet, directory=str(site))
@@ -47,7 +58,7 @@ def run(site: Path, show: bool) -> list[str]:
             requested: list[str] = []
             page.on("request", lambda r: requested.append(r.url))
             page.goto(base)
-            for phrase, want in PHRASES:
+            for phrase, want in phrases:
                 requested.clear()
                 got = page.evaluate(
                     "async (q) => (await new qlSearch.Query(q).more(10)).map((r) => r.url)",
@@ -66,9 +77,9 @@ def run(site: Path, show: bool) -> list[str]:
             browser.close()
     finally:
         server.shutdown()
-    n = len(PHRASES)
+    n = len(phrases)
     lines.append(
-        f"{n} 个日常说法：{empty} 个一无所获，{top5} 个的期望页面在前 5 名；"
+        f"{n} 个{label}：{empty} 个一无所获，{top5} 个的期望页面在前 5 名；"
         f"最重的一个（{worst_q}）下载 {worst / 1e3:.0f} KB"
     )
     return lines

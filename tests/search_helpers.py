@@ -191,3 +191,26 @@ PHRASES = [
     ("信息中心工程师卖患者信息", "cases/r5-information-engineer-data-sale/"),
     ("收了2万元回扣", "rules/r9/"),
 ]
+
+# Phrases written after the glossary, never used to tune it: bench/search_phrases.py reports them
+# apart (how the search does on what nobody prepared it for); no test asserts them.
+HELD_OUT_PHRASES = [
+    ("护士收患者家属的水果", "rules/r8/"),
+    ("药代请科室主任吃饭", "rules/r9/"),
+    ("帮亲戚挂专家号", "rules/r7/"),
+    ("把患者资料卖给保险公司", "rules/r5/"),
+    ("给病人开不需要的药", "rules/r3/"),
+    ("让病人去外面指定的药店买药", "rules/r1/"),
+    ("假住院套医保", "rules/r2/"),
+    ("器械公司送的设备能不能收", "rules/r4/"),
+    ("介绍病人去私人诊所", "rules/r6/"),
+    ("医生私下收钱加号", "rules/r7/"),
+    ("在朋友圈发病人照片", "rules/r5/"),
+    ("科室收企业赞助", "rules/r4/"),
+    ("检查开得越多奖金越多", "rules/r1/"),
+    ("出院后病人送锦旗", "rules/r8/"),
+    ("第五条讲的什么", "rules/r5/"),
+    ("收了患者的购物卡要上交吗", "rules/r8/"),
+    ("医药代表统方", "rules/r1/"),
+    ("挂床住院", "rules/r2/"),
+]
