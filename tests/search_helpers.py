@@ -114,11 +114,13 @@ def truth(texts: dict[str, str], query: str) -> set[str]:
     }
 
 
-def result_urls(page, base: str, query: str, limit: int = 10_000) -> list[str]:
-    """All results of ``query`` (site-relative URLs, best first) from the browser-side engine."""
+def result_urls(page, base: str, query: str, limit: int = 10_000, partial=False) -> list[str]:
+    """Results of ``query`` (site-relative URLs, best first) from the browser-side engine: those
+    holding the whole query (and a rule page it names); with ``partial``, all of them."""
     hrefs = page.evaluate(
-        "async ([q, n]) => (await new qlSearch.Query(q).more(n)).map((r) => r.url)",
-        [query, limit],
+        "async ([q, n, all]) => (await new qlSearch.Query(q).more(n))"
+        ".filter((r) => all || r.group !== 2).map((r) => r.url)",
+        [query, limit, partial],
     )
     return [unquote(h) for h in hrefs]
 
@@ -152,3 +154,63 @@ def answer_first_question(page) -> str:
     feedback = page.locator(".ql-fb").first
     feedback.wait_for()
     return feedback.inner_text()
+
+
+# Everyday phrases as staff type them (no spaces, question words, numbers either way), with the
+# page expected among the first five results: the rule page, or a case. Written from how people
+# ask, not from the pages' wording (DESIGN.md "Search": people type phrases, not terms).
+PHRASES = [
+    ("医药代表吃饭", "rules/r9/"),
+    ("患者送礼", "rules/r8/"),
+    ("九项准则第八条", "rules/r8/"),
+    ("第8条", "rules/r8/"),
+    ("收红包怎么处理", "rules/r8/"),
+    ("病人家属塞红包", "rules/r8/"),
+    ("医生收回扣", "rules/r9/"),
+    ("统方软件", "rules/r1/"),
+    ("泄露病人信息", "rules/r5/"),
+    ("帮患者插队", "rules/r7/"),
+    ("第三条是什么", "rules/r3/"),
+    ("红包 条款", "rules/r8/"),
+    ("号贩子倒号怎么办", "rules/r7/"),
+    ("把病人介绍到私立医院拿好处", "rules/r6/"),
+    ("医保卡借给别人用", "rules/r2/"),
+    ("开检查单拿提成", "rules/r1/"),
+    ("没必要的检查", "rules/r3/"),
+    ("企业捐钱给科室", "rules/r4/"),
+    ("药企请去旅游", "rules/r9/"),
+    ("把病历拍照发到网上", "rules/r5/"),
+    ("收购物卡算不算违规", "rules/r8/"),
+    ("给医药代表统计用药量", "rules/r1/"),
+    ("骗医保的后果", "rules/r2/"),
+    ("过度治疗如何界定", "rules/r3/"),
+    ("住院床位走后门", "rules/r7/"),
+    ("准则第9条", "rules/r9/"),
+    ("号贩子倒卖专家号", "cases/r7-outpatient-scalper-collusion/"),
+    ("骨科主任术前收红包", "cases/r8-ortho-preop-hongbao/"),
+    ("信息中心工程师卖患者信息", "cases/r5-information-engineer-data-sale/"),
+    ("收了2万元回扣", "rules/r9/"),
+]
+
+# Phrases written after the glossary, never used to tune it: bench/search_phrases.py reports them
+# apart (how the search does on what nobody prepared it for); no test asserts them.
+HELD_OUT_PHRASES = [
+    ("护士收患者家属的水果", "rules/r8/"),
+    ("药代请科室主任吃饭", "rules/r9/"),
+    ("帮亲戚挂专家号", "rules/r7/"),
+    ("把患者资料卖给保险公司", "rules/r5/"),
+    ("给病人开不需要的药", "rules/r3/"),
+    ("让病人去外面指定的药店买药", "rules/r1/"),
+    ("假住院套医保", "rules/r2/"),
+    ("器械公司送的设备能不能收", "rules/r4/"),
+    ("介绍病人去私人诊所", "rules/r6/"),
+    ("医生私下收钱加号", "rules/r7/"),
+    ("在朋友圈发病人照片", "rules/r5/"),
+    ("科室收企业赞助", "rules/r4/"),
+    ("检查开得越多奖金越多", "rules/r1/"),
+    ("出院后病人送锦旗", "rules/r8/"),
+    ("第五条讲的什么", "rules/r5/"),
+    ("收了患者的购物卡要上交吗", "rules/r8/"),
+    ("医药代表统方", "rules/r1/"),
+    ("挂床住院", "rules/r2/"),
+]

@@ -13,10 +13,12 @@ PAGES = [
     "quiz/",
     "quiz/r8/",
     "risks/",
+    "risks/orthopedics/",
     "stories/",
     "downloads/",
     "reminders/",
     "search/?q=红包",
+    "search/?q=医药代表吃饭",
 ]
 WIDTHS = [1280, 390]
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]

@@ -11,7 +11,14 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.search_helpers import TERMS, page_texts, result_urls, site_relative, truth
+from tests.search_helpers import (
+    PHRASES,
+    TERMS,
+    page_texts,
+    result_urls,
+    site_relative,
+    truth,
+)
 
 BUDGET_1000 = 300_000  # bytes one query may fetch on a 1,000-case site (DESIGN.md)
 
@@ -200,6 +207,9 @@ def test_search_from_file_url_makes_no_request(site, page):
     box = page.locator("header input[type=search]")
     box.fill("医联体")
     page.locator("header [data-search-results] a[href]").first.wait_for()
+    box.fill("泄露病人信息怎么处理")  # a phrase: parts, synonyms, partial matches
+    page.locator("header .ql-hit-note").wait_for()
+    assert page.locator("header [data-search-results] a[href]").count() > 0
     assert all(u.startswith("file://") for u in page.requested), page.requested
 
 
@@ -224,9 +234,9 @@ def test_one_query_fetches_at_most_300_kb_on_1000_cases(big_site, page):
     page.goto(base)
     page.wait_for_load_state("networkidle")
     worst = (0, "")
-    for query in TERMS:
+    for query in [*TERMS, *(phrase for phrase, _ in PHRASES)]:
         page.requested.clear()
-        result_urls(page, base, query, 10)
+        result_urls(page, base, query, 10, partial=True)
         files = [site_relative(u, base) for u in page.requested if "/search/" in u]
         assert files or query == "冷链运输"
         size = sum((site / Path(f)).stat().st_size for f in files)
@@ -243,3 +253,115 @@ def test_exact_at_1000_cases(big_site, page):
     page.goto(base)
     for query in ("统方", "医联体", "开单提成", "讲课费", "红包 手术"):
         assert set(result_urls(page, base, query)) == truth(texts, query), query
+
+
+# --- phrases (DESIGN.md "Search": people type phrases, not terms) ------------------------------
+
+
+@pytest.mark.browser
+def test_everyday_phrases_find_the_expected_page_in_the_first_five(site, page):
+    _, base, _ = site
+    page.goto(base)
+    missed = {}
+    for phrase, want in PHRASES:
+        got = result_urls(page, base, phrase, 10, partial=True)
+        if want not in got[:5]:
+            missed[phrase] = got[:5]
+    print(f"{len(PHRASES) - len(missed)} of {len(PHRASES)} phrases: expected page in the top 5")
+    assert not missed, missed
+
+
+@pytest.mark.browser
+def test_a_query_naming_a_rule_puts_its_page_first(site, page):
+    _, base, _ = site
+    page.goto(base)
+    for query, rule in [
+        ("第8条", 8),
+        ("第八条", 8),
+        ("九项准则第八条", 8),
+        ("九项准则 第八条", 8),
+        ("红包 条款", 8),
+        ("准则第3条是什么", 3),
+        ("号贩子 哪一条", 7),
+    ]:
+        assert result_urls(page, base, query, 3, partial=True)[0] == f"rules/r{rule}/", query
+
+
+@pytest.mark.browser
+def test_numbers_fold_both_ways_and_results_stay_exact(site, texts, page):
+    _, base, _ = site
+    page.goto(base)
+    digits = set(result_urls(page, base, "第8条"))
+    words = set(result_urls(page, base, "第八条"))
+    assert digits == words
+    assert digits >= truth(texts, "第八条") | truth(texts, "第8条")
+    assert len(digits) > 5
+    # the exact part of a phrase's results holds the phrase (in either way of writing it)
+    for url in set(result_urls(page, base, "收红包")) - {"rules/r8/"}:
+        assert "收红包" in texts[url], url
+
+
+@pytest.mark.browser
+def test_own_rule_first_for_a_phrase_holding_its_term(site, page):
+    _, base, _ = site
+    page.goto(base)
+    assert result_urls(page, base, "收红包", 3)[0] == "rules/r8/"
+    assert result_urls(page, base, "医生收回扣", 3, partial=True)[0] == "rules/r9/"
+
+
+@pytest.mark.browser
+def test_partial_matches_follow_under_a_note_with_parts_marked(site, page):
+    _, base, _ = site
+    page.goto(base + "search/?q=" + quote("医药代表吃饭"))
+    results = page.locator("main [data-search-results]")
+    results.locator("a[href]").first.wait_for()
+    note = results.locator(".ql-hit-note")
+    assert note.count() == 1 and "部分词语" in note.inner_text()
+    assert "医药代表" in note.inner_text() and "吃饭" in note.inner_text()
+    marks = {m.inner_text() for m in results.locator("mark").all()}
+    assert "医药代表" in marks and marks & {"宴请", "吃饭"}
+    status = page.locator(".ql-search-page__status").inner_text()
+    assert "部分词语" in status and "个页面" in status
+    # no question word is looked for
+    page.goto(base + "search/?q=" + quote("收红包怎么处理"))
+    note = page.locator("main .ql-hit-note")
+    note.wait_for()
+    looked_for = re.search(r"（(.*)）", note.inner_text()).group(1)
+    assert "收红包" in looked_for and "怎么" not in looked_for
+
+
+@pytest.mark.browser
+def test_results_page_shows_the_total_and_pages_through_all(site, texts, page):
+    _, base, _ = site
+    want = truth(texts, "红包")
+    page.goto(base + "search/?q=" + quote("红包"))
+    links = page.locator("main [data-search-results] a[href]")
+    links.first.wait_for()
+    status = page.locator(".ql-search-page__status")
+    assert f"共 {len(want)} 个结果" in status.inner_text()
+    more = page.locator(".ql-search-page__more")
+    assert f"还有 {len(want) - 20} 个" in more.inner_text()
+    while more.is_visible():
+        shown = links.count()
+        more.click()
+        page.wait_for_function(
+            f"document.querySelectorAll('main [data-search-results] a').length > {shown}"
+        )
+    got = [site_relative(a.get_attribute("href"), base).split("#")[0] for a in links.all()]
+    assert len(got) == len(want) and set(got) == want
+
+
+@pytest.mark.browser
+def test_header_drop_down_says_how_many_more(site, texts, page):
+    _, base, _ = site
+    page.goto(base + "cases/")
+    box = page.locator("header input[type=search]")
+    box.fill("红包")
+    panel = page.locator("header .ql-search__panel")
+    panel.locator("[data-search-results] a[href]").first.wait_for()
+    shown = panel.locator("[data-search-results] a[href]").count()
+    all_link = panel.locator(".ql-search__all")
+    assert f"还有 {len(truth(texts, '红包')) - shown} 个结果" in all_link.inner_text()
+    box.fill("冷链运输")
+    panel.locator(".ql-search__status a").first.wait_for()
+    assert not all_link.is_visible()

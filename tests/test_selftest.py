@@ -251,3 +251,35 @@ def test_options_are_shuffled_per_showing_and_the_key_follows(page, site_url):
     assert len(orders) > 1, "the options were shown in the same order every time"
     assert len({o.index(next(t for t in o if t.startswith("婉拒"))) for o in orders}) > 1
     _only_local(page)
+
+
+@pytest.mark.browser
+def test_question_counts_agree_everywhere(shipped_build, serve_dir, page):
+    """One source for the counts: each rule's card, its practice page (text and the quiz it runs)
+    and the rule page say the same number; the cards add up to the total in the intro."""
+    _, out, report = shipped_build
+    base = serve_dir(out / "site", "counts")
+    page.goto(base + "quiz/")
+    intro = page.locator("article p").first.inner_text()
+    total = int(re.search(r"全部 (\d+) 道练习题", intro).group(1))
+    assert total == len(report.corpus.public_questions)
+    cards = page.locator(".ql-quiz-rule")
+    counts = {}
+    for card in cards.all():
+        n = int(re.search(r"(\d+) 题", card.locator(".ql-quiz-rule__no").inner_text()).group(1))
+        counts[card.get_attribute("href")] = n
+    assert sum(counts.values()) == total and len(counts) == 9
+    for href, n in counts.items():
+        page.goto(base + "quiz/" + href)
+        assert f"共 {n} 道练习题" in page.locator("article").inner_text()
+        page.locator(".ql-q__count").first.wait_for()
+        assert page.locator(".ql-q__count").first.inner_text().endswith(f"共 {n} 题"), href
+    page.goto(base + "rules/r8/")
+    assert f"本条有 {counts['r8/']} 道练习题" in page.locator("article").inner_text()
+    # no underline on any text of the cards
+    page.goto(base + "quiz/")
+    lines = page.evaluate(
+        "[...document.querySelectorAll('.ql-quiz-rule, .ql-quiz-rule *')]"
+        ".map((e) => getComputedStyle(e).textDecorationLine)"
+    )
+    assert set(lines) == {"none"}

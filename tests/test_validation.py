@@ -190,3 +190,17 @@ def test_missing_logo_file(mini_root):
     assert problems(mini_root) == [
         "site_config/hospital.yml:6: 找不到医院标志文件 site_config/院徽.png"
     ]
+
+
+def test_search_glossary_is_checked(mini_root):
+    glossary = mini_root / "site_config/glossary.yml"
+    glossary.write_text("words: [医药代表]\nsynonym:\n  - [患者, 病人]\n", encoding="utf-8")
+    found = problems(mini_root)
+    assert len(found) == 1 and found[0].startswith("site_config/glossary.yml:2: ")
+    assert "synonym" in found[0] and "synonyms" in found[0]  # names the near miss
+    glossary.write_text("synonyms:\n  - [患者]\n", encoding="utf-8")
+    found = problems(mini_root)
+    assert len(found) == 1 and found[0].startswith("site_config/glossary.yml:2: ")
+    glossary.write_text("synonyms:\n  - [患者, 病人]\nstopwords: [怎么]\n", encoding="utf-8")
+    corpus = load_corpus(mini_root)
+    assert corpus.glossary.synonyms == [["患者", "病人"]] and corpus.glossary.stopwords == ["怎么"]

@@ -18,6 +18,7 @@ from ..sources.schemas import (
     Category,
     Department,
     ExamFile,
+    GlossaryFile,
     HandbookSpec,
     HospitalFile,
     PageMeta,
@@ -117,6 +118,7 @@ class Corpus:
     pages: dict[str, Page] = field(default_factory=dict)
     handbooks: list[HandbookSpec] = field(default_factory=list)
     logo: Path | None = None  # the hospital's logo file, if hospital.yml names one
+    glossary: GlossaryFile = field(default_factory=GlossaryFile)  # site search's extra words
     # Each source file's line lookup (relative path → line of a key path), kept from loading so
     # later stages (an exam's draw) locate problems without reading the file again.
     lines: dict[str, Callable[[tuple], int]] = field(default_factory=dict)
@@ -171,6 +173,15 @@ class Corpus:
             self.public_questions,
             lambda q: [] if q.document or q.rules_suggested else q.rules,
         )  # a rule an import only suggested is not shown as the question's rule
+        return {n: index.get(n, []) for n in self.rules}
+
+    @cached_property
+    def practice_by_rule(self) -> dict[int, list[Question]]:
+        """Every rule's practice set on the site: the public questions whose first rule it is
+        (the bank they are written in), ``document`` questions included. Each question is in one
+        set, so the sets add up to all public questions; the self-test's cards, its practice
+        pages and the rule pages all count and practise these."""
+        index = _group(self.public_questions, lambda q: q.rules[:1])
         return {n: index.get(n, []) for n in self.rules}
 
     @cached_property

@@ -101,6 +101,8 @@ def site_config(
     if isinstance(plugins, dict):
         plugins = [{k: v} if v else k for k, v in plugins.items()]
     config["plugins"] = [p for p in plugins if _plugin_name(p) not in REPLACED_PLUGINS]
+    if engine == "mkdocs":
+        config["plugins"] = [_pinyin_tags(p) for p in config["plugins"]]
     named = [p for p in config["plugins"] if _plugin_name(p) == PLUGIN]
     if engine == "zensical":  # its own search is on unless switched off; ours replaces it
         config["plugins"] = [p for p in config["plugins"] if p not in named]
@@ -116,6 +118,19 @@ def site_config(
         if config.get(key):
             config[key] = [str((corpus.root / p).resolve()) for p in config[key]]
     return config
+
+
+PINYIN_TAGS = "tag:yaml.org,2002:python/name:generator.site.tag_order.tag_by_pinyin"
+
+
+def _pinyin_tags(plugin):
+    """Material's tags plugin with tags in pinyin order (unless mkdocs.yml says otherwise)."""
+    if _plugin_name(plugin) != "tags":
+        return plugin
+    options = dict(plugin.get("tags") or {}) if isinstance(plugin, dict) else {}
+    for key in ("tags_sort_by", "listings_tags_sort_by"):
+        options.setdefault(key, _Tagged(PINYIN_TAGS, yaml.ScalarNode(PINYIN_TAGS, "")))
+    return {"tags": options}
 
 
 def write_config(config: dict, path: Path) -> Path:

@@ -50,7 +50,8 @@ def question_data(corpus: Corpus) -> dict:
         )
         questions.append(item)
     rules = {str(n): {"label": r.label, "title": r.title} for n, r in corpus.rules.items()}
-    return {"rules": rules, "types": TYPE_NAMES, "questions": questions}
+    sets = {str(n): [q.id for q in qs] for n, qs in corpus.practice_by_rule.items() if qs}
+    return {"rules": rules, "types": TYPE_NAMES, "questions": questions, "sets": sets}
 
 
 def page_data(here: str, corpus: Corpus) -> dict[str, str]:
@@ -67,7 +68,7 @@ def write_selftest(writer: TreeWriter) -> None:
     """Write ``quiz/index.md``, ``quiz/r<N>.md`` per rule with questions, ``quiz/practice.md``
     (a set chosen by the URL's query) and the question data."""
     corpus = writer.corpus
-    by_rule = {n: qs for n, qs in corpus.public_questions_by_rule.items() if qs}
+    by_rule = {n: qs for n, qs in corpus.practice_by_rule.items() if qs}
     text = json.dumps(question_data(corpus), ensure_ascii=False, separators=(",", ":"))
     writer.emit(DATA, text)
     writer.page(

@@ -19,10 +19,10 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ..model import links
+from ..model.chinese_order import by_pinyin
 from ..model.corpus import Case, Corpus
 from ..model.downloads import Download
 from ..model.links import html_url, md_link
-from ..model.terms import RISK_LEVELS
 from .fragments import Fragments, cell
 from .selftest import write_selftest
 
@@ -109,6 +109,7 @@ class TreeWriter:
             "cases_by_rule": c.cases_by_rule,
             "stories_by_rule": c.stories_by_rule,
             "public_questions_by_rule": c.public_questions_by_rule,
+            "practice_by_rule": c.practice_by_rule,
             "cases_by_department": c.cases_by_department,
             "risks_by_department": c.risks_by_department,
             "category_by_name": c.category_by_name,
@@ -220,7 +221,7 @@ class TreeWriter:
                 "按科室",
                 [
                     Group(d.name, d.slug, c.cases_by_department[d.name])
-                    for d in c.departments
+                    for d in by_pinyin(c.departments, lambda d: d.name)
                     if c.cases_by_department.get(d.name)
                 ],
             ),
@@ -260,7 +261,7 @@ class TreeWriter:
             slug = self.corpus.department_by_name[register.department].slug
             rows.append({"register": register, "counts": counts, "top": top, "slug": slug})
             self.page(links.risk_page(slug), "risk.md.j2", register=register, slug=slug)
-        rows.sort(key=lambda row: [-row["counts"][level] for level in RISK_LEVELS])
+        rows = by_pinyin(rows, lambda row: row["register"].department)  # looked up by name
         self.page("risks/index.md", "risks_index.md.j2", risk_rows=rows)
 
     def simple_pages(self) -> None:

@@ -20,6 +20,7 @@ from .files import read_markdown, read_yaml
 from .handbooks import handbook_refs
 from .schemas import (
     CaseMeta,
+    GlossaryFile,
     HandbooksFile,
     HospitalFile,
     PageMeta,
@@ -169,6 +170,7 @@ def load_corpus(root: Path, cache: SourceCache | None = None) -> Corpus:
     banks = present(r.yaml_file(p, Bank) for p in r.files("quizzes", "*.yml"))
     exams = present(r.yaml_file(p, Exam) for p in r.files("site_config/exams", "*.yml"))
     handbooks = r.yaml_file(root / "site_config/handbooks.yml", HandbooksFile, required=False)
+    glossary = r.yaml_file(root / "site_config/glossary.yml", GlossaryFile, required=False)
 
     records: list[RiskRegister | Bank | Exam] = [*risks, *banks, *exams]
     for record in records:
@@ -208,6 +210,7 @@ def load_corpus(root: Path, cache: SourceCache | None = None) -> Corpus:
         exams=exams,
         pages={p.slug: p for p in pages},
         handbooks=handbooks.handbooks if handbooks else [],
+        glossary=glossary or GlossaryFile(),
         logo=logo,
         lines={found.path: found.line for found in r.lines.values()},
     )

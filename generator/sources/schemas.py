@@ -13,6 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 # Chinese labels by YAML key: the JSON Schema titles (editors show them) and the names in messages.
 FIELD_LABELS = {
+    "words": "词语",
+    "synonyms": "同义说法",
+    "stopwords": "略去的词",
     "rule": "条款号",
     "title": "标题",
     "source": "来源",
@@ -238,6 +241,17 @@ class Department(Strict):
 class TaxonomyFile(Strict):
     categories: Annotated[list[Category], Field(min_length=1)]
     departments: Annotated[list[Department], Field(min_length=1)]
+
+
+class GlossaryFile(Strict):
+    """``site_config/glossary.yml``: how staff put things, for the site search (DESIGN.md
+    "Search": people type phrases). Rule keywords, taxonomy names and tags are words already."""
+
+    words: list[Text] = Field(default=[], description="整体当作一个词的说法")
+    synonyms: list[Annotated[list[Text], Field(min_length=2)]] = Field(
+        default=[], description="同义说法：每组几种说法，搜索其中一种也找包含其他几种的页面"
+    )
+    stopwords: list[Text] = Field(default=[], description="提问时常带、本身不是搜索内容的词")
 
 
 class HospitalFile(Strict):

@@ -134,6 +134,9 @@ def _message(error: Mapping[str, Any]) -> str:
     if kind == "list_type":
         return f"{field}应为列表（如 [1, 2] 或逐行“- ”），实际为 {error['input']!r}"
     if kind == "too_short":
+        least = (error.get("ctx") or {}).get("min_length", 1)
+        if least > 1:
+            return f"{field}至少要有 {least} 项，实际为 {error['input']!r}"
         return f"{field}不能为空列表"
     if kind in (
         "date_from_datetime_parsing",

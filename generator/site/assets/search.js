@@ -1,11 +1,17 @@
-/* Qinglian site search: exact Chinese search over a sharded bigram index (generator/site/search).
+/* Qinglian site search: Chinese search over a sharded bigram index (generator/site/search).
  *
  * Everything is loaded by <script> tags (no fetch, no worker), so it works from file:// too.
- * A query is split on spaces into terms; each term's tokens (Han bigrams covering the term, a
- * single Han character, Latin/digit words) pick the index shards to load; the shards give the
- * candidate chunks; each candidate page is then checked against its stored text before it is
- * shown, so every result contains every term. Ranking: a rule page for its own terms, then hits
- * in titles, headings, body; among equals the pages' rank (rule pages, pages, newer cases first).
+ * A query is split on spaces into terms; numbers count either way (第8条 ≡ 第八条, 8万 ≡ 八万).
+ * Results come in three groups (DESIGN.md "Search"):
+ *  1. the page of a rule the query names (第八条, 九项准则第八条, 红包 条款);
+ *  2. exact hits: pages holding every term, checked against their stored text; a rule page whose
+ *     own terms the query holds first, then hits in titles, headings, body, then the pages' rank;
+ *  3. when those are fewer than FEW: pages holding parts of the query — words of the lexicon the
+ *     build puts in meta (rule keywords, categories, departments, tags, site_config/glossary.yml
+ *     with its synonyms), rule references, counted numbers, bigrams of what is left; question
+ *     words and particles (the glossary's stop words) are no parts — more parts, where, and how
+ *     many in one paragraph first, under a note that says they are partial.
+ * A query loads a bounded number of index shards (MAX_SHARDS) and, per result, one or two chunks.
  */
 (function () {
   "use strict";
@@ -88,10 +94,67 @@
     return [...new Set(fold(q).split(/\s+/).filter(Boolean))];
   }
 
-  // Tokens that must all occur in a chunk holding the term: all its bigrams (overlapping, so a
-  // chunk with 开单 and 提成 far apart but no 单提 is no candidate for 开单提成), or the single Han
-  // character, or the words.
+  // --- numbers: 第8条 ≡ 第八条, 8万 ≡ 八万 ---------------------------------------------------------
+  const DIGITS = "零一二三四五六七八九";
+  const UNITS = "条项万千百元个次年月日天人位名家倍岁张件";
+  // a number that counts something: after 第 or before a unit
+  const NUMBER = new RegExp(`(第)?([0-9]{1,4}|[零〇一二两三四五六七八九十]{1,4})(?=([${UNITS}]))|(第)([0-9]{1,4}|[零〇一二两三四五六七八九十]{1,4})`, "g");
+
+  function chineseValue(s) {
+    if (/^[0-9]+$/.test(s)) return Number(s);
+    const d = (c) => (c === "两" ? 2 : c === "〇" ? 0 : DIGITS.indexOf(c));
+    if (!s.includes("十")) return s.length === 1 ? d(s) : Number([...s].map(d).join(""));
+    const [tens, ones] = s.split("十");
+    if (tens.length > 1 || ones.length > 1) return null;
+    return (tens ? d(tens) : 1) * 10 + (ones ? d(ones) : 0);
+  }
+
+  function chineseNumeral(n) {
+    if (n < 10) return DIGITS[n];
+    if (n < 100) return (n >= 20 ? DIGITS[Math.floor(n / 10)] : "") + "十" + (n % 10 ? DIGITS[n % 10] : "");
+    return null;
+  }
+
+  // The text and, if it holds counted numbers, the same with each written the other way.
+  function numberForms(text) {
+    let changed = false;
+    const other = text.replace(NUMBER, (m, di, num, _u, dj, numj) => {
+      const n = chineseValue(num || numj);
+      if (n === null || n < 0) return m;
+      const arabic = /^[0-9]/.test(num || numj);
+      const alt = arabic ? chineseNumeral(n) : String(n);
+      if (!alt) return m;
+      changed = true;
+      return (di || dj || "") + alt;
+    });
+    return changed ? [text, other] : [text];
+  }
+
+  // 第8条, 第八条, 第八项 → 8
+  const RULE_REF = /第([0-9]{1,2}|[一二三四五六七八九十]{1,3})[条项]/g;
+  const RULE_WORD = /条款|准则|哪一?条|条文|第几条|原文/;
+
+  // --- index tokens ---------------------------------------------------------------------------
+  // Tokens that must all occur in a chunk holding the text: bigrams covering it (every other one
+  // and the last, so 开单提成 takes 开单 and 提成: a superset of the chunks, checked against the text
+  // later), a single Han character only where nothing longer is there, and the Latin/digit words.
   function termTokens(term) {
+    const out = [];
+    const singles = [];
+    for (const m of term.matchAll(HAN_RUN)) {
+      const cps = Array.from(m[0]);
+      if (cps[0] < "\u3400") out.push(m[0]);
+      else if (cps.length === 1) singles.push(cps[0]);
+      else {
+        for (let i = 0; i + 1 < cps.length; i += 2) out.push(cps[i] + cps[i + 1]);
+        if (cps.length % 2) out.push(cps[cps.length - 2] + cps[cps.length - 1]);
+      }
+    }
+    return [...new Set(out.length ? out : singles)];
+  }
+
+  // Every token of a text: all its bigrams (or its single Han character) and words.
+  function allTokens(term) {
     const out = [];
     for (const m of term.matchAll(HAN_RUN)) {
       const cps = Array.from(m[0]);
@@ -122,57 +185,212 @@
     }
     return chunkPage[chunk];
   }
+  let firstChunks = null;
+  function firstChunkOf(pid) {
+    if (!firstChunks) {
+      let start = 0;
+      firstChunks = data.meta.starts.map((g) => (start += g));
+    }
+    return firstChunks[pid];
+  }
 
   // Among equally good hits: rule pages, other pages, newer cases first (meta.rank, per page).
   const rankOf = (pid) => data.meta.rank[pid];
 
+  const postingCache = new Map();
   function postings(token) {
+    if (postingCache.has(token)) return postingCache.get(token);
     const list = data.shards.get(shardOf(token, data.meta.shards))[token];
     const out = new Map();
-    if (!list) return out;
     let chunk = 0;
-    for (const v of list) {
+    for (const v of list || []) {
       chunk += Math.floor(v / 16);
       out.set(chunk, v % 16);
     }
+    postingCache.set(token, out);
     return out;
+  }
+
+  // Chunks that may hold one of the texts: per text the chunks holding all its tokens, united;
+  // flags: where in the chunk (the kinds every token occurs in).
+  // ``loaded``: only these tokens (any bigram of the text will do), the rest is checked later.
+  function chunksOf(texts, loaded) {
+    const found = new Map();
+    for (const text of texts) {
+      let chunks = null;
+      const toks = loaded ? allTokens(text).filter((t) => loaded.has(t)) : termTokens(text);
+      if (!toks.length) continue;
+      for (const tok of toks) {
+        const p = postings(tok);
+        if (!chunks) chunks = new Map(p);
+        else for (const [c, f] of chunks) p.has(c) ? chunks.set(c, f & p.get(c)) : chunks.delete(c);
+      }
+      for (const [c, f] of chunks || []) found.set(c, (found.get(c) || 0) | f);
+    }
+    return found;
   }
 
   // flags: 1 title, 2 heading, 4 body, 8 the rule's own terms → tier 1, 2, 3, 0
   const tierOf = (flags) => (flags & 8 ? 0 : flags & 1 ? 1 : flags & 2 ? 2 : 3);
-  const byTierAndRank = (a, b) => a.tier - b.tier || a.rank - b.rank;
+  const kindTier = (kind) => (kind === 3 ? 0 : kind + 1);
+  // a part's weight in a partial match, by where it is found (tier 0 … 3)
+  const TIER_WEIGHT = [4, 3, 2, 1];
+  const FEW = 5; // fewer exact results than this: partial matches follow
+  const MAX_SHARDS = 8; // index shards one query may load (~16 KB each)
+
+  // --- splitting a phrase into parts ----------------------------------------------------------
+  let lexicon = null;
+  function getLexicon() {
+    if (lexicon) return lexicon;
+    const m = data.meta;
+    const groups = new Map(); // word -> the texts it stands for (itself first)
+    for (const w of m.words || []) groups.set(fold(w), [fold(w)]);
+    for (const rule of m.rules || []) for (const w of rule[2] || []) groups.set(fold(w), [fold(w)]);
+    for (const group of m.synonyms || []) {
+      const all = group.map(fold);
+      for (const w of all) groups.set(w, [w, ...all.filter((x) => x !== w)]);
+    }
+    const stop = new Set((m.stop || []).map(fold));
+    let longest = 1;
+    for (const w of [...groups.keys(), ...stop]) longest = Math.max(longest, Array.from(w).length);
+    lexicon = { groups, stop, longest };
+    return lexicon;
+  }
+
+  // A term's parts, left to right: rule references (第8条), words from the lexicon (longest
+  // first; stop words dropped), counted numbers (2万元), Latin/digit words; Han characters left
+  // between them as bigrams (a single one is no part). Each part: {text: as typed, alts: the
+  // texts that count for it, weight}.
+  const AT_RULE = /第(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})[条项]/y;
+  const AT_COUNTED = new RegExp(`第?(?:[0-9]{1,4}|[零〇一二两三四五六七八九十]{1,4})[${UNITS}]+`, "y");
+  const AT_WORD = /[0-9a-z]+/y;
+  const IS_HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{3ffff}]/u;
+
+  function splitTerm(term) {
+    const lex = getLexicon();
+    const parts = [];
+    const add = (text, alts, weight) => parts.push({ text, alts: [...new Set(alts.flatMap(numberForms))], weight });
+    const cps = Array.from(term);
+    let left = [];
+    const flush = () => {
+      if (left.length === 2) add(left.join(""), [left.join("")], 1);
+      else for (let i = 0; i + 1 < left.length; i++) add(left[i] + left[i + 1], [left[i] + left[i + 1]], 0.5);
+      left = [];
+    };
+    const sticky = (re, i) => {
+      re.lastIndex = cps.slice(0, i).join("").length;
+      const m = re.exec(term);
+      return m ? m[0] : null;
+    };
+    for (let i = 0; i < cps.length; ) {
+      let word = null;
+      for (let n = Math.min(lex.longest, cps.length - i); n >= 1; n--) {
+        const w = cps.slice(i, i + n).join("");
+        if (lex.groups.has(w) || lex.stop.has(w)) {
+          word = w;
+          break;
+        }
+      }
+      const rule = sticky(AT_RULE, i);
+      const counted = rule ? null : sticky(AT_COUNTED, i);
+      const latin = sticky(AT_WORD, i);
+      const numeric = rule || counted;
+      if (numeric && (!word || Array.from(numeric).length >= Array.from(word).length)) {
+        flush();
+        add(numeric, [numeric], rule ? 2 : 1);
+        i += Array.from(numeric).length;
+      } else if (word) {
+        flush();
+        if (!lex.stop.has(word)) add(word, lex.groups.get(word), 2);
+        i += Array.from(word).length;
+      } else if (latin) {
+        flush();
+        add(latin, [latin], 1);
+        i += latin.length;
+      } else {
+        if (IS_HAN.test(cps[i])) left.push(cps[i]);
+        else flush();
+        i += 1;
+      }
+    }
+    flush();
+    return parts;
+  }
 
   // --- one query ----------------------------------------------------------------------------
+  // Results come in three groups: the page of a rule the query names (第八条, 红包 条款), pages
+  // holding the whole query (every space-separated term, numbers either way), then — when those
+  // are fewer than FEW — pages holding some of its parts, more parts and closer first.
   class Query {
     constructor(q) {
       this.q = q;
       this.terms = parse(q);
-      this.results = [];
-      this.next = 0;
-      this.candidates = [];
+      this.exact = this.terms.map((t) => numberForms(t));
+      this.parts = [];
+      this.named = []; // pids of the rule pages the query names
+      this.results = []; // verified: {group: 0 named, 1 exact, 2 partial, …}
+      this.exactCandidates = [];
+      this.partialCandidates = [];
+      this.nextExact = 0;
+      this.nextPartial = 0;
+      this.partialOn = false;
       this.ready = this.terms.length ? this.prepare() : Promise.resolve();
+    }
+
+    // every text to mark in a snippet
+    get marks() {
+      const all = [...this.exact.flat(), ...this.parts.filter((p) => p.found).flatMap((p) => p.alts)];
+      return [...new Set(all)].sort((a, b) => b.length - a.length);
+    }
+
+    namedRules(meta) {
+      const folded = this.terms.join(" ");
+      const out = new Set();
+      for (const m of folded.matchAll(RULE_REF)) out.add(chineseValue(m[1]));
+      if (!out.size && RULE_WORD.test(folded)) {
+        for (const [, , words, n] of meta.rules || []) {
+          if ((words || []).some((w) => folded.includes(fold(w)))) out.add(n);
+        }
+      }
+      return [...out].map((n) => meta.rulePages && meta.rulePages[String(n)]).filter((pid) => pid !== undefined);
+    }
+
+    // rule pages whose own terms the query holds (收红包 → 第八条): first among exact hits
+    ownRules(meta) {
+      const folded = this.terms.join(" ");
+      const pids = new Set();
+      for (const [, , words, n] of meta.rules || []) {
+        if ((words || []).some((w) => folded.includes(fold(w)))) {
+          const pid = meta.rulePages && meta.rulePages[String(n)];
+          if (pid !== undefined) pids.add(pid);
+        }
+      }
+      return pids;
     }
 
     async prepare() {
       const meta = await loadMeta();
-      const perTerm = this.terms.map(termTokens);
-      if (perTerm.some((t) => !t.length)) return;
-      const shards = new Set(perTerm.flat().map((t) => shardOf(t, meta.shards)));
-      await Promise.all([...shards].map(loadShard));
-      let pages = null; // pid -> {tier, terms: [[[chunk, flags], …] for each term]}
-      for (const toks of perTerm) {
-        let chunks = null;
-        for (const tok of toks) {
-          const p = postings(tok);
-          if (!chunks) chunks = p;
-          else {
-            const both = new Map();
-            for (const [c, f] of chunks) if (p.has(c)) both.set(c, f & p.get(c));
-            chunks = both;
-          }
-        }
+      this.meta = meta;
+      this.named = this.namedRules(meta);
+      this.own = this.ownRules(meta);
+      this.tokens = new Set();
+      this.shardSet = new Set();
+      // Each form's covering tokens, two at first: the rest only if some page may still hold
+      // every term (a long phrase no page holds costs two shards, not eight).
+      const covers = this.exact.flat().map(termTokens);
+      this.take(covers.flatMap((c) => c.slice(0, 2)));
+      await this.load();
+      if (this.exact.every((forms) => chunksOf(forms, this.tokens).size)) {
+        this.take(covers.flat());
+        // and every other bigram, within the bound: fewer pages to check against their text
+        for (const t of this.exact.flat().flatMap(allTokens)) if (this.fits([t])) this.take([t]);
+        await this.load();
+      }
+      // exact: pages with every term
+      let pages = null;
+      for (const forms of this.exact) {
         const here = new Map();
-        for (const [c, f] of chunks) {
+        for (const [c, f] of chunksOf(forms, this.tokens)) {
           const pid = pageOf(c);
           const e = here.get(pid) || { flags: 0, chunks: [] };
           e.flags |= f;
@@ -193,35 +411,160 @@
           }
         }
       }
-      this.candidates = [...pages].map(([pid, e]) => ({ pid, rank: rankOf(pid), tier: e.tier, terms: e.terms }));
-      this.candidates.sort(byTierAndRank);
+      const named = new Set(this.named);
+      const own = this.own;
+      this.exactCandidates = [...pages]
+        .filter(([pid]) => !named.has(pid))
+        .map(([pid, e]) => ({ pid, rank: rankOf(pid), own: own.has(pid), tier: own.has(pid) ? 0 : e.tier, terms: e.terms }));
+      this.exactCandidates.sort(byKey);
     }
 
+    take(toks) {
+      for (const t of toks) {
+        this.tokens.add(t);
+        this.shardSet.add(shardOf(t, this.meta.shards));
+      }
+    }
+
+    fits(toks) {
+      const more = toks.map((t) => shardOf(t, this.meta.shards)).filter((n) => !this.shardSet.has(n));
+      return this.shardSet.size + new Set(more).size <= MAX_SHARDS;
+    }
+
+    load() {
+      return Promise.all([...this.shardSet].map(loadShard));
+    }
+
+    // When the exact hits are few: the parts of the query, each as typed (heaviest first), then
+    // their synonyms one of each part in turn, within a bound of shards.
+    async preparePartial() {
+      const parts = [];
+      for (const t of this.terms) for (const p of splitTerm(t)) if (!parts.some((x) => x.text === p.text)) parts.push(p);
+      const byWeight = parts.slice().sort((a, b) => b.weight - a.weight);
+      const usable = new Map(byWeight.map((p) => [p, []]));
+      const tryAlt = (p, alt) => {
+        const toks = termTokens(alt);
+        if (!this.fits(toks)) return;
+        this.take(toks);
+        usable.get(p).push(alt);
+      };
+      for (const p of byWeight) tryAlt(p, p.alts[0]);
+      const most = Math.max(0, ...parts.map((p) => p.alts.length));
+      for (let k = 1; k < most; k++) for (const p of byWeight) if (p.alts[k]) tryAlt(p, p.alts[k]);
+      for (const p of parts) p.alts = usable.get(p);
+      await this.load();
+      const named = new Set(this.named);
+      const own = this.own;
+      const taken = new Set(this.results.map((r) => r.pid));
+
+      // partial: per page its chunk holding the best set of parts, by an upper bound of the
+      // score its text gives (verifyParts reads that chunk only)
+      const perChunk = new Map(); // chunk -> Map(part -> flags)
+      this.parts = parts;
+      for (let i = 0; i < parts.length; i++) {
+        const found = chunksOf(parts[i].alts);
+        parts[i].found = found.size > 0;
+        for (const [c, f] of found) {
+          if (!perChunk.has(c)) perChunk.set(c, new Map());
+          perChunk.get(c).set(i, f);
+        }
+      }
+      const foundParts = parts.filter((p) => p.found);
+      const words = foundParts.filter((p) => p.weight >= 2).length;
+      // a page needs half the parts found anywhere (at least two when they are all bigrams)
+      const need = Math.max(words ? 1 : 2, Math.ceil(foundParts.length / 2));
+      this.needParts = need;
+      const best = new Map(); // pid -> candidate
+      for (const [c, held] of perChunk) {
+        const pid = pageOf(c);
+        if (named.has(pid) || taken.has(pid) || held.size < need) continue;
+        let bound = 0;
+        for (const [i, f] of held) bound += parts[i].weight * TIER_WEIGHT[own.has(pid) && f & 12 ? 0 : tierOf(f)];
+        const had = best.get(pid);
+        if (!had || bound > had.score || (bound === had.score && held.size > had.together)) {
+          best.set(pid, { pid, rank: rankOf(pid), score: bound, together: held.size, chunk: c, parts: held, own: own.has(pid) });
+        }
+      }
+      this.partialCandidates = [...best.values()].sort(byKey);
+    }
+
+    // The key of the next candidate not verified yet: results before it are final.
     nextKey() {
-      const c = this.candidates[this.next];
-      return c ? [c.tier, c.rank] : [Infinity, Infinity];
+      if (this.nextExact < this.exactCandidates.length) return { group: 1, ...this.exactCandidates[this.nextExact] };
+      if (this.partialOn && this.nextPartial < this.partialCandidates.length)
+        return { group: 2, ...this.partialCandidates[this.nextPartial] };
+      return null;
     }
 
+    // Results in their final order. Partial hits are taken in the order of their bounds and
+    // sorted among those checked, not held back until no unchecked page could outrank them: a
+    // bound is loose (where the parts are, how close), and holding back would read every page.
     final() {
-      const [t, p] = this.nextKey();
-      return this.results.filter((r) => r.tier < t || (r.tier === t && r.rank < p));
+      const next = this.nextKey();
+      if (!next || next.group === 2) return this.results.slice();
+      return this.results.filter((r) => byKey(r, next) < 0);
     }
 
     get done() {
-      return this.next >= this.candidates.length;
+      return this.nextKey() === null && (this.partialOn || !this.wantsPartial());
+    }
+
+    wantsPartial() {
+      const exact = this.results.filter((r) => r.group === 1).length;
+      return this.nextExact >= this.exactCandidates.length && exact < FEW;
+    }
+
+    // How many results there are: {n, sure} (sure: every candidate checked against its text)
+    total() {
+      let n = this.results.length + this.exactCandidates.length - this.nextExact;
+      if (this.partialOn) n += this.partialCandidates.length - this.nextPartial;
+      // a candidate page holds the query for sure when every form is one token (红包, 2021)
+      const oneToken = this.exact.every((forms) => forms.every((f) => allTokens(f).length === 1 && allTokens(f)[0] === f));
+      return { n, sure: this.done || (oneToken && !this.partialOn && !this.wantsPartial()) };
+    }
+
+    get partialCount() {
+      return this.results.filter((r) => r.group === 2).length + this.partialCandidates.length - this.nextPartial;
     }
 
     // At least n results in their final order (fewer when there are no more).
     async more(n) {
       await this.ready;
-      while (!this.done && this.final().length < n) {
-        const batch = this.candidates.slice(this.next, this.next + Math.max(4, n - this.final().length));
-        this.next += batch.length;
-        const verified = await Promise.all(batch.map((c) => this.verify(c)));
-        for (const r of verified) if (r) this.results.push(r);
-        this.results.sort(byTierAndRank);
+      if (this.named.length && !this.results.some((r) => r.group === 0)) {
+        const named = await Promise.all(this.named.map((pid) => this.namedResult(pid)));
+        this.results.push(...named);
+      }
+      for (;;) {
+        if (this.final().length >= n) break;
+        if (this.nextExact < this.exactCandidates.length) {
+          const want = Math.max(4, n - this.final().length);
+          const batch = this.exactCandidates.slice(this.nextExact, this.nextExact + want);
+          this.nextExact += batch.length;
+          const verified = await Promise.all(batch.map((c) => this.verify(c)));
+          for (const r of verified) if (r) this.results.push(r);
+        } else if (!this.partialOn && this.wantsPartial()) {
+          this.partialOn = true;
+          await this.preparePartial();
+        } else if (this.partialOn && this.nextPartial < this.partialCandidates.length) {
+          const want = Math.max(4, n - this.final().length);
+          const batch = this.partialCandidates.slice(this.nextPartial, this.nextPartial + want);
+          this.nextPartial += batch.length;
+          const verified = await Promise.all(batch.map((c) => this.verifyParts(c)));
+          for (const r of verified) if (r) this.results.push(r);
+        } else break;
+        this.results.sort(byKey);
       }
       return this.final().slice(0, n);
+    }
+
+    async namedResult(pid) {
+      const ch = await loadChunk(firstChunkOf(pid));
+      // the rule's text: its first sentence-long body block (not a tag chip)
+      const body = ch.b.find((b) => b[0] === 2 && b[2].length >= 24) || ch.b.find((b) => b[0] === 2);
+      return {
+        pid, rank: rankOf(pid), group: 0, tier: 0, url: ch.u, title: ch.t, named: true,
+        anchor: "", section: "", text: body ? body[2] : "", at: 0,
+      };
     }
 
     // Check a candidate page against its text. Per term, its chunks are read best-flagged first
@@ -230,8 +573,8 @@
     async verify(c) {
       const used = new Map();
       let tier = 0;
-      for (let i = 0; i < this.terms.length; i++) {
-        const term = this.terms[i];
+      for (let i = 0; i < this.exact.length; i++) {
+        const forms = this.exact[i];
         const order = c.terms[i].slice().sort((a, b) => tierOf(a[1]) - tierOf(b[1]) || a[0] - b[0]);
         let best = Infinity; // block kinds 0 title, 1 heading, 2 body, 3 the rule's own terms
         for (const [n, flags] of order) {
@@ -239,39 +582,90 @@
           const ch = used.get(n) || (await loadChunk(n));
           used.set(n, ch);
           for (const [kind, , text] of ch.b) {
-            if (fold(text).includes(term)) best = Math.min(best, kind === 3 ? 0 : kind + 1);
+            const f = fold(text);
+            if (forms.some((t) => f.includes(t))) best = Math.min(best, kindTier(kind));
           }
         }
         if (best === Infinity) return null;
         tier = Math.max(tier, best);
       }
+      if (c.own) tier = 0;
       const chunks = [...used].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
       const first = chunks[0];
-      return { pid: c.pid, rank: c.rank, tier, url: first.u, title: first.t, ...this.snippet(chunks) };
+      const snip = snippet(chunks, this.exact.flat());
+      return { pid: c.pid, rank: c.rank, group: 1, tier, url: first.u, title: first.t, ...snip };
     }
 
-    // The block to quote: a sentence of body text with a hit, else a short body line (a table
-    // cell), a heading, the title.
-    snippet(chunks) {
-      let fallback = null;
-      for (const [kinds, min] of [[[2], 24], [[2], 0], [[1], 0], [[0], 0]]) {
-        for (const ch of chunks) {
-          for (const [kind, si, text] of ch.b) {
-            if (!kinds.includes(kind) || text.length < min) continue;
-            const f = fold(text);
-            const at = Math.min(...this.terms.map((t) => (f.includes(t) ? f.indexOf(t) : Infinity)));
-            if (at === Infinity) continue;
-            const [anchor, heading] = ch.s[si];
-            return { anchor, section: heading, text, at };
-          }
-          if (!fallback) {
-            const body = ch.b.find((b) => b[0] === 2);
-            if (body) fallback = { anchor: "", section: "", text: body[2], at: 0 };
-          }
+    // A page holding some of the parts: which its chunk really holds, where, how close together.
+    async verifyParts(c) {
+      const ch = await loadChunk(c.chunk);
+      const best = new Map(); // part -> tier
+      let together = 1;
+      for (const [kind, , text] of ch.b) {
+        const f = fold(text);
+        let here = 0;
+        for (const i of c.parts.keys()) {
+          if (!this.parts[i].alts.some((a) => f.includes(a))) continue;
+          here += 1;
+          const t = kindTier(kind);
+          if (!best.has(i) || t < best.get(i)) best.set(i, t);
+        }
+        together = Math.max(together, here);
+      }
+      if (best.size < this.needParts) return null;
+      let score = 0;
+      for (const [i, t] of best) score += this.parts[i].weight * TIER_WEIGHT[c.own && t === 3 ? 0 : t];
+      const texts = [...best.keys()].map((i) => this.parts[i].alts);
+      const found = [...best.keys()].sort((a, b) => a - b).map((i) => this.parts[i].text);
+      return {
+        pid: c.pid, rank: c.rank, group: 2, score, together, url: ch.u, title: ch.t, found, ...snippet([ch], texts, true),
+      };
+    }
+  }
+
+  // Order of results: the named rule, exact hits (tier, then rank), partial hits (score: more
+  // parts, and where; then how many are in one paragraph; then rank).
+  function byKey(a, b) {
+    const ga = a.group === undefined ? (a.score === undefined ? 1 : 2) : a.group;
+    const gb = b.group === undefined ? (b.score === undefined ? 1 : 2) : b.group;
+    if (ga !== gb) return ga - gb;
+    if (ga === 2) return b.score - a.score || b.together - a.together || a.rank - b.rank;
+    return a.tier - b.tier || a.rank - b.rank;
+  }
+
+  // The block to quote: a sentence of body text with a hit (for parts, ``texts`` a list of each
+  // part's texts: the block holding the most parts), else a short body line (a table cell), a
+  // heading, the title.
+  function snippet(chunks, texts, most) {
+    const groups = most ? texts : texts.map((t) => [t]);
+    texts = groups.flat();
+    let fallback = null;
+    for (const [kinds, min] of [[[2], 24], [[2], 0], [[1], 0], [[0], 0]]) {
+      let pick = null;
+      for (const ch of chunks) {
+        for (const [kind, si, text] of ch.b) {
+          if (!kinds.includes(kind) || text.length < min) continue;
+          const f = fold(text);
+          const hits = texts.filter((t) => f.includes(t));
+          if (!hits.length) continue;
+          const at = Math.min(...hits.map((t) => f.indexOf(t)));
+          const [anchor, heading] = ch.s[si];
+          const count = groups.filter((g) => g.some((t) => f.includes(t))).length;
+          if (!pick || count > pick.count) pick = { anchor, section: heading, text, at, count };
+          if (!most) break;
+        }
+        if (pick && !most) break;
+        if (!fallback) {
+          const body = ch.b.find((b) => b[0] === 2);
+          if (body) fallback = { anchor: "", section: "", text: body[2], at: 0 };
         }
       }
-      return fallback || { anchor: "", section: "", text: "", at: 0 };
+      if (pick) {
+        delete pick.count;
+        return pick;
+      }
     }
+    return fallback || { anchor: "", section: "", text: "", at: 0 };
   }
 
   // --- rendering ----------------------------------------------------------------------------
@@ -307,17 +701,44 @@
 
   function resultItem(r, terms) {
     const href = BASE + pageUrl(r.url) + (r.anchor ? "#" + r.anchor : "");
+    const section = r.named ? "你搜索的准则条款" : r.section;
     return h(
       "li",
-      { class: "ql-hit" },
+      { class: "ql-hit" + (r.group === 2 ? " ql-hit--partial" : "") },
       h(
         "a",
         { href, class: "ql-hit__link" },
         h("span", { class: "ql-hit__title" }, ...highlighted(r.title, terms, 0)),
-        r.section ? h("span", { class: "ql-hit__section" }, r.section) : null,
+        section ? h("span", { class: "ql-hit__section" }, section) : null,
         r.text ? h("span", { class: "ql-hit__snippet" }, ...highlighted(r.text, terms, r.at)) : null,
       ),
     );
+  }
+
+  // The line above the partial matches: which parts of the query were looked for.
+  function partialNote(query) {
+    const found = query.parts.filter((p) => p.found && p.weight >= 1).map((p) => `“${p.text}”`);
+    const missing = query.parts.filter((p) => !p.found && p.weight >= 1).map((p) => `“${p.text}”`);
+    const exact = query.results.some((r) => r.group === 1);
+    let text = exact ? "以下页面只包含其中部分词语" : `没有页面包含完整的“${query.q.trim()}”，以下页面包含其中部分词语`;
+    if (found.length) text += `（${found.join("、")}）`;
+    text += "，包含越多、离得越近越靠前。";
+    if (missing.length) text += `没有页面提到${missing.join("、")}。`;
+    return h("li", { class: "ql-hit-note" }, text);
+  }
+
+  // "共 N 个结果" and what is shown of them.
+  function summary(query, shown) {
+    const total = query.total();
+    const about = total.sure ? "共" : "约";
+    const partial = query.partialOn ? query.partialCount : 0;
+    const whole = total.n - partial;
+    let text;
+    if (!partial) text = `${about} ${total.n} 个结果`;
+    else if (!whole) text = `${about} ${partial} 个页面包含其中部分词语`;
+    else text = `${whole} 个页面包含“${query.q.trim()}”，另有${total.sure ? "" : "约"} ${partial} 个页面包含其中部分词语`;
+    if (shown < total.n) text += `，已显示前 ${shown} 个`;
+    return text;
   }
 
   function noResult(box, q) {
@@ -374,13 +795,21 @@
     status.textContent = "正在搜索……";
     const results = await query.more(limit);
     if (mine !== seq) return null;
-    list.replaceChildren(...results.map((r) => resultItem(r, query.terms)));
+    const marks = query.marks;
+    const items = [];
+    for (const r of results) {
+      if (r.group === 2 && !items.some((li) => li.classList.contains("ql-hit-note"))) items.push(partialNote(query));
+      items.push(resultItem(r, marks));
+    }
+    list.replaceChildren(...items);
     if (!results.length) noResult(status, q.trim());
-    else status.textContent = query.done && query.final().length === results.length
-      ? `共 ${results.length} 个结果`
-      : `已显示前 ${results.length} 个结果`;
-    if (more) more.hidden = query.final().length <= results.length && query.done;
-    return { query, results };
+    else status.textContent = summary(query, results.length);
+    const left = query.total().n - results.length;
+    if (more) {
+      more.hidden = left <= 0;
+      more.textContent = `显示更多结果（还有${query.total().sure ? "" : "约"} ${left} 个）`;
+    }
+    return { query, results, left };
   }
 
   // --- the header box -----------------------------------------------------------------------
@@ -399,7 +828,7 @@
     });
     const status = h("div", { class: "ql-search__status", role: "status" });
     const list = h("ol", { class: "ql-search__list", "data-search-results": "" });
-    const all = h("a", { class: "ql-search__all", href: "#" }, "查看全部结果");
+    const all = h("a", { class: "ql-search__all", href: "#", hidden: "" }, "查看全部结果");
     const panel = h("div", { class: "ql-search__panel", id: "ql-search-panel", hidden: "" }, status, list, all);
     const form = h("form", { class: "ql-search", role: "search" }, input, panel);
     const title = inner.querySelector(".md-header__title");
@@ -429,7 +858,11 @@
         panel.hidden = false;
         all.href = searchPageUrl(q);
         const done = await run(q, HEADER_LIMIT, status, list, null).catch(() => null);
-        if (done) all.hidden = !done.results.length;
+        if (!done) return;
+        all.hidden = !done.results.length;
+        all.textContent = done.left > 0
+          ? `还有${done.query.total().sure ? "" : "约"} ${done.left} 个结果，查看全部`
+          : "在搜索页查看这些结果";
       }, 120);
     };
     input.addEventListener("input", update);

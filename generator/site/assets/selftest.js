@@ -108,13 +108,13 @@
     let correct = 0;
     let wrong = 0;
     for (const a of Object.values(data.answers)) {
-      if (Array.isArray(a.rules) && a.rules.includes(rule)) {
+      if (Array.isArray(a.rules) && a.rules[0] === rule) { // the rule whose set it is in
         answered += 1;
         if (a.ok) correct += 1;
       }
     }
     for (const w of Object.values(data.wrong)) {
-      if (Array.isArray(w.rules) && w.rules.includes(rule)) wrong += 1;
+      if (Array.isArray(w.rules) && w.rules[0] === rule) wrong += 1;
     }
     if (total) answered = Math.min(answered, total);
     return { answered, correct: Math.min(correct, answered), wrong };
@@ -501,7 +501,9 @@
 
   function mountRule(host, bank, ctx) {
     const rule = Number(host.dataset.rule);
-    const pool = bank.questions.filter((q) => q.rules.includes(rule));
+    // the rule's practice set, as the generator counted it for the cards and this page
+    const ids = new Set((bank.sets || {})[String(rule)] || []);
+    const pool = bank.questions.filter((q) => ids.has(q.id));
     if (!pool.length) {
       host.replaceChildren(h("p", {}, "本条暂无练习题。"));
       return;

@@ -162,6 +162,7 @@ class PageEntry:
     source: str  # docs-relative Markdown path, e.g. cases/x.md
     order: tuple  # sort key: smaller first among equal hits (rule pages, …, newer cases)
     keywords: list[str] = field(default_factory=list)  # a rule page's own terms
+    rule: int = 0  # the rule a rule page is about (0: not a rule page)
 
 
 @dataclass
@@ -321,6 +322,7 @@ class IndexWriter:
         self.postings = Postings()
         self.starts: list[int] = []  # per page number: its first chunk id
         self.orders: list[tuple] = []  # per page number: its PageEntry.order
+        self.rule_pages: dict[str, int] = {}  # rule number -> its page's number
         self.cid = 0
         (out / "i").mkdir(parents=True, exist_ok=True)
         (out / "c").mkdir(parents=True, exist_ok=True)
@@ -337,6 +339,8 @@ class IndexWriter:
 
     def _number(self, entry: PageEntry, ready: list[tuple]) -> None:
         cid, page, out, stats = self.cid, len(self.starts), self.out, self.stats
+        if entry.rule:
+            self.rule_pages[str(entry.rule)] = len(self.starts)
         self.starts.append(cid)
         self.orders.append(entry.order)
         for kind_texts, tail in ready:
@@ -384,7 +388,8 @@ class IndexWriter:
             rank[page] = r
         text = _js(
             "meta",
-            {"v": 2, "chunks": self.cid, "shards": shards, "starts": gaps, "rank": rank}
+            {"v": 3, "chunks": self.cid, "shards": shards, "starts": gaps, "rank": rank}
+            | {"rulePages": self.rule_pages}
             | (meta or {}),
         )
         self.write(out / "meta.js", text)

@@ -24,7 +24,9 @@ def search_pages(corpus: Corpus, written: list[str], unsearched: set[str]) -> li
             continue
         if path in rules:
             rule = rules[path]
-            entries.append(PageEntry(path, (0, rule.rule), [rule.title, *rule.keywords]))
+            entries.append(
+                PageEntry(path, (0, rule.rule), [rule.title, *rule.keywords], rule=rule.rule)
+            )
         elif path in cases:
             case = cases[path]
             entries.append(PageEntry(path, (2, -case.date.toordinal(), case.id)))
@@ -36,15 +38,39 @@ def search_pages(corpus: Corpus, written: list[str], unsearched: set[str]) -> li
 
 
 def search_meta(corpus: Corpus, directory_urls: bool, has_selftest: bool) -> dict:
-    """The search page's address, and the nine rules and the self-test for a query without hits."""
+    """The search page's address; the nine rules (address, title, own terms: for a query
+    without hits and for a query naming a rule); the words a phrase is split into."""
 
     def url(path: str) -> str:
         return html_path(path, directory_urls)[1]
 
     meta = {
         "page": url(SEARCH_PAGE),
-        "rules": [[url(links.rule_page(n)), r.full_title] for n, r in corpus.rules.items()],
+        "rules": [
+            [url(links.rule_page(n)), r.full_title, r.keywords, n] for n, r in corpus.rules.items()
+        ],
+        **search_words(corpus),
     }
     if has_selftest:
         meta["quiz"] = url("quiz/index.md")
     return meta
+
+
+def search_words(corpus: Corpus) -> dict:
+    """What the browser splits a phrase with (DESIGN.md "Search": people type phrases): words
+    from the Corpus — rule keywords, categories, departments, tags, the glossary's words —,
+    the glossary's groups of synonyms and its stop words (question words, particles)."""
+    words: dict[str, None] = {}
+    for rule in corpus.rules.values():
+        words.update(dict.fromkeys(rule.keywords))
+    words.update(dict.fromkeys(c.name for c in corpus.categories))
+    words.update(dict.fromkeys(d.name for d in corpus.departments))
+    for item in [*corpus.cases, *corpus.stories]:
+        words.update(dict.fromkeys(getattr(item, "tags", None) or []))
+    words.update(dict.fromkeys(corpus.glossary.words))
+    glossary = corpus.glossary
+    return {
+        "words": sorted(w for w in words if len(w) > 1),
+        "synonyms": [list(dict.fromkeys(group)) for group in glossary.synonyms],
+        "stop": list(dict.fromkeys(glossary.stopwords)),
+    }

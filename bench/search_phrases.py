@@ -1,0 +1,107 @@
+"""Benchmark: everyday phrases (tests/search_helpers.PHRASES) on the shipped site's search.
+
+Builds the repository's own content (site only) unless ``--site`` names a built site, then runs
+every phrase (and, apart, ``HELD_OUT_PHRASES``: written after the glossary, never used to tune it)
+through the browser-side engine and reports: phrases that find nothing, phrases whose
+expected page is among the first five results, and the bytes the heaviest phrase fetches.
+
+Usage: .venv/bin/python bench/search_phrases.py [--site dist/site] [--dir /dev/shm] [--list]
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import shutil
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from urllib.parse import unquote
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, copy_root  # noqa: E402
+from tests.search_helpers import HELD_OUT_PHRASES, PHRASES  # noqa: E402
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def run(site: Path, show: bool) -> list[str]:
+    lines = []
+    for label, phrases in (
+        ("日常说法", PHRASES),
+        ("留作检验的说法（未用于编写词表）", HELD_OUT_PHRASES),
+    ):
+        lines += run_list(site, show, label, phrases)
+    return lines
+
+
+def run_list(site: Path, show: bool, label: str, phrases) -> list[str]:
+    from playwright.sync_api import sync_playwright
+
+    handler = functools.partial(_Quiet, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    script = (site / "assets" / "search.js").stat().st_size
+    empty, top5, worst, worst_q, lines = 0, 0, 0, "", []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            requested: list[str] = []
+            page.on("request", lambda r: requested.append(r.url))
+            page.goto(base)
+            for phrase, want in phrases:
+                requested.clear()
+                got = page.evaluate(
+                    "async (q) => (await new qlSearch.Query(q).more(10)).map((r) => r.url)",
+                    phrase,
+                )
+                got = [unquote(u) for u in got]
+                files = [u[len(base) :] for u in requested if "/search/" in u]
+                size = script + sum((site / f).stat().st_size for f in files)
+                if size > worst:
+                    worst, worst_q = size, phrase
+                empty += not got
+                rank = got.index(want) + 1 if want in got else 0
+                top5 += 0 < rank <= 5
+                if show:
+                    lines.append(f"  {phrase}: {len(got)} 个结果，期望页面排第 {rank or '—'}")
+            browser.close()
+    finally:
+        server.shutdown()
+    n = len(phrases)
+    lines.append(
+        f"{n} 个{label}：{empty} 个一无所获，{top5} 个的期望页面在前 5 名；"
+        f"最重的一个（{worst_q}）下载 {worst / 1e3:.0f} KB"
+    )
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--site", help="a built site (default: build the shipped content)")
+    parser.add_argument("--dir", help="where to build (default: the system's temporary folder)")
+    parser.add_argument("--list", action="store_true", help="one line per phrase")
+    args = parser.parse_args()
+    if args.site:
+        print("\n".join(run(Path(args.site), args.list)))
+        return
+    from generator.build import build
+
+    with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
+        root = copy_root(REPO, Path(tmp) / "root")
+        shutil.rmtree(root / "tests", ignore_errors=True)
+        build(root, root / "dist", only="site")
+        print("\n".join(run(root / "dist" / "site", args.list)))
+
+
+if __name__ == "__main__":
+    main()
