@@ -149,13 +149,21 @@ def cmd_serve(args) -> int:
 
 def cmd_export(args) -> int:
     from ..service.export import export
-    from ..terminal import console
+    from ..terminal import console, err
 
     _not_in_dist(args.out)
     _setup(args)
     report = export(args.exam_id, args.out)
+    if not report.closed:
+        err.print(
+            f"[bold yellow]注意[/]：考试 {escape(args.exam_id)} 尚未结束，还有 {report.answering} 人正在作答、"
+            f"{report.absent} 人尚未开始；导出的是此刻的答卷，作答中的人交卷前仍会修改答案。"
+            "正式评分请在考试结束后（或在管理页“结束考试”后）重新导出。"
+        )
+    absent = "尚未开始" if not report.closed else "缺考"
     console.print(
-        f"已导出 {args.exam_id}：{report.rows} 人的答卷 → {escape(_shown(report.folder))}/：answers.csv、key.json"
+        f"已导出 {args.exam_id}：{report.rows} 人的答卷，{absent} {report.absent} 人"
+        f" → {escape(_shown(report.folder))}/：answers.csv、key.json、absent.csv"
     )
     console.print(
         f"评分：qinglian quiz grade {escape(_shown(report.folder / 'key.json'))} {escape(_shown(report.folder / 'answers.csv'))} --out 成绩目录"

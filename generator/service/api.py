@@ -33,6 +33,18 @@ MAX_FILL = 200
 UNAUTHORISED = "工号或考试码不正确"
 
 
+def absent_message(person: Person) -> str:
+    end = timezone.localtime(person.sitting.closes_at())
+    return (
+        f"本次考试已于 {end:%Y-%m-%d %H:%M} 结束，您没有参加作答，记为缺考，没有成绩。"
+        "如有疑问，请联系本院培训员。"
+    )
+
+
+def _absent(person: Person) -> JsonResponse:
+    return _error(403, absent_message(person), state=Person.ABSENT)
+
+
 def _error(status: int, message: str, **extra) -> JsonResponse:
     return JsonResponse({"error": message, **extra}, status=status)
 
@@ -119,6 +131,8 @@ def login(request):
         Throttle.fail(ip_key, window, now)
         return _error(401, UNAUTHORISED)
     Throttle.clear(id_key)
+    if person.is_absent(now):  # the right code, but too late: no session, no paper, no score
+        return _absent(person)
     request.session.cycle_key()  # a new session id at login (no fixation)
     request.session[SESSION_KEY] = person.pk
     return JsonResponse(_status(person, now))
@@ -173,6 +187,8 @@ def paper(request, person: Person):
     sitting = person.sitting
     if not sitting.has_started(now):
         return _error(403, "考试尚未开始", starts_at=_iso(sitting.starts_at))
+    if person.is_absent(now):
+        return _absent(person)
     if not person.is_final(now):
         person.start(now)
     shown = _shown(person)
@@ -234,6 +250,8 @@ def answer(request, person: Person, no: int):
     if isinstance(data, JsonResponse):
         return data
     now = timezone.now()
+    if person.is_absent(now):
+        return _absent(person)
     if person.is_final(now) or person.started_at is None:
         return _error(
             409, "已交卷或考试时间已到，不能再修改答案" if person.started_at else "请先打开试卷"
@@ -343,6 +361,8 @@ def _review(person: Person) -> list[dict]:
 @_candidate
 def submit(request, person: Person):
     now = timezone.now()
+    if person.is_absent(now):
+        return _absent(person)
     if person.started_at is None:
         return _error(409, "请先打开试卷")
     if person.submitted_at is None and not person.is_final(now):
@@ -356,6 +376,8 @@ def submit(request, person: Person):
 @_candidate
 def result(request, person: Person):
     now = timezone.now()
+    if person.is_absent(now):
+        return _absent(person)
     if not person.is_final(now):
         return _error(409, "尚未交卷")
     return JsonResponse(_result(person, now))

@@ -28,7 +28,7 @@ from .middleware import REPORT_CSP
 from .models import AuditLog, Person, Sitting, Throttle
 from .scoring import answers_csv
 
-STATES = (Person.NOT_STARTED, Person.ANSWERING, Person.SUBMITTED, Person.TIMED_OUT)
+STATES = (Person.NOT_STARTED, Person.ANSWERING, Person.SUBMITTED, Person.TIMED_OUT, Person.ABSENT)
 RESULT_FILES = ("scores.csv", "items.csv", "report.html")
 DOWNLOADS = ("codes.csv", "answers.csv", "key.json", *RESULT_FILES)
 

@@ -65,6 +65,7 @@ class Sitting(models.Model):
 
 class Person(models.Model):
     NOT_STARTED, ANSWERING, SUBMITTED, TIMED_OUT = "未开始", "作答中", "已交卷", "已到时"
+    ABSENT = "缺考"  # never opened the paper, and the sitting (or their time) is over
 
     sitting = models.ForeignKey(Sitting, on_delete=models.CASCADE, related_name="people")
     staff_id = models.CharField(max_length=64)
@@ -106,8 +107,12 @@ class Person(models.Model):
         if self.submitted_at is not None:
             return self.SUBMITTED
         if self.started_at is None:
-            return self.TIMED_OUT if self.sitting.is_closed(now) else self.NOT_STARTED
+            return self.ABSENT if self.sitting.is_closed(now) else self.NOT_STARTED
         return self.TIMED_OUT if self.is_final(now) else self.ANSWERING
+
+    def is_absent(self, now: dt.datetime | None = None) -> bool:
+        """Never started, and now too late to: no paper, no score, no "answers saved"."""
+        return self.started_at is None and self.sitting.is_closed(now)
 
     def start(self, now: dt.datetime) -> None:
         """Start the clock once, even when two servers see the first request at the same time."""

@@ -15,6 +15,7 @@ from pathlib import Path
 from ..errors import ConfigError, Problem, ValidationError
 from ..grading.sheet import cell_text, csv_text, read_bytes
 from ..model.answers import fold
+from ..model.cells import unguard
 
 COLUMNS = ("工号", "姓名", "科室")
 
@@ -61,7 +62,7 @@ def _xlsx(path: Path, raw: bytes) -> list[list[str]]:
 
 def _entries(path: Path, table: list[list[str]]) -> list[Entry]:
     name = str(path)
-    rows = [(n, [fold(v) for v in values]) for n, values in enumerate(table, start=1)]
+    rows = [(n, [unguard(fold(v)) for v in values]) for n, values in enumerate(table, start=1)]
     rows = [(n, values) for n, values in rows if any(values)]
     if not rows:
         raise ConfigError(f"{name}：名单是空的（第一行应为表头 工号、姓名、科室）")

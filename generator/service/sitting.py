@@ -22,6 +22,7 @@ from pathlib import Path
 from ..errors import ConfigError
 from ..exam.draw import _PINNED_PREFIXES, DrawnExam, draw
 from ..exam.key import key_json
+from ..model.cells import guard_row, unguard
 from ..model.corpus import Corpus, Exam
 from ..outputs import staged_files
 from . import codes as access
@@ -267,10 +268,16 @@ def _listed_codes(path: Path, exam_id: str, known: dict[str, str]) -> dict[str, 
     listed = {}
     with path.open(encoding="utf-8-sig", newline="") as f:
         for row in csv.DictReader(f):
-            staff_id, code = row.get("工号", ""), access.normalise(row.get("考试码", ""))
+            staff_id = unguard(row.get("工号", ""))
+            code = access.normalise(row.get("考试码", ""))
             stored = known.get(staff_id)
             if stored and access.matches(stored, exam_id, staff_id, code):
-                listed[staff_id] = (staff_id, row.get("姓名", ""), row.get("科室", ""), code)
+                listed[staff_id] = (
+                    staff_id,
+                    unguard(row.get("姓名", "")),
+                    unguard(row.get("科室", "")),
+                    code,
+                )
     return listed
 
 
@@ -279,5 +286,5 @@ def _write_codes_csv(path: Path, people: list[tuple]) -> None:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CODES_COLUMNS)
     for staff_id, name, department, code in people:
-        writer.writerow([staff_id, name, department, access.shown(code)])
+        writer.writerow(guard_row([staff_id, name, department, access.shown(code)]))
     path.write_text(buffer.getvalue(), encoding="utf-8-sig", newline="")
