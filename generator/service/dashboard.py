@@ -18,7 +18,7 @@ from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -27,6 +27,7 @@ from .api import client_ip
 from .middleware import REPORT_CSP
 from .models import AuditLog, Person, Sitting, Throttle
 from .scoring import answers_csv
+from .trainers import may_see, visible_sittings
 
 STATES = (Person.NOT_STARTED, Person.ANSWERING, Person.SUBMITTED, Person.TIMED_OUT, Person.ABSENT)
 RESULT_FILES = ("scores.csv", "items.csv", "report.html")
@@ -88,6 +89,15 @@ def _log(request, action: str, exam_id: str, target: str = "", detail: str = "")
     )
 
 
+def _sitting(request, exam_id: str) -> Sitting:
+    """The sitting, if this trainer may see it; else 404, as for a sitting that does not exist
+    (a trainer learns nothing about other trainers' sittings, not even their names)."""
+    s = Sitting.objects.filter(exam_id=exam_id).first()
+    if s is None or not may_see(request.user, s):
+        raise Http404("没有这场考试，或您没有管理它的权限")
+    return s
+
+
 def _counts(sitting: Sitting, now: dt.datetime) -> tuple[list[dict], dict]:
     by_department: dict[str, Counter] = {}
     for person in sitting.people.all():
@@ -108,7 +118,7 @@ def _counts(sitting: Sitting, now: dt.datetime) -> tuple[list[dict], dict]:
 def sittings(request):
     now = timezone.now()
     rows = []
-    for s in Sitting.objects.all():
+    for s in visible_sittings(request.user):
         _, total = _counts(s, now)
         rows.append({"sitting": s, "total": total, "closed": s.is_closed(now)})
     return render(request, "exam/trainer_sittings.html", {"rows": rows, "states": STATES})
@@ -117,7 +127,7 @@ def sittings(request):
 @never_cache
 @login_required
 def sitting(request, exam_id: str):
-    s = get_object_or_404(Sitting, exam_id=exam_id)
+    s = _sitting(request, exam_id)
     now = timezone.now()
     departments, total = _counts(s, now)
     department = request.GET.get("dept", "")
@@ -148,7 +158,7 @@ def sitting(request, exam_id: str):
 @never_cache
 @login_required
 def progress(request, exam_id: str):
-    s = get_object_or_404(Sitting, exam_id=exam_id)
+    s = _sitting(request, exam_id)
     departments, total = _counts(s, timezone.now())
     return JsonResponse({"states": STATES, "departments": departments, "total": total})
 
@@ -164,7 +174,7 @@ def _person(s: Sitting, request) -> Person:
 @require_POST
 @login_required
 def extend(request, exam_id: str):
-    s = get_object_or_404(Sitting, exam_id=exam_id)
+    s = _sitting(request, exam_id)
     person = _person(s, request)
     try:
         minutes = int(request.POST.get("minutes", ""))
@@ -186,7 +196,7 @@ def extend(request, exam_id: str):
 @require_POST
 @login_required
 def reopen(request, exam_id: str):
-    s = get_object_or_404(Sitting, exam_id=exam_id)
+    s = _sitting(request, exam_id)
     person = _person(s, request)
     reason = request.POST.get("reason", "").strip()
     now = timezone.now()
@@ -212,7 +222,7 @@ def reopen(request, exam_id: str):
 @require_POST
 @login_required
 def close(request, exam_id: str):
-    s = get_object_or_404(Sitting, exam_id=exam_id)
+    s = _sitting(request, exam_id)
     if request.POST.get("confirm") != "yes":
         messages.error(request, "请勾选确认后再结束考试")
     elif s.closed_at is None:
@@ -229,7 +239,7 @@ def _codes_path(s: Sitting) -> Path:
 @never_cache
 @login_required
 def download(request, exam_id: str, name: str):
-    s = get_object_or_404(Sitting, exam_id=exam_id)
+    s = _sitting(request, exam_id)
     if name not in DOWNLOADS:
         raise Http404
     _log(request, "download", exam_id, name)
@@ -277,6 +287,7 @@ def results(s: Sitting) -> dict[str, bytes]:
 @never_cache
 @login_required
 def audit(request, exam_id: str):
-    s = get_object_or_404(Sitting, exam_id=exam_id)
-    entries = AuditLog.objects.filter(exam_id__in=[exam_id, ""])[:500]
+    s = _sitting(request, exam_id)
+    scope = [exam_id, ""] if request.user.is_superuser else [exam_id]
+    entries = AuditLog.objects.filter(exam_id__in=scope)[:500]
     return render(request, "exam/trainer_audit.html", {"sitting": s, "entries": entries})

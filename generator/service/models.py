@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F
 from django.utils import timezone
@@ -35,6 +36,10 @@ class Sitting(models.Model):
     url = models.CharField(max_length=300, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Trainers who may see and manage this sitting (an admin, is_superuser, sees every sitting).
+    trainers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="exam_sittings"
+    )
 
     class Meta:
         ordering = ["-starts_at"]

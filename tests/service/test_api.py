@@ -173,6 +173,8 @@ def trainer(sitting, name="trainer1") -> httpx.Client:
         "--db",
         sitting.db,
         "--password-stdin",
+        "--sitting",
+        "test-exam",
         stdin="ein-langes-Passwort-2026\n",
     )
     t = httpx.Client(base_url=sitting.url, timeout=30, follow_redirects=True)

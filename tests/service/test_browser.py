@@ -108,6 +108,8 @@ def test_trainer_dashboard(browser, served):
         "--db",
         served.db,
         "--password-stdin",
+        "--role",
+        "admin",
         stdin="trainer-password-2026\n",
     )
     c = Candidate(served.url)
