@@ -178,5 +178,26 @@ class AuditLog(models.Model):
     target = models.CharField(max_length=200, blank=True)
     detail = models.TextField(blank=True)
 
+    ACTIONS = {
+        "login": "登录",
+        "logout": "退出",
+        "login-failed": "登录失败",
+        "open": "开设考试",
+        "extend": "延长时间",
+        "reopen": "重新开放",
+        "close": "结束考试",
+        "download": "下载",
+        "export": "导出答卷",
+        "trainer": "培训员账号",
+        "role": "更改角色",
+        "grant": "分配场次",
+        "unlock": "解除锁定",
+    }
+
     class Meta:
         ordering = ["-at"]
+
+    @property
+    def action_name(self) -> str:
+        """The action in Chinese (the stored code stays English, for scripts)."""
+        return self.ACTIONS.get(self.action, self.action)
