@@ -138,7 +138,16 @@ def login(request):
     if person is None:
         Throttle.fail(id_key, window, now)
         Throttle.fail(ip_key, window, now)
-        return _error(401, UNAUTHORISED)
+        # Counted per typed 工号, existing or not, so the number reveals nothing.
+        left = max(0, settings.EXAM_FAILURES_PER_ID - Throttle.failure_count(id_key, window, now))
+        if left == 0:
+            locked = f"该工号已锁定 {settings.EXAM_LOCKOUT_MINUTES} 分钟（培训员可以解除锁定）"
+            return _error(401, f"{UNAUTHORISED}。{locked}", attempts_left=0)
+        warning = (
+            f"还可尝试 {left} 次，之后该工号将锁定 {settings.EXAM_LOCKOUT_MINUTES} 分钟"
+            "（培训员可以解除锁定）"
+        )
+        return _error(401, f"{UNAUTHORISED}。{warning}", attempts_left=left)
     Throttle.clear(id_key)
     if person.is_absent(now):  # the right code, but too late: no session, no paper, no score
         return _absent(person)
@@ -168,7 +177,11 @@ def _match(staff_id: str, typed: str) -> Person | None:
 
 def _status(person: Person, now: dt.datetime) -> dict:
     sitting = person.sitting
+    paper = sitting.items()
     return {
+        "question_count": len(paper),
+        "total": sum(item["points"] for item in paper),
+        "pass_score": _pass_score(sitting),
         "exam": sitting.exam_id,
         "title": sitting.title,
         "name": person.name,
@@ -217,7 +230,17 @@ def paper(request, person: Person):
         for qid, sent in person.answers.values_list("question_id", "sent")
         if qid in number
     }
-    return JsonResponse({**_status(person, now), "questions": questions, "answers": saved})
+    sections = []
+    for no, item, _ in shown:  # questions stay within their section (sitting.person_order)
+        if not sections or sections[-1]["section"] != item["section"]:
+            sections.append({"section": item["section"], "type": item["type"], "from": no})
+        sections[-1]["to"] = no
+    for index, s in enumerate(sections):
+        points = [item["points"] for _, item, _ in shown[s["from"] - 1 : s["to"]]]
+        s["title"] = section_heading(index, s["type"], len(points), points)
+    return JsonResponse(
+        {**_status(person, now), "questions": questions, "answers": saved, "sections": sections}
+    )
 
 
 class NotAnOption(ValueError):
@@ -323,8 +346,27 @@ def _result(person: Person, now: dt.datetime) -> dict:
     return data
 
 
+_PASS: dict[int, float] = {}
+
+
 def _pass_score(sitting) -> float:
-    return json.loads(sitting.key_json)["pass_score"]
+    """From the sitting's key.json (never changes after exam open), read once per process."""
+    if sitting.pk not in _PASS:
+        from .models import Sitting
+
+        key = Sitting.objects.values_list("key_json", flat=True).get(pk=sitting.pk)
+        _PASS[sitting.pk] = json.loads(key)["pass_score"]
+    return _PASS[sitting.pk]
+
+
+def section_heading(index: int, kind: str, count: int, points: list[float]) -> str:
+    """一、单选题（共 20 题，每题 2 分，共 40 分）, as the printed paper heads its sections."""
+    from ..model.numbers import number
+    from ..model.terms import CHINESE_NUMERALS, TYPE_NAMES
+
+    numeral = CHINESE_NUMERALS[index] if index < len(CHINESE_NUMERALS) else str(index + 1)
+    each = f"每题 {number(points[0])} 分，" if len(set(points)) == 1 else ""
+    return f"{numeral}、{TYPE_NAMES[kind]}（共 {count} 题，{each}共 {number(sum(points))} 分）"
 
 
 def _review(person: Person) -> list[dict]:

@@ -166,6 +166,11 @@ class Throttle(models.Model):
             cls.objects.filter(pk=row.pk).update(failures=F("failures") + 1)
 
     @classmethod
+    def failure_count(cls, key: str, window: dt.timedelta, now: dt.datetime) -> int:
+        row = cls.objects.filter(key=key, window_start__gt=now - window).first()
+        return 0 if row is None else row.failures
+
+    @classmethod
     def clear(cls, key: str) -> None:
         cls.objects.filter(key=key).delete()
 

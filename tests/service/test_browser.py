@@ -217,3 +217,70 @@ def test_trainer_dashboard(browser, served):
     assert errors == []
     phone.close()
     context.close()
+
+
+def test_candidate_paper_on_a_desktop_with_navigator_and_review(browser, served):
+    from .conftest import execute_sql
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(served.url + "/")
+    page.get_by_label("工号").fill("1007")
+    page.get_by_label("考试码").fill("WRONGCODE")
+    page.get_by_role("button", name="登录").click()
+    page.get_by_text("还可尝试 4 次").wait_for()  # warned before the lockout
+    page.get_by_label("考试码").fill(served.codes["1007"])
+    page.get_by_role("button", name="登录").click()
+    expect(page.locator("#intro-rules")).to_contain_text("共 5 题，满分 100 分，60 分合格")
+    page.get_by_role("button", name="开始作答").click()
+    page.locator("#q-1").wait_for()
+    headings = page.locator("h2.section")
+    assert headings.count() == 4
+    assert headings.nth(0).text_content() == "一、单选题（共 1 题，每题 40 分，共 40 分）"
+    assert headings.nth(2).text_content() == "三、判断题（共 2 题，每题 10 分，共 20 分）"
+    expect(page.locator("#answered-count")).to_have_text("已答 0 / 5")
+    page.locator("#q-1 label.choice").first.click()
+    page.locator("#q-3 label.choice").first.click()
+    expect(page.locator("#answered-count")).to_have_text("已答 2 / 5")
+    expect(page.locator("#nav-1")).to_have_class("done")
+    assert page.locator("#nav-2").get_attribute("aria-label") == "第 2 题，未作答"
+    expect(page.locator("#save")).to_have_text("已保存")
+    # the navigator jumps to a question
+    page.locator("#nav-5").click()
+    expect(page.locator("#q-5 input")).to_be_focused()
+    nav = page.locator("#navigator").bounding_box()
+    form = page.locator("#paper-form").bounding_box()
+    assert nav["x"] > form["x"] + form["width"] - 1  # beside the questions on a wide screen
+    # the theme's colour on the controls
+    accent = page.evaluate("getComputedStyle(document.querySelector('#q-1 input')).accentColor")
+    assert accent == "rgb(165, 28, 28)"
+    page.evaluate("window.scrollTo(0, 0)")
+    shot(page, "paper-navigator-1280")
+    chosen_label = page.locator("#q-1 label.choice").first.text_content()[0]
+    # after the close: the review shows the chosen and the right option
+    execute_sql(served.db, "UPDATE exam_sitting SET closed_at = starts_at")
+    page.reload()
+    page.get_by_text("得分：").wait_for()
+    first = page.locator(".review-item").first
+    chosen = first.locator("li.chosen")
+    assert chosen.count() == 1 and chosen.text_content().startswith(chosen_label)
+    assert "您的选择" in chosen.text_content()
+    correct = first.locator("li.correct")
+    assert correct.count() == 1 and "正确答案" in correct.text_content()
+    shot(page, "paper-review")
+    # someone who never started reads 缺考, no score and no "answers saved"
+    late = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    p = late.new_page()
+    p.goto(served.url + "/")
+    p.get_by_label("工号").fill("1008")
+    p.get_by_label("考试码").fill(served.codes["1008"])
+    p.get_by_role("button", name="登录").click()
+    p.get_by_text("记为缺考").wait_for()
+    assert "已保存" not in p.locator("main").text_content()
+    assert "得分" not in p.locator("main").text_content()
+    shot(p, "absent-login")
+    assert errors == []
+    late.close()
+    context.close()
