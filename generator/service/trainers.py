@@ -7,6 +7,13 @@ from __future__ import annotations
 from ..errors import ConfigError
 
 PASSWORD_RULES = "密码至少 10 个字符，不能全是数字，不能是常见密码，也不能与用户名太相似"
+# Django's validators by error code (its Chinese catalogue lacks some of the 5.2 sentences)
+_REASONS = {
+    "password_too_short": "太短，至少要 10 个字符",
+    "password_too_common": "是常见密码，很容易被猜中",
+    "password_entirely_numeric": "全是数字",
+    "password_too_similar": "与用户名太相似",
+}
 
 
 def _user_model():
@@ -35,9 +42,8 @@ def set_trainer(name: str, password: str, role: str | None = None) -> bool:
         try:
             validate_password(password, user)
         except ValidationError as exc:
-            raise ConfigError(
-                "密码不合格：" + "；".join(str(m) for m in exc.messages) + f"。（{PASSWORD_RULES}）"
-            ) from None
+            reasons = [_REASONS.get(e.code, "；".join(e.messages)) for e in exc.error_list]
+            raise ConfigError(f"密码不合格：{'；'.join(reasons)}。（{PASSWORD_RULES}）") from None
     created = user.pk is None
     user.set_password(password)
     user.is_active = True
