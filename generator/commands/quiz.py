@@ -51,6 +51,13 @@ def register(sub, root_opt: argparse.ArgumentParser) -> None:
         type=Path,
         help="成绩输出目录，默认 内容根目录/private/<考试编号>-grades；不能放在 dist/ 下",
     )
+    p.add_argument(
+        "--absent",
+        type=Path,
+        metavar="absent.csv",
+        help="缺考名单（列 工号、姓名、科室，exam export 生成）：报告增加 应考/实考/缺考 与各科室参考率；"
+        "不指定时使用答题表旁的 absent.csv（如有）",
+    )
     p.set_defaults(func=cmd_grade)
 
     p = commands.add_parser(
@@ -179,6 +186,7 @@ def cmd_paper(args) -> int:
 
 def cmd_grade(args) -> int:
     from ..exam.key import load_key
+    from ..grading.attendance import read_absent
     from ..grading.checker import catalogue_from, check_sheet
     from ..model.numbers import number, one_decimal
     from ..terminal import console, err, progress_factory
@@ -186,8 +194,17 @@ def cmd_grade(args) -> int:
     key = load_key(args.key)
     out = args.out if args.out is not None else args.root / "private" / f"{key.exam}-grades"
     _not_in_dist(out)
+    absent_path = args.absent
+    if absent_path is None and (Path(args.answers).parent / "absent.csv").is_file():
+        absent_path = Path(args.answers).parent / "absent.csv"
+    absent = read_absent(absent_path) if absent_path is not None else None
     report = check_sheet(
-        key, args.answers, out, catalogue_from(args.root), progress=progress_factory()
+        key,
+        args.answers,
+        out,
+        catalogue_from(args.root),
+        progress=progress_factory(),
+        absent=absent,
     )
     _keep_key(args.key, report.folder)
     grading, overall = report.grading, report.stats.overall
@@ -198,9 +215,13 @@ def cmd_grade(args) -> int:
         )
     else:
         console.print("没有可以评分的行。")
-    console.print(
-        f"输出 → {escape(_shown(report.folder))}/：{'、'.join([*report.files, 'key.json'])}"
-    )
+    if report.attendance is not None:
+        t = report.attendance.total
+        console.print(
+            f"应考 {t.expected} 人，实考 {t.present} 人，缺考 {t.absent} 人（参考率 {t.rate:.1%}；"
+            f"缺考名单 {escape(_shown(absent_path))}）。"
+        )
+    console.print(f"输出 → {escape(_shown(report.folder))}/：{'、'.join([*report.files, 'key.json'])}")
     for note in report.notes:  # e.g. too many people for one Excel sheet: CSV only
         err.print(f"[bold yellow]注意[/]：{escape(note)}")
     if not grading.rejected:

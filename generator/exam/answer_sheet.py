@@ -7,6 +7,8 @@ import csv
 import io
 from pathlib import Path
 
+from ..model.cells import guard
+
 PERSON_COLUMNS = ("工号", "姓名", "科室", "版本")
 
 
@@ -81,7 +83,7 @@ def write_xlsx_template(
     if departments:
         names = wb.create_sheet("科室")
         for name in departments:
-            names.append([name])
+            names.append([guard(name)])  # openpyxl would store =… as a formula
         dept_rule = DataValidation(
             type="list",
             formula1=f"'科室'!$A$1:$A${len(departments)}",

@@ -5,7 +5,8 @@ Everything comes from ``random.Random`` seeded with the exam's ``seed`` (the dra
 papers. Steps:
 
 1. the pool: the questions of the exam's banks, in bank order (``exam_only`` ones included:
-   they exist for exams);
+   they exist for exams); a section's ``pool`` keeps only ``exam_only`` questions, only public
+   ones, or all;
 2. ``min_per_rule``: for each rule the pool covers, starting with the rule that has the fewest
    candidates, questions touching it are drawn until it has its minimum;
 3. every section is then filled from its own shuffled candidates;
@@ -98,7 +99,7 @@ def draw(exam: Exam, banks: list[Bank], line: LineOf | None = None) -> DrawnExam
     rng = random.Random(exam.seed)
     candidates = []
     for section in exam.sections:
-        same_type = [q for q in pool if q.type == section.type]
+        same_type = [q for q in pool if q.type == section.type and in_pool(q, section.pool)]
         rng.shuffle(same_type)
         candidates.append(same_type)
     chosen = _draw_minimums(exam, pool, candidates, rng, line)
@@ -117,13 +118,36 @@ def draw(exam: Exam, banks: list[Bank], line: LineOf | None = None) -> DrawnExam
                         exam.path or exam.id,
                         line("sections", index, "count"),
                         f"{TYPE_NAMES[section.type]}要抽 {section.count} 道，所选题库只剩 "
-                        f"{len(chosen[index])} 道可用",
+                        f"{len(chosen[index])} 道可用" + _pool_note(section, pool),
                     )
                 ]
             )
     drawn = DrawnExam(exam=exam, sections=chosen)
     drawn.versions = [_version(drawn, name) for name in exam.versions]
     return drawn
+
+
+POOL_NAMES = {"exam_only": "仅用于考试的", "public": "公开的"}
+
+
+def in_pool(q: Question, pool: str) -> bool:
+    """Whether ``q`` may be drawn for a section with this ``pool``."""
+    if pool == "exam_only":
+        return bool(q.exam_only)
+    if pool == "public":
+        return not q.exam_only
+    return True
+
+
+def _pool_note(section: ExamSection, pool: list[Question]) -> str:
+    if section.pool == "all":
+        return ""
+    same = [q for q in pool if q.type == section.type]
+    inside = sum(1 for q in same if in_pool(q, section.pool))
+    return (
+        f"（pool: {section.pool}：只抽{POOL_NAMES[section.pool]}题目，所选题库的 {len(same)} 道"
+        f"{TYPE_NAMES[section.type]}中有 {inside} 道；请补充题目、减少题数，或改用 pool: all）"
+    )
 
 
 def feasibility_problems(corpus: Corpus) -> list[Problem]:

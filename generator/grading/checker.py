@@ -18,12 +18,13 @@ from ..errors import QinglianError
 from ..exam.key import Key
 from ..outputs import staged_files
 from . import results
+from .attendance import Absentee, Attendance, absent_csv_text, attendance
 from .grade import Grading, grade
 from .report import Catalogue, render_report
 from .sheet import read_sheet
 from .stats import ExamStats, analyse
 
-OUTPUTS = ("scores.csv", "scores.xlsx", "items.csv", "report.html", "rejected.csv")
+OUTPUTS = ("scores.csv", "scores.xlsx", "items.csv", "report.html", "rejected.csv", "absent.csv")
 
 
 @dataclass
@@ -33,6 +34,7 @@ class GradeReport:
     stats: ExamStats
     files: list[str]
     notes: list[str] = field(default_factory=list)  # what the trainer should know (Chinese)
+    attendance: Attendance | None = None  # 应考/实考/缺考, when an absent list was given
 
 
 def check_sheet(
@@ -41,11 +43,19 @@ def check_sheet(
     out: Path,
     catalogue: Catalogue | None = None,
     progress=None,
+    absent: list[Absentee] | None = None,
 ) -> GradeReport:
-    """Grade the sheet at ``sheet_path`` by ``key`` (from ``load_key``) and write into ``out``."""
+    """Grade the sheet at ``sheet_path`` by ``key`` (from ``load_key``) and write into ``out``.
+    ``absent`` (from ``read_absent``): who never took part; adds 应考/实考/缺考 to the report and
+    ``scores.xlsx`` and writes ``absent.csv`` beside the scores."""
     sheet = read_sheet(sheet_path, key.question_count, progress=progress)
     grading = grade(key, sheet, progress=progress)
     stats = analyse(grading)
+    present = None
+    if absent is not None:
+        present = attendance(
+            grading.person("科室").tolist(), set(grading.person("工号").tolist()), absent
+        )
     catalogue = catalogue or Catalogue()
     notes = []
     if not results.xlsx_fits(grading):
@@ -53,8 +63,8 @@ def check_sheet(
             f"评分人数 {grading.count:,} 超过 Excel 单个工作表的上限（1,048,576 行，含表头），"
             "未生成 scores.xlsx；全部成绩在 scores.csv 中（可用 WPS、数据库或统计软件打开）。"
         )
-    files = _write(grading, stats, catalogue, Path(out), notes, progress)
-    return GradeReport(Path(out).resolve(), grading, stats, files, notes)
+    files = _write(grading, stats, catalogue, Path(out), notes, progress, present)
+    return GradeReport(Path(out).resolve(), grading, stats, files, notes, present)
 
 
 def catalogue_from(root: Path) -> Catalogue:
@@ -80,15 +90,19 @@ def _write(
     out: Path,
     notes: list[str],
     progress=None,
+    present: Attendance | None = None,
 ) -> list[str]:
     # Only our files in the trainer's folder; a rejected.csv from an earlier run would mislead.
     with staged_files(out, OUTPUTS) as tmp:
         first = next(iter(grading.key.versions))
         results.write_scores_csv(grading, tmp / "scores.csv", progress)
         if results.xlsx_fits(grading):
-            results.write_scores_xlsx(grading, tmp / "scores.xlsx", progress)
+            results.write_scores_xlsx(grading, tmp / "scores.xlsx", progress, present)
         results.write_items_csv(stats, tmp / "items.csv", first)
-        html = render_report(grading, stats, catalogue, notes)
+        if present is not None:
+            text = absent_csv_text(present.absentees)
+            (tmp / "absent.csv").write_text(text, encoding="utf-8", newline="")
+        html = render_report(grading, stats, catalogue, notes, present)
         (tmp / "report.html").write_text(html, encoding="utf-8")
         if grading.rejected:
             results.write_rejected_csv(grading, tmp / "rejected.csv")

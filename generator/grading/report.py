@@ -65,6 +65,7 @@ def render_report(
     stats: ExamStats,
     catalogue: Catalogue | None = None,
     notes: list[str] | None = None,
+    present=None,
 ) -> str:
     """The page: aggregates only (and the first rejected rows, so they can be fixed)."""
     catalogue = catalogue or Catalogue()
@@ -112,6 +113,7 @@ def render_report(
         reliability_name=reliability_name,
         reliability=reliability,
         notes=notes or [],
+        present=present,
         rejected=grading.rejected[:SHOW_REJECTED],
         type_names=SHORT_TYPE_NAMES,
         first_version=next(iter(key.versions)),

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..model.cells import guard
 from ..model.numbers import number
 from ..model.terms import TYPE_NAMES, rule_label
 from . import xlsx
@@ -47,17 +48,7 @@ def _write_csv(path: Path, header: list[str], rows: list[list[object]]) -> None:
         writer.writerows(rows)
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet may run a cell starting so
-
-
-def safe_cell(value: str) -> str:
-    """Text from the sheet as a spreadsheet cell: never a formula (=, +, -, @, tab, CR start one)."""
-    return "'" + value if value[:1] in FORMULA_STARTS else value
-
-
-def unsafe_cell(value: str) -> str:
-    """A cell ``safe_cell`` wrote, read back as the text it was."""
-    return value[1:] if value[:1] == "'" and value[1:2] in FORMULA_STARTS else value
+safe_cell = guard  # the one formula guard (generator.model.cells); this name for older callers
 
 
 def _csv_field(value: str) -> str:
@@ -179,17 +170,53 @@ def xlsx_fits(grading: Grading) -> bool:
     return grading.count + 1 <= xlsx.MAX_ROWS
 
 
-def write_scores_xlsx(grading: Grading, path: Path, progress=None) -> None:
-    """The same table for Excel: sheet text stays text (never a formula), 否 is shaded."""
+def write_scores_xlsx(grading: Grading, path: Path, progress=None, present=None) -> None:
+    """The same table for Excel: sheet text stays text (never a formula), 否 is shaded. With
+    ``present`` (an ``attendance.Attendance``): sheets 参考情况 (应考/实考/缺考 per department)
+    and 缺考名单."""
     header = score_header(grading.key.question_count)
     widths = [6, 12, 10, 14, 6, 8, 8, 6] + [6] * grading.key.question_count
-    xlsx.write_sheet(path, "成绩", header, widths, (5, 1), _xlsx_rows(grading, progress))
+    more = [] if present is None else _attendance_sheets(present)
+    xlsx.write_sheet(path, "成绩", header, widths, (5, 1), _xlsx_rows(grading, progress), more)
+
+
+def _attendance_sheets(present) -> list[xlsx.SmallSheet]:
+    def line(d):
+        return [
+            xlsx.text_cell(guard(d.name)),
+            xlsx.number_cell(d.expected),
+            xlsx.number_cell(d.present),
+            xlsx.number_cell(d.absent, xlsx.FAILED if d.absent else 0),
+            xlsx.text_cell(f"{d.rate:.1%}", 0),
+        ]
+
+    return [
+        xlsx.SmallSheet(
+            "参考情况",
+            ["科室", "应考", "实考", "缺考", "参考率"],
+            [16, 8, 8, 8, 10],
+            [line(d) for d in present.departments] + [line(present.total)],
+        ),
+        xlsx.SmallSheet(
+            "缺考名单",
+            ["工号", "姓名", "科室"],
+            [12, 10, 16],
+            [
+                [
+                    xlsx.text_cell(guard(a.staff_id)),
+                    xlsx.text_cell(guard(a.name)),
+                    xlsx.text_cell(guard(a.department)),
+                ]
+                for a in present.absentees
+            ],
+        ),
+    ]
 
 
 def _xlsx_rows(grading: Grading, progress):
     if not grading.count:
         return
-    person = _person(grading, xlsx.text_cell)
+    person = _person(grading, lambda v: xlsx.text_cell(guard(v)))
     versions = [xlsx.text_cell(v, 0) for v in grading.versions]
     full = xlsx.number_cell(grading.key.total)
     verdict = (full + xlsx.text_cell("否", xlsx.FAILED), full + xlsx.text_cell("是", 0))

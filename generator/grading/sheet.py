@@ -27,6 +27,7 @@ import numpy as np
 from ..errors import ConfigError
 from ..exam.answer_sheet import PERSON_COLUMNS
 from ..model.answers import fold
+from ..model.cells import unguard
 
 _QUESTION_HEADER = re.compile(r"^(?:第|题|Q)?\s*(\d{1,3})\s*题?$", re.IGNORECASE)
 CHUNK = 16_384  # rows read and converted at a time
@@ -237,7 +238,10 @@ class _Encoder:
         codes = np.concatenate(self.parts) if self.parts else np.zeros(0, np.int32)
         seen: dict[str, int] = {}
         remap = np.array(
-            [seen.setdefault(v.strip() if v.isascii() else fold(v), len(seen)) for v in self.index],
+            [
+                seen.setdefault(unguard(v.strip() if v.isascii() else fold(v)), len(seen))
+                for v in self.index
+            ],
             dtype=np.int32,
         )
         return Column(list(seen), remap[codes] if len(codes) else codes)
@@ -297,7 +301,7 @@ def _parse(path: Path, rows: Iterator[list[object]], question_count: int, advanc
             answers.append(np.array(coded, dtype=np.int32))
         advance(len(chunk))
     matrix = np.concatenate(answers) if answers else np.zeros((0, len(at)), np.int32)
-    values = list(shared)
+    values = [unguard(v) for v in shared]  # our own files carry the formula guard
     return Sheet(
         numbers=np.array(numbers, dtype=np.int64),
         person={c: e.column() for c, e in zip(columns.person, people, strict=True)},

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -55,7 +56,7 @@ _CONTENT_TYPES = (
     '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
     '<Default Extension="xml" ContentType="application/xml"/>'
     '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    "{sheets}"
     '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
     '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
     "</Types>"
@@ -75,9 +76,17 @@ _APP = (
 _WORKBOOK_RELS = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
-    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
-    "</Relationships>"
+    '<Relationship Id="rId0" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
+    "{sheets}</Relationships>"
+)
+_SHEET_TYPE = (
+    '<Override PartName="/xl/worksheets/sheet{n}.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+)
+_SHEET_REL = (
+    '<Relationship Id="rId{n}" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+    'Target="worksheets/sheet{n}.xml"/>'
 )
 _STYLES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -99,25 +108,20 @@ _STYLES = (
 )
 
 
-def _workbook(sheet_name: str) -> str:
+def _workbook(sheet_names: list[str]) -> str:
+    sheets = "".join(
+        f'<sheet name="{escape(name)}" sheetId="{n}" r:id="rId{n}"/>'
+        for n, name in enumerate(sheet_names, start=1)
+    )
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
         'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-        f'<sheets><sheet name="{escape(sheet_name)}" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        f"<sheets>{sheets}</sheets></workbook>"
     )
 
 
-def write_sheet(
-    path: Path,
-    sheet_name: str,
-    header: list[str],
-    widths: list[float],
-    freeze: tuple[int, int],
-    rows: Iterable[str],
-) -> None:
-    """Write a one-sheet workbook: the header row, then ``rows``, which yields chunks of ready
-    ``<row r="…">…</row>`` XML (cells built with ``text_cell``/``number_cell``) for row 2 on."""
+def _sheet_head(header: list[str], widths: list[float], freeze: tuple[int, int]) -> str:
     columns, first_row = freeze
     pane = (
         f'<pane xSplit="{columns}" ySplit="{first_row}" '
@@ -129,7 +133,7 @@ def write_sheet(
         f'<col min="{n}" max="{n}" width="{w}" customWidth="1"/>'
         for n, w in enumerate(widths, start=1)
     )
-    head = (
+    return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
         f'<sheetViews><sheetView workbookViewId="0">{pane}</sheetView></sheetViews>'
@@ -137,15 +141,56 @@ def write_sheet(
         f"<cols>{cols}</cols><sheetData>"
         '<row r="1">' + "".join(text_cell(h, HEADER) for h in header) + "</row>"
     )
+
+
+@dataclass
+class SmallSheet:
+    """A further worksheet of a few rows, each a list of cells from ``text_cell``/``number_cell``."""
+
+    name: str
+    header: list[str]
+    widths: list[float]
+    rows: list[list[str]]
+
+
+def write_sheet(
+    path: Path,
+    sheet_name: str,
+    header: list[str],
+    widths: list[float],
+    freeze: tuple[int, int],
+    rows: Iterable[str],
+    more: Sequence[SmallSheet] = (),
+) -> None:
+    """Write a workbook: the header row, then ``rows``, which yields chunks of ready
+    ``<row r="…">…</row>`` XML (cells built with ``text_cell``/``number_cell``) for row 2 on;
+    then the ``more`` sheets after it."""
+    count = 1 + len(more)
+    numbers = range(1, count + 1)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
-        zf.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        zf.writestr(
+            "[Content_Types].xml",
+            _CONTENT_TYPES.replace("{sheets}", "".join(_SHEET_TYPE.format(n=n) for n in numbers)),
+        )
         zf.writestr("_rels/.rels", _ROOT_RELS)
         zf.writestr("docProps/app.xml", _APP)
-        zf.writestr("xl/workbook.xml", _workbook(sheet_name))
-        zf.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        zf.writestr("xl/workbook.xml", _workbook([sheet_name, *(s.name for s in more)]))
+        zf.writestr(
+            "xl/_rels/workbook.xml.rels",
+            _WORKBOOK_RELS.replace("{sheets}", "".join(_SHEET_REL.format(n=n) for n in numbers)),
+        )
         zf.writestr("xl/styles.xml", _STYLES)
         with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as out:
-            out.write(head.encode("utf-8"))
+            out.write(_sheet_head(header, widths, freeze).encode("utf-8"))
             for chunk in rows:
                 out.write(chunk.encode("utf-8"))
             out.write(b"</sheetData></worksheet>")
+        for n, sheet in enumerate(more, start=2):
+            body = "".join(
+                f'<row r="{r}">{"".join(cells)}</row>'
+                for r, cells in enumerate(sheet.rows, start=2)
+            )
+            zf.writestr(
+                f"xl/worksheets/sheet{n}.xml",
+                _sheet_head(sheet.header, sheet.widths, (1, 1)) + body + "</sheetData></worksheet>",
+            )

@@ -12,7 +12,7 @@ import io
 
 import yaml
 
-from ..grading.results import safe_cell
+from ..model.cells import guard as safe_cell
 from ..model.terms import OPTION_LABELS, TYPE_NAMES
 from .questions import flag_text, order_keys, rules_text
 

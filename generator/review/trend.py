@@ -29,7 +29,7 @@ import jinja2
 
 from ..errors import ConfigError
 from ..grading.report import data_uri, html_environment
-from ..grading.results import safe_cell
+from ..model.cells import guard as safe_cell
 from ..model.numbers import one_decimal
 from ..model.terms import rule_label
 from ..outputs import staged_files

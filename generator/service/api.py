@@ -33,6 +33,18 @@ MAX_FILL = 200
 UNAUTHORISED = "工号或考试码不正确"
 
 
+def absent_message(person: Person) -> str:
+    end = timezone.localtime(person.sitting.closes_at())
+    return (
+        f"本次考试已于 {end:%Y-%m-%d %H:%M} 结束，您没有参加作答，记为缺考，没有成绩。"
+        "如有疑问，请联系本院培训员。"
+    )
+
+
+def _absent(person: Person) -> JsonResponse:
+    return _error(403, absent_message(person), state=Person.ABSENT)
+
+
 def _error(status: int, message: str, **extra) -> JsonResponse:
     return JsonResponse({"error": message, **extra}, status=status)
 
@@ -67,9 +79,18 @@ def _iso(value: dt.datetime) -> str:
 
 
 def client_ip(request) -> str:
-    if settings.HTTPS and request.META.get("HTTP_X_FORWARDED_FOR"):
-        return request.META["HTTP_X_FORWARDED_FOR"].split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's address: ``X-Forwarded-For`` only when the connection comes from a trusted
+    proxy (its last entry: the address that proxy saw), else the connection's own address. So
+    one nginx never locks out a whole hospital, and a direct client cannot dodge its lockout by
+    inventing the header."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    trusted = settings.FORWARDED_ALLOW_IPS
+    if forwarded and (remote in trusted or "*" in trusted):
+        last = forwarded.split(",")[-1].strip()
+        if last:
+            return last[:64]
+    return remote
 
 
 def csrf_failure(request, reason: str = ""):
@@ -117,8 +138,19 @@ def login(request):
     if person is None:
         Throttle.fail(id_key, window, now)
         Throttle.fail(ip_key, window, now)
-        return _error(401, UNAUTHORISED)
+        # Counted per typed 工号, existing or not, so the number reveals nothing.
+        left = max(0, settings.EXAM_FAILURES_PER_ID - Throttle.failure_count(id_key, window, now))
+        if left == 0:
+            locked = f"该工号已锁定 {settings.EXAM_LOCKOUT_MINUTES} 分钟（培训员可以解除锁定）"
+            return _error(401, f"{UNAUTHORISED}。{locked}", attempts_left=0)
+        warning = (
+            f"还可尝试 {left} 次，之后该工号将锁定 {settings.EXAM_LOCKOUT_MINUTES} 分钟"
+            "（培训员可以解除锁定）"
+        )
+        return _error(401, f"{UNAUTHORISED}。{warning}", attempts_left=left)
     Throttle.clear(id_key)
+    if person.is_absent(now):  # the right code, but too late: no session, no paper, no score
+        return _absent(person)
     request.session.cycle_key()  # a new session id at login (no fixation)
     request.session[SESSION_KEY] = person.pk
     return JsonResponse(_status(person, now))
@@ -145,7 +177,11 @@ def _match(staff_id: str, typed: str) -> Person | None:
 
 def _status(person: Person, now: dt.datetime) -> dict:
     sitting = person.sitting
+    paper = sitting.items()
     return {
+        "question_count": len(paper),
+        "total": sum(item["points"] for item in paper),
+        "pass_score": _pass_score(sitting),
         "exam": sitting.exam_id,
         "title": sitting.title,
         "name": person.name,
@@ -173,6 +209,8 @@ def paper(request, person: Person):
     sitting = person.sitting
     if not sitting.has_started(now):
         return _error(403, "考试尚未开始", starts_at=_iso(sitting.starts_at))
+    if person.is_absent(now):
+        return _absent(person)
     if not person.is_final(now):
         person.start(now)
     shown = _shown(person)
@@ -192,7 +230,17 @@ def paper(request, person: Person):
         for qid, sent in person.answers.values_list("question_id", "sent")
         if qid in number
     }
-    return JsonResponse({**_status(person, now), "questions": questions, "answers": saved})
+    sections = []
+    for no, item, _ in shown:  # questions stay within their section (sitting.person_order)
+        if not sections or sections[-1]["section"] != item["section"]:
+            sections.append({"section": item["section"], "type": item["type"], "from": no})
+        sections[-1]["to"] = no
+    for index, s in enumerate(sections):
+        points = [item["points"] for _, item, _ in shown[s["from"] - 1 : s["to"]]]
+        s["title"] = section_heading(index, s["type"], len(points), points)
+    return JsonResponse(
+        {**_status(person, now), "questions": questions, "answers": saved, "sections": sections}
+    )
 
 
 class NotAnOption(ValueError):
@@ -234,6 +282,8 @@ def answer(request, person: Person, no: int):
     if isinstance(data, JsonResponse):
         return data
     now = timezone.now()
+    if person.is_absent(now):
+        return _absent(person)
     if person.is_final(now) or person.started_at is None:
         return _error(
             409, "已交卷或考试时间已到，不能再修改答案" if person.started_at else "请先打开试卷"
@@ -296,8 +346,27 @@ def _result(person: Person, now: dt.datetime) -> dict:
     return data
 
 
+_PASS: dict[int, float] = {}
+
+
 def _pass_score(sitting) -> float:
-    return json.loads(sitting.key_json)["pass_score"]
+    """From the sitting's key.json (never changes after exam open), read once per process."""
+    if sitting.pk not in _PASS:
+        from .models import Sitting
+
+        key = Sitting.objects.values_list("key_json", flat=True).get(pk=sitting.pk)
+        _PASS[sitting.pk] = json.loads(key)["pass_score"]
+    return _PASS[sitting.pk]
+
+
+def section_heading(index: int, kind: str, count: int, points: list[float]) -> str:
+    """一、单选题（共 20 题，每题 2 分，共 40 分）, as the printed paper heads its sections."""
+    from ..model.numbers import number
+    from ..model.terms import CHINESE_NUMERALS, TYPE_NAMES
+
+    numeral = CHINESE_NUMERALS[index] if index < len(CHINESE_NUMERALS) else str(index + 1)
+    each = f"每题 {number(points[0])} 分，" if len(set(points)) == 1 else ""
+    return f"{numeral}、{TYPE_NAMES[kind]}（共 {count} 题，{each}共 {number(sum(points))} 分）"
 
 
 def _review(person: Person) -> list[dict]:
@@ -343,6 +412,8 @@ def _review(person: Person) -> list[dict]:
 @_candidate
 def submit(request, person: Person):
     now = timezone.now()
+    if person.is_absent(now):
+        return _absent(person)
     if person.started_at is None:
         return _error(409, "请先打开试卷")
     if person.submitted_at is None and not person.is_final(now):
@@ -356,6 +427,8 @@ def submit(request, person: Person):
 @_candidate
 def result(request, person: Person):
     now = timezone.now()
+    if person.is_absent(now):
+        return _absent(person)
     if not person.is_final(now):
         return _error(409, "尚未交卷")
     return JsonResponse(_result(person, now))

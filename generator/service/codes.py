@@ -2,7 +2,8 @@
 
 A code is 8 characters from 32 that cannot be confused (no 0/O, 1/I): 40 bits from
 ``secrets``. Server-side lockout allows a handful of tries per 工号 and per address, so guessing
-online is hopeless. The database keeps ``HMAC-SHA256(SECRET_KEY, exam id, 工号, code)``: a
+online is hopeless. The database keeps ``HMAC-SHA256(EXAM_CODE_KEY, exam id, 工号, code)``
+(a key of its own, not Django's SECRET_KEY, which may be rotated): a
 copied database or backup does not reveal a code without the key file, and checking a code
 costs microseconds, so 1,000 people logging in at 8:00 do not queue behind a deliberately slow
 password hash (Django's PBKDF2, right for trainers' chosen passwords, spends ~0.5 s per check).
@@ -35,9 +36,15 @@ def normalise(typed: str) -> str:
 
 
 def code_hash(exam_id: str, staff_id: str, code: str) -> str:
+    from django.conf import settings
     from django.utils.crypto import salted_hmac
 
-    return salted_hmac(_SALT, f"{exam_id}\0{staff_id}\0{code}", algorithm="sha256").hexdigest()
+    return salted_hmac(
+        _SALT,
+        f"{exam_id}\0{staff_id}\0{code}",
+        secret=settings.EXAM_CODE_KEY,
+        algorithm="sha256",
+    ).hexdigest()
 
 
 def matches(stored: str, exam_id: str, staff_id: str, typed: str) -> bool:

@@ -14,7 +14,9 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from ..errors import ConfigError
 
 DEFAULT_DB_NAME = "exam.sqlite3"
-SECRET_FILE = "exam-secret.key"
+SECRET_FILE = "exam-secret.key"  # Django's SECRET_KEY: sessions, CSRF (rotatable, see README)
+CODE_KEY_FILE = "exam-code.key"  # the HMAC key of the access codes: kept for a sitting's life
+LOOPBACK = "127.0.0.1,::1"
 
 
 def default_db(private: Path) -> str:
@@ -71,9 +73,18 @@ def _postgresql(url: str) -> dict:
 
 def secret_key(private: Path) -> str:
     """QINGLIAN_SECRET_KEY, else the key file in the private folder (created 0600 once)."""
-    if os.environ.get("QINGLIAN_SECRET_KEY"):
-        return os.environ["QINGLIAN_SECRET_KEY"]
-    path = Path(private) / SECRET_FILE
+    return _key("QINGLIAN_SECRET_KEY", Path(private) / SECRET_FILE)
+
+
+def code_key(private: Path) -> str:
+    """The access codes' HMAC key: QINGLIAN_CODE_KEY, else ``exam-code.key`` (created once).
+    Separate from Django's SECRET_KEY, so rotating that one never voids a printed code."""
+    return _key("QINGLIAN_CODE_KEY", Path(private) / CODE_KEY_FILE)
+
+
+def _key(variable: str, path: Path) -> str:
+    if os.environ.get(variable):
+        return os.environ[variable]
     try:
         return path.read_text(encoding="ascii").strip()
     except FileNotFoundError:
@@ -89,8 +100,17 @@ def secret_key(private: Path) -> str:
     return key
 
 
-def setup(db: str | None, private: Path, https: bool = False, migrate: bool = True) -> None:
-    """Configure Django for this process (once) and bring the schema up to date."""
+def setup(
+    db: str | None,
+    private: Path,
+    https: bool = False,
+    migrate: bool = False,
+    check_schema: bool = True,
+) -> None:
+    """Configure Django for this process (once). ``migrate``: bring the schema up to date (only
+    ``exam migrate`` and ``exam open`` do); otherwise, with ``check_schema``, refuse to work on
+    a database whose schema is behind (servers never migrate: two of them on one PostgreSQL
+    would race at a schema change)."""
     private = Path(private).resolve()
     if db:
         os.environ["QINGLIAN_DB"] = db
@@ -107,6 +127,8 @@ def setup(db: str | None, private: Path, https: bool = False, migrate: bool = Tr
     django.setup()
     if migrate:
         _migrate(url)
+    elif check_schema:
+        _check_schema(url)
 
 
 def _migrate(url: str) -> None:
@@ -115,6 +137,21 @@ def _migrate(url: str) -> None:
 
     try:
         call_command("migrate", verbosity=0, interactive=False)
+    except OperationalError as exc:
+        raise ConfigError(f"无法连接数据库 {_safe(url)}：{str(exc).strip()}") from None
+
+
+def _check_schema(url: str) -> None:
+    from django.core.management import call_command
+    from django.db.utils import OperationalError
+
+    try:
+        call_command("migrate", check_unapplied=True, verbosity=0, interactive=False)
+    except SystemExit:
+        raise ConfigError(
+            f"数据库 {_safe(url)} 还没有建立考试表，或需要升级到本版本的结构：请先运行 "
+            "qinglian exam migrate（同样的 --db），再启动服务（多台服务器共用一个库时只需运行一次）"
+        ) from None
     except OperationalError as exc:
         raise ConfigError(f"无法连接数据库 {_safe(url)}：{str(exc).strip()}") from None
 

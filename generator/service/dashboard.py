@@ -18,17 +18,21 @@ from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from ..model.order import pinyin_key
+from . import roll
 from .api import client_ip
 from .middleware import REPORT_CSP
 from .models import AuditLog, Person, Sitting, Throttle
 from .scoring import answers_csv
+from .trainers import may_see, visible_sittings
 
-STATES = (Person.NOT_STARTED, Person.ANSWERING, Person.SUBMITTED, Person.TIMED_OUT)
 RESULT_FILES = ("scores.csv", "items.csv", "report.html")
 DOWNLOADS = ("codes.csv", "answers.csv", "key.json", *RESULT_FILES)
 
@@ -88,19 +92,57 @@ def _log(request, action: str, exam_id: str, target: str = "", detail: str = "")
     )
 
 
-def _counts(sitting: Sitting, now: dt.datetime) -> tuple[list[dict], dict]:
-    by_department: dict[str, Counter] = {}
-    for person in sitting.people.all():
-        person.sitting = sitting
-        by_department.setdefault(person.department or "（未填）", Counter())[person.state(now)] += 1
-    rows = [
-        {"department": d, "counts": [c[s] for s in STATES], "total": sum(c.values())}
-        for d, c in sorted(by_department.items())
+def _sitting(request, exam_id: str) -> Sitting:
+    """The sitting, if this trainer may see it; else 404, as for a sitting that does not exist
+    (a trainer learns nothing about other trainers' sittings, not even their names)."""
+    s = Sitting.objects.filter(exam_id=exam_id).first()
+    if s is None or not may_see(request.user, s):
+        raise Http404("没有这场考试，或您没有管理它的权限")
+    return s
+
+
+def _filters(request) -> tuple[str, str, int]:
+    department = request.GET.get("dept", "")[:100]
+    state = request.GET.get("state", "")[:10]
+    try:
+        page = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page = 1
+    return department, state, page
+
+
+def _workbench(request, s: Sitting) -> dict:
+    """What the sitting page and its 10-second refresh show: counts and one page of people."""
+    now = timezone.now()
+    shown = roll.states(s, now)
+    entries = roll.roll(s, now)
+    departments, total = roll.counts(entries, shown)
+    department, state, page = _filters(request)
+    listed = [
+        e
+        for e in entries
+        if (not department or e.department == department) and (not state or e.state == state)
     ]
-    total = Counter()
-    for c in by_department.values():
-        total.update(c)
-    return rows, {"counts": [total[s] for s in STATES], "total": sum(total.values())}
+    pages = max(1, -(-len(listed) // roll.PAGE))
+    page = min(page, pages)
+    people = listed[(page - 1) * roll.PAGE : page * roll.PAGE]
+    roll.mark_locked(people, now)
+    return {
+        "sitting": s,
+        "closed": s.is_closed(now),
+        "states": shown,
+        "departments": departments,
+        "total": total,
+        "people": people,
+        "listed": len(listed),
+        "department": department,
+        "state": state,
+        "page": page,
+        "pages": pages,
+        "page_numbers": range(1, pages + 1),
+        "now": now,
+        "back": "?" + request.GET.urlencode() if request.GET else "",
+    }
 
 
 @never_cache
@@ -108,49 +150,95 @@ def _counts(sitting: Sitting, now: dt.datetime) -> tuple[list[dict], dict]:
 def sittings(request):
     now = timezone.now()
     rows = []
-    for s in Sitting.objects.all():
-        _, total = _counts(s, now)
-        rows.append({"sitting": s, "total": total, "closed": s.is_closed(now)})
-    return render(request, "exam/trainer_sittings.html", {"rows": rows, "states": STATES})
+    for s in visible_sittings(request.user):
+        shown = roll.states(s, now)
+        _, total = roll.counts(roll.roll(s, now), shown)
+        rows.append({"sitting": s, "total": total, "closed": s.is_closed(now), "states": shown})
+    return render(request, "exam/trainer_sittings.html", {"rows": rows})
 
 
 @never_cache
 @login_required
 def sitting(request, exam_id: str):
-    s = get_object_or_404(Sitting, exam_id=exam_id)
-    now = timezone.now()
-    departments, total = _counts(s, now)
-    department = request.GET.get("dept", "")
-    people = s.people.all()
-    if department:
-        people = people.filter(department="" if department == "（未填）" else department)
-    listed = []
-    for p in people[:500]:
-        p.sitting = s
-        listed.append(
-            {"person": p, "state": p.state(now), "ends_at": p.ends_at() if p.started_at else None}
-        )
-    context = {
-        "sitting": s,
-        "closed": s.is_closed(now),
-        "departments": departments,
-        "total": total,
-        "states": STATES,
-        "people": listed,
-        "department": department,
-        "more": people.count() > 500,
-        "downloads": DOWNLOADS,
-        "codes_file": (_codes_path(s)).is_file(),
-    }
+    s = _sitting(request, exam_id)
+    context = _workbench(request, s)
+    context.update(downloads=DOWNLOADS, codes_file=_codes_path(s).is_file())
     return render(request, "exam/trainer_sitting.html", context)
 
 
 @never_cache
 @login_required
 def progress(request, exam_id: str):
-    s = get_object_or_404(Sitting, exam_id=exam_id)
-    departments, total = _counts(s, timezone.now())
-    return JsonResponse({"states": STATES, "departments": departments, "total": total})
+    """The counts and the page of people the trainer is looking at (same filters)."""
+    s = _sitting(request, exam_id)
+    context = _workbench(request, s)
+    people = render_to_string("exam/trainer_people.html", context, request=request)
+    return JsonResponse(
+        {
+            "states": context["states"],
+            "departments": context["departments"],
+            "total": context["total"],
+            "closed": context["closed"],
+            "people": people,
+        }
+    )
+
+
+@never_cache
+@login_required
+def absent(request, exam_id: str):
+    """Who has not been examined, per department: to print, or as absent.csv."""
+    from .export import absent_csv
+
+    s = _sitting(request, exam_id)
+    now = timezone.now()
+    everyone = roll.roll(s, now)
+    entries = [e for e in everyone if e.person.started_at is None]
+    department = request.GET.get("dept", "")
+    if department:
+        entries = [e for e in entries if e.department == department]
+    if request.GET.get("format") == "csv":
+        _log(request, "download", exam_id, "absent.csv", department)
+        name = f"{exam_id}-absent{'-' + department if department else ''}.csv"
+        return _attachment(
+            absent_csv([e.person for e in entries]).encode("utf-8"), name, "text/csv"
+        )
+    expected = Counter(e.department for e in everyone)
+    groups: dict[str, list] = {}
+    for e in entries:
+        groups.setdefault(e.department, []).append(e)
+    context = {
+        "sitting": s,
+        "closed": s.is_closed(now),
+        "groups": [(d, groups[d], expected[d]) for d in groups],
+        "department": department,
+        "count": len(entries),
+        "expected": len(everyone) if not department else expected[department],
+        "departments": sorted(expected, key=pinyin_key),
+        "now": now,
+    }
+    return render(request, "exam/trainer_absent.html", context)
+
+
+@require_POST
+@login_required
+def unlock(request, exam_id: str):
+    """Clear the lockout of a 工号 (a candidate who mistyped the code too often; logged)."""
+    s = _sitting(request, exam_id)
+    person = _person(s, request)
+    Throttle.clear(f"id:{person.staff_id}")
+    _log(request, "unlock", exam_id, person.staff_id, "解除考试码输错锁定")
+    messages.success(request, f"已解除 {person.name}（{person.staff_id}）的锁定，可以重新登录")
+    return _back(request, exam_id)
+
+
+def _back(request, exam_id: str):
+    """Back to the sitting page with the trainer's filters (department, state, page)."""
+    url = reverse("sitting", args=[exam_id])
+    query = request.POST.get("back", "")
+    if query.startswith("?") and "//" not in query and "\\" not in query:
+        url += query
+    return redirect(url)
 
 
 def _person(s: Sitting, request) -> Person:
@@ -164,7 +252,7 @@ def _person(s: Sitting, request) -> Person:
 @require_POST
 @login_required
 def extend(request, exam_id: str):
-    s = get_object_or_404(Sitting, exam_id=exam_id)
+    s = _sitting(request, exam_id)
     person = _person(s, request)
     try:
         minutes = int(request.POST.get("minutes", ""))
@@ -174,19 +262,25 @@ def extend(request, exam_id: str):
         messages.error(request, "延长时间应为 1–600 分钟")
     elif s.is_closed():
         messages.error(request, "考试已结束，不能再延长")
+    elif person.state() not in (Person.ANSWERING, Person.TIMED_OUT):
+        messages.error(
+            request,
+            f"{person.name} 现在是“{person.state()}”：只能为作答中或时间已到的人延长时间"
+            "（已交卷的人请用“重新开放”）",
+        )
     else:
         Person.objects.filter(pk=person.pk).update(
             extra_minutes=person.extra_minutes + minutes, score=None
         )
         _log(request, "extend", exam_id, person.staff_id, f"延长 {minutes} 分钟")
         messages.success(request, f"已为 {person.name}（{person.staff_id}）延长 {minutes} 分钟")
-    return redirect("sitting", exam_id=exam_id)
+    return _back(request, exam_id)
 
 
 @require_POST
 @login_required
 def reopen(request, exam_id: str):
-    s = get_object_or_404(Sitting, exam_id=exam_id)
+    s = _sitting(request, exam_id)
     person = _person(s, request)
     reason = request.POST.get("reason", "").strip()
     now = timezone.now()
@@ -196,6 +290,8 @@ def reopen(request, exam_id: str):
         messages.error(request, "考试已结束，不能重新开放")
     elif not person.is_final(now):
         messages.error(request, f"{person.name} 仍在作答中，无需重新开放")
+    elif person.started_at is None:
+        messages.error(request, f"{person.name} 还没有开始作答，无需重新开放")
     else:
         extra = person.extra_minutes
         if person.started_at is not None and person.ends_at() < now + dt.timedelta(minutes=10):
@@ -206,13 +302,13 @@ def reopen(request, exam_id: str):
         )
         _log(request, "reopen", exam_id, person.staff_id, reason[:500])
         messages.success(request, f"已重新开放 {person.name}（{person.staff_id}）的答卷")
-    return redirect("sitting", exam_id=exam_id)
+    return _back(request, exam_id)
 
 
 @require_POST
 @login_required
 def close(request, exam_id: str):
-    s = get_object_or_404(Sitting, exam_id=exam_id)
+    s = _sitting(request, exam_id)
     if request.POST.get("confirm") != "yes":
         messages.error(request, "请勾选确认后再结束考试")
     elif s.closed_at is None:
@@ -229,7 +325,7 @@ def _codes_path(s: Sitting) -> Path:
 @never_cache
 @login_required
 def download(request, exam_id: str, name: str):
-    s = get_object_or_404(Sitting, exam_id=exam_id)
+    s = _sitting(request, exam_id)
     if name not in DOWNLOADS:
         raise Http404
     _log(request, "download", exam_id, name)
@@ -277,6 +373,7 @@ def results(s: Sitting) -> dict[str, bytes]:
 @never_cache
 @login_required
 def audit(request, exam_id: str):
-    s = get_object_or_404(Sitting, exam_id=exam_id)
-    entries = AuditLog.objects.filter(exam_id__in=[exam_id, ""])[:500]
+    s = _sitting(request, exam_id)
+    scope = [exam_id, ""] if request.user.is_superuser else [exam_id]
+    entries = AuditLog.objects.filter(exam_id__in=scope)[:500]
     return render(request, "exam/trainer_audit.html", {"sitting": s, "entries": entries})

@@ -1,4 +1,5 @@
-"""``qinglian exam export``: a sitting's answers in the answer-sheet format plus its key.json."""
+"""``qinglian exam export``: a sitting's answers in the answer-sheet format plus its key.json and
+``absent.csv`` (工号, 姓名, 科室 of everyone who never opened the paper: 缺考 once it has ended)."""
 
 from __future__ import annotations
 
@@ -13,20 +14,50 @@ from ..outputs import staged_files
 class ExportReport:
     folder: Path
     rows: int
+    absent: int
+    closed: bool  # False: the sitting has not ended; answering people may still change answers
+    answering: int  # people answering right now (open sitting only)
+
+
+def absent_csv(people) -> str:
+    """``absent.csv``: one row per person who never started (the grader's format and writer)."""
+    from ..grading.attendance import Absentee, absent_csv_text
+
+    return absent_csv_text([Absentee(p.staff_id, p.name, p.department) for p in people])
+
+
+def absent_people(sitting) -> list:
+    """Those who never opened the paper, in department (pinyin) and 工号 order."""
+    from ..model.order import people_order
+
+    return people_order(sitting.people.filter(started_at__isnull=True))
 
 
 def export(exam_id: str, out: Path) -> ExportReport:
-    from .models import AuditLog, Sitting
+    from django.utils import timezone
+
+    from .models import AuditLog, Person, Sitting
     from .scoring import answers_csv, exported_people
 
     sitting = Sitting.objects.filter(exam_id=exam_id).first()
     if sitting is None:
         known = "、".join(Sitting.objects.values_list("exam_id", flat=True)) or "（无）"
         raise ConfigError(f"数据库中没有考试“{exam_id}”（已有：{known}）")
-    with staged_files(Path(out), ("answers.csv", "key.json")) as tmp:
+    now = timezone.now()
+    absent = absent_people(sitting)
+    answering = 0
+    closed = sitting.is_closed(now)
+    if not closed:
+        for person in sitting.people.filter(started_at__isnull=False, submitted_at__isnull=True):
+            person.sitting = sitting
+            answering += person.state(now) == Person.ANSWERING
+    with staged_files(Path(out), ("answers.csv", "key.json", "absent.csv")) as tmp:
         (tmp / "answers.csv").write_text(answers_csv(sitting), encoding="utf-8", newline="")
         (tmp / "key.json").write_text(sitting.key_json, encoding="utf-8")
+        (tmp / "absent.csv").write_text(absent_csv(absent), encoding="utf-8", newline="")
     AuditLog.objects.create(
         user="qinglian exam export", action="export", exam_id=exam_id, target=str(out)
     )
-    return ExportReport(Path(out).resolve(), exported_people(sitting).count())
+    return ExportReport(
+        Path(out).resolve(), exported_people(sitting).count(), len(absent), closed, answering
+    )

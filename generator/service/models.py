@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F
 from django.utils import timezone
@@ -35,6 +36,10 @@ class Sitting(models.Model):
     url = models.CharField(max_length=300, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Trainers who may see and manage this sitting (an admin, is_superuser, sees every sitting).
+    trainers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="exam_sittings"
+    )
 
     class Meta:
         ordering = ["-starts_at"]
@@ -65,6 +70,7 @@ class Sitting(models.Model):
 
 class Person(models.Model):
     NOT_STARTED, ANSWERING, SUBMITTED, TIMED_OUT = "未开始", "作答中", "已交卷", "已到时"
+    ABSENT = "缺考"  # never opened the paper, and the sitting (or their time) is over
 
     sitting = models.ForeignKey(Sitting, on_delete=models.CASCADE, related_name="people")
     staff_id = models.CharField(max_length=64)
@@ -106,8 +112,12 @@ class Person(models.Model):
         if self.submitted_at is not None:
             return self.SUBMITTED
         if self.started_at is None:
-            return self.TIMED_OUT if self.sitting.is_closed(now) else self.NOT_STARTED
+            return self.ABSENT if self.sitting.is_closed(now) else self.NOT_STARTED
         return self.TIMED_OUT if self.is_final(now) else self.ANSWERING
+
+    def is_absent(self, now: dt.datetime | None = None) -> bool:
+        """Never started, and now too late to: no paper, no score, no "answers saved"."""
+        return self.started_at is None and self.sitting.is_closed(now)
 
     def start(self, now: dt.datetime) -> None:
         """Start the clock once, even when two servers see the first request at the same time."""
@@ -156,6 +166,11 @@ class Throttle(models.Model):
             cls.objects.filter(pk=row.pk).update(failures=F("failures") + 1)
 
     @classmethod
+    def failure_count(cls, key: str, window: dt.timedelta, now: dt.datetime) -> int:
+        row = cls.objects.filter(key=key, window_start__gt=now - window).first()
+        return 0 if row is None else row.failures
+
+    @classmethod
     def clear(cls, key: str) -> None:
         cls.objects.filter(key=key).delete()
 
@@ -168,5 +183,26 @@ class AuditLog(models.Model):
     target = models.CharField(max_length=200, blank=True)
     detail = models.TextField(blank=True)
 
+    ACTIONS = {
+        "login": "登录",
+        "logout": "退出",
+        "login-failed": "登录失败",
+        "open": "开设考试",
+        "extend": "延长时间",
+        "reopen": "重新开放",
+        "close": "结束考试",
+        "download": "下载",
+        "export": "导出答卷",
+        "trainer": "培训员账号",
+        "role": "更改角色",
+        "grant": "分配场次",
+        "unlock": "解除锁定",
+    }
+
     class Meta:
         ordering = ["-at"]
+
+    @property
+    def action_name(self) -> str:
+        """The action in Chinese (the stored code stays English, for scripts)."""
+        return self.ACTIONS.get(self.action, self.action)

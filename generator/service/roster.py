@@ -15,6 +15,7 @@ from pathlib import Path
 from ..errors import ConfigError, Problem, ValidationError
 from ..grading.sheet import cell_text, csv_text, read_bytes
 from ..model.answers import fold
+from ..model.cells import unguard
 
 COLUMNS = ("工号", "姓名", "科室")
 
@@ -59,9 +60,27 @@ def _xlsx(path: Path, raw: bytes) -> list[list[str]]:
         wb.close()
 
 
+def _header_problem(rows: list[tuple[int, list[str]]], missing: list[str]) -> str:
+    """What is wrong with the first row: a title line above the header (said so, with the row
+    where the header is), or columns named otherwise (the names found are listed)."""
+    header_row, header = rows[0]
+    for number, values in rows[1:10]:
+        if all(c in values for c in COLUMNS):
+            title = next((v for v in header if v), "")
+            return (
+                f"这一行是标题“{title[:30]}”，不是表头；表头在第 {number} 行。"
+                f"请删除表头上面的 {number - header_row} 行，让 工号、姓名、科室 所在的行成为第一行"
+            )
+    found = "、".join(f"“{v}”" for v in header if v) or "（空）"
+    return (
+        f"表头缺少列：{'、'.join(missing)}（找到的表头：{found}；名单应有 工号、姓名、科室 三列，"
+        "列名须完全一致，顺序不限）"
+    )
+
+
 def _entries(path: Path, table: list[list[str]]) -> list[Entry]:
     name = str(path)
-    rows = [(n, [fold(v) for v in values]) for n, values in enumerate(table, start=1)]
+    rows = [(n, [unguard(fold(v)) for v in values]) for n, values in enumerate(table, start=1)]
     rows = [(n, values) for n, values in rows if any(values)]
     if not rows:
         raise ConfigError(f"{name}：名单是空的（第一行应为表头 工号、姓名、科室）")
@@ -69,15 +88,7 @@ def _entries(path: Path, table: list[list[str]]) -> list[Entry]:
     where = {c: header.index(c) for c in COLUMNS if c in header}
     missing = [c for c in COLUMNS if c not in where]
     if missing:
-        raise ValidationError(
-            [
-                Problem(
-                    name,
-                    header_row,
-                    f"表头缺少列：{'、'.join(missing)}（名单应有 工号、姓名、科室 三列）",
-                )
-            ]
-        )
+        raise ValidationError([Problem(name, header_row, _header_problem(rows, missing))])
     problems, entries, seen = [], [], {}
     for number, values in rows[1:]:
         cell = {c: values[i] if i < len(values) else "" for c, i in where.items()}
@@ -93,6 +104,15 @@ def _entries(path: Path, table: list[list[str]]) -> list[Entry]:
         seen[staff_id] = number
         if not cell["姓名"]:
             problems.append(Problem(name, number, f"工号 {staff_id} 缺少姓名"))
+            continue
+        if not cell["科室"]:
+            problems.append(
+                Problem(
+                    name,
+                    number,
+                    f"工号 {staff_id}（{cell['姓名']}）缺少科室：缺考名单和成绩按科室统计，请填写",
+                )
+            )
             continue
         entries.append(Entry(number, staff_id, cell["姓名"], cell["科室"]))
     if problems:

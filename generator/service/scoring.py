@@ -19,6 +19,7 @@ from ..exam.key import Key, load_key
 from ..grading.grade import Result, grade
 from ..grading.sheet import Row, Sheet
 from ..model.answers import fold
+from ..model.cells import guard_row
 
 
 @lru_cache(maxsize=32)
@@ -92,7 +93,9 @@ def answers_csv(sitting) -> str:
     writer.writerow(header(count))
     for r in sheet_rows(sitting):
         writer.writerow(
-            [r.person[c] for c in ("工号", "姓名", "科室", "版本")]
-            + [r.answers[n] for n in range(1, count + 1)]
+            guard_row(
+                [r.person[c] for c in ("工号", "姓名", "科室", "版本")]
+                + [r.answers[n] for n in range(1, count + 1)]
+            )
         )
     return "\ufeff" + buffer.getvalue()

@@ -1,7 +1,7 @@
 """``qinglian exam serve``: the WSGI app under gunicorn (a production server, several workers).
 
-Django is configured and the schema migrated in the master before the workers fork, so every
-worker starts ready. Threaded workers (gthread): a worker waiting on the database (a PostgreSQL
+Django is configured and the schema checked (never migrated: ``exam migrate`` does that) in the
+master before the workers fork, so every worker starts ready. Threaded workers (gthread): a worker waiting on the database (a PostgreSQL
 round trip, SQLite's write lock) serves other requests meanwhile, and keep-alive connections are
 kept (nginx in front keeps its own).
 """
@@ -26,7 +26,7 @@ class _Server(BaseApplication):
         return application
 
 
-def serve(host: str, port: int, workers: int) -> None:
+def serve(host: str, port: int, workers: int, forwarded_allow_ips: str = "127.0.0.1,::1") -> None:
     _Server(
         {
             "bind": f"{host}:{port}",
@@ -41,7 +41,9 @@ def serve(host: str, port: int, workers: int) -> None:
             "errorlog": "-",
             "loglevel": "warning",
             "proc_name": "qinglian-exam",
-            "forwarded_allow_ips": "127.0.0.1,::1",
+            # X-Forwarded-Proto sets the scheme only from these (the app reads X-Forwarded-For
+            # from the same list: settings.FORWARDED_ALLOW_IPS)
+            "forwarded_allow_ips": forwarded_allow_ips,
             "limit_request_line": 4094,
         }
     ).run()

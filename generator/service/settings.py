@@ -4,12 +4,19 @@ the environment (``config.setup`` fills it from the command's arguments):
 QINGLIAN_DB            database URL: ``sqlite:////abs/path.sqlite3`` or ``postgresql://user:pw@host:port/db``
                        (``?host=/run/postgresql`` for a Unix socket)
 QINGLIAN_PRIVATE       the private folder (codes, the secret key file); default ``./private``
-QINGLIAN_SECRET_KEY    the secret for sessions and code hashes; default read from (or created in)
+QINGLIAN_SECRET_KEY    Django's secret (sessions, CSRF); default read from (or created in)
                        ``QINGLIAN_PRIVATE/exam-secret.key``. Several servers on one PostgreSQL
-                       must share it.
-QINGLIAN_HTTPS         ``1``: served over HTTPS (directly or behind a TLS proxy that sets
+                       must share it. Rotating it logs everybody out, nothing more (old keys in
+                       QINGLIAN_SECRET_KEY_FALLBACKS, comma-separated, keep sessions valid).
+QINGLIAN_CODE_KEY      the HMAC key of the access codes; default ``QINGLIAN_PRIVATE/exam-code.key``.
+                       Separate from the secret above: it must stay the same while codes are out.
+QINGLIAN_HTTPS         ``1``: served over HTTPS (behind a TLS proxy that sets
                        ``X-Forwarded-Proto: https``): Secure cookies, HSTS
-QINGLIAN_ALLOWED_HOSTS comma-separated host names (default ``*``: any, an intranet service)
+QINGLIAN_FORWARDED_ALLOW_IPS  proxies whose ``X-Forwarded-For`` / ``X-Forwarded-Proto`` are
+                       believed (default ``127.0.0.1,::1``; gunicorn applies the same list to the
+                       scheme); from any other address the headers are ignored
+QINGLIAN_ALLOWED_HOSTS comma-separated host names the service answers to (default: loopback names
+                       and the listening address; add the exam URL's host name)
 QINGLIAN_TIME_ZONE     default ``Asia/Shanghai`` (exam times without a zone are in it)
 QINGLIAN_SQLITE_SYNC   ``NORMAL`` (default: survives a crash of the service) or ``FULL`` (also a
                        power cut, at an fsync per answer)
@@ -20,14 +27,25 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .config import database_settings, secret_key
+from .config import LOOPBACK, code_key, database_settings, secret_key
 
 PRIVATE = Path(os.environ.get("QINGLIAN_PRIVATE", "private")).resolve()
 HTTPS = os.environ.get("QINGLIAN_HTTPS", "") in ("1", "true", "yes")
 
 SECRET_KEY = secret_key(PRIVATE)
+SECRET_KEY_FALLBACKS = [
+    k.strip() for k in os.environ.get("QINGLIAN_SECRET_KEY_FALLBACKS", "").split(",") if k.strip()
+]
+EXAM_CODE_KEY = code_key(PRIVATE)
 DEBUG = False
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("QINGLIAN_ALLOWED_HOSTS", "*").split(",") if h]
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("QINGLIAN_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
+    if h.strip()
+]
+FORWARDED_ALLOW_IPS = frozenset(
+    a.strip() for a in os.environ.get("QINGLIAN_FORWARDED_ALLOW_IPS", LOOPBACK).split(",")
+)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -83,7 +101,7 @@ LOGIN_URL = "/trainer/login/"
 LOGIN_REDIRECT_URL = "/trainer/"
 
 # Sessions in the database: shared by every server on one PostgreSQL, revocable.
-SESSION_ENGINE = "generator.service.sessions"  # Django's db sessions, read faster
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"
@@ -97,10 +115,10 @@ CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("QINGLIAN_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
 if HTTPS:
-    # Behind nginx terminating TLS: nginx must set X-Forwarded-Proto (see README).
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Behind nginx terminating TLS. The scheme is gunicorn's wsgi.url_scheme, which follows
+    # X-Forwarded-Proto only from FORWARDED_ALLOW_IPS (so no SECURE_PROXY_SSL_HEADER here:
+    # Django would believe the header from anyone). The Host header is nginx's own $host.
     SECURE_HSTS_SECONDS = 31536000
-    USE_X_FORWARDED_HOST = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

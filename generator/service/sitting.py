@@ -19,10 +19,12 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import ConfigError
+from ..errors import ConfigError, Problem, ValidationError
 from ..exam.draw import _PINNED_PREFIXES, DrawnExam, draw
 from ..exam.key import key_json
+from ..model.cells import guard_row, unguard
 from ..model.corpus import Corpus, Exam
+from ..model.order import pinyin_key
 from ..outputs import staged_files
 from . import codes as access
 from .roster import Entry, read_roster
@@ -89,6 +91,12 @@ def person_order(paper: list[dict], questions: bool, options: bool) -> list[list
     return order
 
 
+def timezone_text(value: dt.datetime) -> str:
+    from django.utils import timezone
+
+    return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
+
+
 def _aware(value: dt.datetime) -> dt.datetime:
     from django.utils import timezone
 
@@ -123,6 +131,26 @@ def exam_settings(exam: Exam, url: str | None) -> dict:
     }
 
 
+def _check_end(exam: Exam, settings: dict, line) -> None:
+    """An end already past opens a sitting nobody can take: a located problem."""
+    from zoneinfo import ZoneInfo
+
+    # before Django is set up: times without a zone are in the service's zone (settings.py)
+    zone = ZoneInfo(os.environ.get("QINGLIAN_TIME_ZONE", "Asia/Shanghai"))
+    end = settings["ends_at"]
+    if end.replace(tzinfo=end.tzinfo or zone) <= dt.datetime.now(zone):
+        raise ValidationError(
+            [
+                Problem(
+                    exam.path or exam.id,
+                    line("online", "end"),
+                    f"截止时间 end（{end:%Y-%m-%d %H:%M}）已经过去，考生将无法作答；"
+                    "请改为以后的时间（要延长一场已开设的考试，同样改这里再运行 exam open）",
+                )
+            ]
+        )
+
+
 @dataclass
 class SittingPlan:
     """What ``exam open`` will put into the database, worked out (and every user mistake in
@@ -143,6 +171,7 @@ def plan_sitting(
 
     exam, line = load_exam(exam_path, corpus)
     settings = exam_settings(exam, url)
+    _check_end(exam, settings, line)
     drawn = draw(exam, corpus.banks, line)
     return SittingPlan(
         exam, settings, drawn, key_json(drawn), Path(roster_path), read_roster(roster_path)
@@ -168,6 +197,15 @@ def open_sitting(corpus: Corpus, plan: SittingPlan, out: Path, render: bool = Tr
             "（题库或抽题设置改过）。已发放的考试码和已保存的答案只对应原来的题目，不能更换；"
             "要换题，请改用新的考试编号（id）"
         )
+    if existing is not None and existing.closed_at is not None:
+        known_ids = set(existing.people.values_list("staff_id", flat=True))
+        new_ids = {e.staff_id for e in plan.entries} - known_ids
+        if new_ids:
+            raise ConfigError(
+                f"考试“{exam.id}”已于 {timezone_text(existing.closed_at)} 由培训员结束，"
+                f"不能再添加考生（名单中有 {len(new_ids)} 位新人）；"
+                "请为他们另开一场考试（新的考试编号 id）"
+            )
     report = OpenReport(exam.id, folder.resolve(), created=existing is None)
     known = {} if existing is None else dict(existing.people.values_list("staff_id", "code_hash"))
     listed = _listed_codes(folder / "codes.csv", exam.id, known)
@@ -180,7 +218,7 @@ def open_sitting(corpus: Corpus, plan: SittingPlan, out: Path, render: bool = Tr
         *listed.values(),
         *((e.staff_id, e.name, e.department, issued[e.staff_id]) for e in new),
     ]
-    people.sort(key=lambda p: (p[2], p[0]))
+    people.sort(key=lambda p: (pinyin_key(p[2]), pinyin_key(p[1]), p[0]))  # codes.csv, slips
     with staged_files(folder, OWNED) as tmp:
         _write_codes_csv(tmp / "codes.csv", people)
         report.files.append(("codes.csv", None))
@@ -267,10 +305,16 @@ def _listed_codes(path: Path, exam_id: str, known: dict[str, str]) -> dict[str, 
     listed = {}
     with path.open(encoding="utf-8-sig", newline="") as f:
         for row in csv.DictReader(f):
-            staff_id, code = row.get("工号", ""), access.normalise(row.get("考试码", ""))
+            staff_id = unguard(row.get("工号", ""))
+            code = access.normalise(row.get("考试码", ""))
             stored = known.get(staff_id)
             if stored and access.matches(stored, exam_id, staff_id, code):
-                listed[staff_id] = (staff_id, row.get("姓名", ""), row.get("科室", ""), code)
+                listed[staff_id] = (
+                    staff_id,
+                    unguard(row.get("姓名", "")),
+                    unguard(row.get("科室", "")),
+                    code,
+                )
     return listed
 
 
@@ -279,5 +323,5 @@ def _write_codes_csv(path: Path, people: list[tuple]) -> None:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CODES_COLUMNS)
     for staff_id, name, department, code in people:
-        writer.writerow([staff_id, name, department, access.shown(code)])
+        writer.writerow(guard_row([staff_id, name, department, access.shown(code)]))
     path.write_text(buffer.getvalue(), encoding="utf-8-sig", newline="")

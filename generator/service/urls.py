@@ -19,6 +19,8 @@ urlpatterns = [
     path("trainer/<slug:exam_id>/extend", dashboard.extend, name="extend"),
     path("trainer/<slug:exam_id>/reopen", dashboard.reopen, name="reopen"),
     path("trainer/<slug:exam_id>/close", dashboard.close, name="close"),
+    path("trainer/<slug:exam_id>/unlock", dashboard.unlock, name="unlock"),
+    path("trainer/<slug:exam_id>/absent", dashboard.absent, name="absent"),
     path("trainer/<slug:exam_id>/files/<str:name>", dashboard.download, name="download"),
     path("trainer/<slug:exam_id>/audit", dashboard.audit, name="audit"),
 ]

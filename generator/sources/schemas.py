@@ -267,6 +267,12 @@ class ExamSection(Strict):
     type: QuestionType
     count: Annotated[int, Field(ge=1)]
     points: Annotated[float, Field(gt=0)]
+    pool: Literal["exam_only", "public", "all"] = Field(
+        "all",
+        title="抽题范围",
+        description="exam_only：只抽仅用于考试（exam_only: true）的题目，与站内公开自测题分开；"
+        "public：只抽公开题；all（默认）：都抽",
+    )
 
 
 class OnlineExam(Strict):

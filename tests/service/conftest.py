@@ -98,7 +98,14 @@ class Server:
                 self.proc.wait(10)
 
 
-def start_server(root: Path, db: str, workers: int = 2, port: int | None = None) -> Server:
+def start_server(
+    root: Path,
+    db: str,
+    workers: int = 2,
+    port: int | None = None,
+    args: tuple[str, ...] = (),
+    env: dict | None = None,
+) -> Server:
     port = port or free_port()
     log = root / f"serve-{port}.log"
     proc = subprocess.Popen(
@@ -114,10 +121,11 @@ def start_server(root: Path, db: str, workers: int = 2, port: int | None = None)
             f"127.0.0.1:{port}",
             "--workers",
             str(workers),
+            *args,
         ],
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
-        env=_env(),
+        env={**_env(), **(env or {})},
         start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"

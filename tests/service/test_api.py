@@ -93,8 +93,14 @@ def test_unknown_id_and_wrong_code_get_the_same_401(sitting):
 
 def test_lockout_after_five_failures_even_with_the_right_code(sitting):
     c = Candidate(sitting.url)
+    left = []
     for _ in range(5):
-        assert c.login("1004", "WRONGCODE").status_code == 401
+        r = c.login("1004", "WRONGCODE")
+        assert r.status_code == 401
+        left.append(r.json()["attempts_left"])
+    assert left == [4, 3, 2, 1, 0]  # the candidate is warned before the lockout
+    assert "还可尝试 1 次" in r.text or "已锁定" in r.json()["error"]
+    assert "该工号已锁定 15 分钟" in r.json()["error"]
     assert c.login("1004", sitting.codes["1004"]).status_code == 429
     # an unknown 工号 locks the same way (a 429 does not tell which 工号 exist)
     for _ in range(5):
@@ -173,6 +179,8 @@ def trainer(sitting, name="trainer1") -> httpx.Client:
         "--db",
         sitting.db,
         "--password-stdin",
+        "--sitting",
+        "test-exam",
         stdin="ein-langes-Passwort-2026\n",
     )
     t = httpx.Client(base_url=sitting.url, timeout=30, follow_redirects=True)
@@ -207,4 +215,4 @@ def test_after_close_answers_are_409_and_the_review_appears(sitting):
     assert len(result["review"]) == 5 and all("explanation" in x for x in result["review"])
     assert c.paper().json()["answers"] == {"1": ["A"]}
     audit = t.get("/trainer/test-exam/audit").text
-    assert "close" in audit and "trainer1" in audit
+    assert "结束考试" in audit and "trainer1" in audit

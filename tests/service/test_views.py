@@ -20,12 +20,13 @@ def django_sitting(tmp_path_factory):
     with pytest.MonkeyPatch.context() as env:
         tmp = tmp_path_factory.mktemp("views")
         env.setenv("QINGLIAN_SECRET_KEY", "views-test-secret")
+        env.setenv("QINGLIAN_ALLOWED_HOSTS", "testserver")  # Django test client's host
         # Playwright's sync API (the browser tests of the same run) keeps an event loop in this
         # thread; Django would take these plain synchronous calls for async code.
         env.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         from generator.service.config import setup
 
-        setup(f"sqlite:///{tmp / 'views.sqlite3'}", tmp / "private")
+        setup(f"sqlite:///{tmp / 'views.sqlite3'}", tmp / "private", migrate=True)
         from generator.service.sitting import open_sitting, plan_sitting
         from generator.sources.loader import load_corpus
 
@@ -103,9 +104,10 @@ def test_the_server_keeps_the_time(django_sitting):
 def trainer_client():
     from django.test import Client
 
-    from generator.service.trainers import set_trainer
+    from generator.service.trainers import grant, set_trainer
 
     set_trainer("li", "a-long-trainer-password")
+    grant("li", "test-exam", by="test")
     t = Client()
     assert t.get("/trainer/").status_code == 302  # login first
     assert t.login(username="li", password="a-long-trainer-password")

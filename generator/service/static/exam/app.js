@@ -75,6 +75,9 @@
     var rules = $("intro-rules"); rules.textContent = "";
     var items = [];
     if (status.minutes) items.push("作答时间 " + status.minutes + " 分钟，从点“开始作答”起计时，到时自动交卷。");
+    if (status.question_count) {
+      items.push("共 " + status.question_count + " 题，满分 " + status.total + " 分，" + status.pass_score + " 分合格。");
+    }
     items.push("考试截止时间：" + fmt(status.ends_at) + "。");
     items.push("每道题选择后立即自动保存，页面顶部显示“已保存”；网络中断时显示“未保存”并自动重试，刷新页面不会丢失答案。");
     items.push("全部答完后点“检查并交卷”，确认后交卷；交卷后不能再修改。");
@@ -104,6 +107,7 @@
       render();
       var saved = restore();
       Object.keys(saved).forEach(function (no) { pending[no] = saved[no]; setInputs(no, saved[no]); });
+      updateCount();
       show("paper-screen");
       startTimer();
       if (Object.keys(pending).length) { setSave("bad", "未保存，正在重试…"); flush(); } else { setSave("ok", "已保存"); }
@@ -111,10 +115,48 @@
     }, function () { $("intro-error").textContent = "无法连接考试服务器，请检查网络后重试。"; });
   }
 
+  function answered(no) {
+    var v = pending[no] !== undefined ? pending[no] : paper.answers[String(no)];
+    return !(v === undefined || v === null || v === "" || (Array.isArray(v) && !v.length));
+  }
+
+  function updateCount() {
+    if (!paper) return;
+    var done = paper.questions.filter(function (q) { return answered(q.no); }).length;
+    var text = "已答 " + done + " / " + paper.questions.length;
+    $("answered-count").textContent = text;
+    $("nav-count").textContent = "（" + text + "）";
+    paper.questions.forEach(function (q) {
+      var a = $("nav-" + q.no);
+      if (!a) return;
+      var yes = answered(q.no);
+      a.className = yes ? "done" : "";
+      a.setAttribute("aria-label", "第 " + q.no + " 题，" + (yes ? "已作答" : "未作答"));
+    });
+  }
+
   function render() {
     $("paper-title").textContent = paper.title;
     var form = $("paper-form"); form.textContent = "";
+    var nav = $("nav-list"); nav.textContent = "";
+    var heads = {};
+    (paper.sections || []).forEach(function (s) { heads[s.from] = s.title; });
+    if (window.matchMedia && window.matchMedia("(max-width: 700px)").matches && paper.questions.length > 20) {
+      $("navigator").open = false;  // a long paper on a phone: the navigator folds away
+    }
     paper.questions.forEach(function (q) {
+      if (heads[q.no]) {
+        var h = document.createElement("h2"); h.className = "section"; h.textContent = heads[q.no];
+        form.appendChild(h);
+      }
+      var li = document.createElement("li"), link = document.createElement("a");
+      link.href = "#q-" + q.no; link.id = "nav-" + q.no; link.textContent = q.no;
+      link.addEventListener("click", function (ev) {
+        ev.preventDefault();
+        var fs = $("q-" + q.no); fs.scrollIntoView({ block: "start" });
+        var first = fs.querySelector("input"); if (first) first.focus({ preventScroll: true });
+      });
+      li.appendChild(link); nav.appendChild(li);
       var fs = document.createElement("fieldset");
       fs.id = "q-" + q.no;
       var legend = document.createElement("legend");
@@ -153,6 +195,7 @@
       var saved = paper.answers[String(q.no)];
       if (saved !== undefined) { setInputs(q.no, saved); markQuestion(q.no, "已保存"); }
     });
+    updateCount();
   }
 
   function valueOf(q) {
@@ -182,6 +225,7 @@
   function choose(q) {
     pending[q.no] = valueOf(q);
     persist();
+    updateCount();
     markQuestion(q.no, "保存中…");
     setSave("", "保存中…");
     send(String(q.no));
@@ -283,6 +327,13 @@
     api("GET", "/api/result").then(function (res) {
       if (res.status === 200) { done(res.data, message); return; }
       if (res.status === 401) { show("login-screen"); return; }
+      if (res.status === 403) {  // never started, and now too late: 缺考, no score
+        $("done-title").textContent = "考试已结束";
+        $("done-text").textContent = res.data.error || "";
+        $("done-review").textContent = "";
+        show("done-screen"); $("done-title").focus();
+        return;
+      }
       setTimeout(function () { loadResult(message); }, 2000);
     }, function () { setTimeout(function () { loadResult(message); }, 2000); });
   }
@@ -300,9 +351,22 @@
     (data.review || []).forEach(function (r) {
       var div = document.createElement("div"); div.className = "review-item";
       var h = document.createElement("p"); h.textContent = r.no + ". " + r.stem; div.appendChild(h);
-      if (r.options.length) {
-        var ol = document.createElement("ul");
-        r.options.forEach(function (o, i) { var li = document.createElement("li"); li.textContent = LABELS[i] + ". " + o; ol.appendChild(li); });
+      var chosen = r.answer === null || r.answer === undefined ? [] : [].concat(r.answer);
+      var opts = r.options.length ? r.options.map(function (o, i) { return [LABELS[i], LABELS[i] + ". " + o]; })
+        : (r.type === "judge" ? [["对", "对"], ["错", "错"]] : []);
+      if (opts.length) {
+        var ol = document.createElement("ul"); ol.className = "options";
+        opts.forEach(function (pair) {
+          var li = document.createElement("li"), mine = chosen.indexOf(pair[0]) >= 0, right = r.correct.indexOf(pair[0]) >= 0;
+          li.className = (mine ? "chosen " : "") + (right ? "correct" : (mine ? "wrong-choice" : ""));
+          li.appendChild(document.createTextNode(pair[1]));
+          if (mine || right) {
+            var tag = document.createElement("span"); tag.className = "tag";
+            tag.textContent = (mine ? "您的选择" : "") + (mine && right ? " · " : "") + (right ? "✓ 正确答案" : "");
+            li.appendChild(tag);
+          }
+          ol.appendChild(li);
+        });
         div.appendChild(ol);
       }
       var yours = document.createElement("p");
