@@ -270,26 +270,26 @@ def read_qr_text(text: str) -> SheetId | None:
 
 def layout_json(key: Key, sheets: list[SheetId]) -> str:
     """Every bubble of every page (DESIGN.md): one bubble per line, so the file stays greppable."""
-    head = {
-        "exam": key.exam,
-        "page": {"width_pt": PAGE_W, "height_pt": PAGE_H},
-        "marks": [{"x": x, "y": y, "size": MARK} for x, y in _layout_marks()],
-        "sheets": [
-            {
-                "page": i,
-                "kind": s.kind,
-                "version": s.version or None,
-                "工号": s.staff_id or None,
-            }
-            for i, s in enumerate(sheets, start=1)
-        ],
-    }
+    marks = [{"x": x, "y": y, "size": MARK} for x, y in _layout_marks()]
+    pages = [
+        {"page": i, "kind": s.kind, "version": s.version or None, "工号": s.staff_id or None}
+        for i, s in enumerate(sheets, start=1)
+    ]
     lines = []
     for i, s in enumerate(sheets, start=1):
         layout = layout_for(key, s.kind)
         lines += [json.dumps(b.as_json(i), ensure_ascii=False) for b in layout.bubbles()]
-    text = json.dumps(head, ensure_ascii=False, indent=1)[:-2]
-    return text + ',\n "bubbles": [\n  ' + ",\n  ".join(lines) + "\n ]\n}\n"
+
+    def rows(items: list) -> str:
+        return "[\n  " + ",\n  ".join(json.dumps(x, ensure_ascii=False) for x in items) + "\n ]"
+
+    return (
+        f'{{"exam": {json.dumps(key.exam, ensure_ascii=False)},\n'
+        f' "page": {{"width_pt": {PAGE_W}, "height_pt": {PAGE_H}}},\n'
+        f' "marks": {rows(marks)},\n'
+        f' "sheets": {rows(pages)},\n'
+        ' "bubbles": [\n  ' + ",\n  ".join(lines) + "\n ]\n}\n"
+    )
 
 
 def _layout_marks() -> tuple[tuple[float, float], ...]:
