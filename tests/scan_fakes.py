@@ -93,7 +93,8 @@ def fill(
     version = sheet.version or rng.choice(list(key.versions))
     truth = Truth(sheet, version=version)
     for q in layout.questions:
-        labels = list(q.labels)
+        options = key.versions[version][q.no - 1].options
+        labels = list(q.labels[: len(options)] if options else q.labels)
         if q.type == "multiple":
             chosen = sorted(rng.sample(labels, rng.randint(2, min(4, len(labels)))))
         elif rng.random() < 0.05 and q.type != "fill":
@@ -110,8 +111,7 @@ def fill(
                 _mark(img, b, dpi, how, rng)
             elif rng.random() < hard_share / 3:
                 how = rng.choice(("erased", "half_erased", "dot"))
-                if how != "dot":
-                    truth.hard[q.no] = how
+                truth.hard[q.no] = how
                 _mark(img, b, dpi, how, rng)
     if sheet.kind == "blank":
         truth.staff_digits = staff_digits

@@ -129,6 +129,15 @@ def shape(key: Key) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple(out)
 
 
+def printed(key: Key, sheet: SheetId, bubble: Bubble) -> bool:
+    """Whether a named sheet prints ``bubble``: its version may have fewer options at that
+    number than the widest version (a blank sheet serves every version and prints them all)."""
+    if sheet.kind != "named" or bubble.field != "answer" or sheet.version not in key.versions:
+        return True
+    item = key.versions[sheet.version][bubble.no - 1]
+    return not item.options or bubble.label in OPTION_LABELS[: len(item.options)]
+
+
 def layout_for(key: Key, kind: str) -> Layout:
     return _layout(shape(key), tuple(key.versions), kind)
 
@@ -278,7 +287,11 @@ def layout_json(key: Key, sheets: list[SheetId]) -> str:
     lines = []
     for i, s in enumerate(sheets, start=1):
         layout = layout_for(key, s.kind)
-        lines += [json.dumps(b.as_json(i), ensure_ascii=False) for b in layout.bubbles()]
+        lines += [
+            json.dumps(b.as_json(i), ensure_ascii=False)
+            for b in layout.bubbles()
+            if printed(key, s, b)
+        ]
 
     def rows(items: list) -> str:
         return "[\n  " + ",\n  ".join(json.dumps(x, ensure_ascii=False) for x in items) + "\n ]"

@@ -24,6 +24,7 @@ from .sheet_layout import (
     Layout,
     SheetId,
     layout_for,
+    printed,
     qr_text,
 )
 
@@ -136,7 +137,7 @@ def _page(key: Key, sheet: SheetId, layout: Layout, text: SheetText, n: int, cou
             f'<div class="no" style="left:{q.x - 6:.2f}pt;top:{q.y - 6:.2f}pt;width:24pt;'
             f'line-height:12pt">{q.no}</div>'
         )
-        parts += [_bubble(b) for b in q.bubbles]
+        parts += [_bubble(b) for b in q.bubbles if printed(key, sheet, b)]
         if q.type == "fill":
             last = q.bubbles[-1]
             parts.append(

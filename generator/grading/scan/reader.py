@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -24,6 +25,7 @@ from ...exam.sheet_layout import (
     read_qr_text,
     shape,
 )
+from ...model.terms import OPTION_LABELS
 from . import marks as m
 from .locate import SCALE, NotFound, crop, is_blank, layout_fit, locate
 from .pages import PageError, PageRef
@@ -231,9 +233,37 @@ def _read_page(key: Key, ref: PageRef) -> SheetRead:
     elif not out.staff_id:
         out.status = UNIDENTIFIED
         out.reason = "工号涂卡无法确定"
+    _check_options(key, out, layout, image, state)
     for item in out.items:
         item.staff_id, item.version = out.staff_id, out.version
     return out
+
+
+def _check_options(key: Key, out: SheetRead, layout: Layout, image, state) -> None:
+    """A mark on a bubble this version's paper has no option for (the sheet prints the widest
+    version's bubbles) is not an answer to guess from: a person looks."""
+    items = key.versions.get(out.version)
+    if not items:
+        return
+    for q in layout.questions:
+        answer, options = out.answers.get(q.no), items[q.no - 1].options
+        if not answer or not options or q.type not in ("single", "multiple"):
+            continue
+        extra = [x for x in answer if x not in OPTION_LABELS[: len(options)]]
+        if extra:
+            out.answers[q.no] = None
+            out.items.append(
+                Item(
+                    out.file,
+                    out.page,
+                    str(q.no),
+                    q.type,
+                    f"{out.version} 卷此题没有选项 {'、'.join(extra)}，却涂了",
+                    q.labels[: len(options)],
+                    answer,
+                    _png(image, q.box, q.bubbles, state),
+                )
+            )
 
 
 def _unreadable(ref: PageRef, gray: np.ndarray, reason: str, status: str = UNIDENTIFIED):
@@ -402,33 +432,37 @@ def scan(
 ) -> ScanResult:
     """Read every page; ``decisions`` (from ``parse_decisions``) settle earlier review items."""
     refs = list(pages)
-    reads: list[SheetRead] = []
     shown, task = progress("读取答题卡", len(refs)) if progress and refs else (None, None)
-    try:
-        if shown:
-            shown.start()
-        if workers > 1 and len(refs) > 1:
-            from concurrent.futures import ProcessPoolExecutor
-
-            with ProcessPoolExecutor(
-                max_workers=min(workers, len(refs)), initializer=_init, initargs=(key,)
-            ) as pool:
-                for read in pool.map(_read_one, refs, chunksize=2):
-                    reads.append(read)
-                    if shown:
-                        shown.advance(task)
-        else:
-            for ref in refs:
-                reads.append(read_page(key, ref))
-                if shown:
-                    shown.advance(task)
-    finally:
-        if shown:
-            shown.stop()
+    with shown if shown is not None else nullcontext():
+        reads = list(_read_all(key, refs, workers, lambda: shown.advance(task) if shown else None))
+    _repeats(reads)  # before decisions: a sheet scanned twice is reviewed once
     for read in reads:
         _apply(read, decisions or {})
-    _repeats(reads)
+    _repeats(reads)  # sheets named only by a decision
     return ScanResult(key, reads)
+
+
+def _read_all(key: Key, refs: list[PageRef], workers: int, advance) -> Iterable[SheetRead]:
+    if workers > 1 and len(refs) > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # Fresh interpreters, not forks: a fork of a process whose OpenCV thread pool is
+        # running can deadlock in the child.
+        with ProcessPoolExecutor(
+            max_workers=min(workers, len(refs)),
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init,
+            initargs=(key,),
+        ) as pool:
+            for read in pool.map(_read_one, refs, chunksize=1):
+                advance()
+                yield read
+        return
+    for ref in refs:
+        read = read_page(key, ref)
+        advance()
+        yield read
 
 
 def default_workers() -> int:
@@ -482,6 +516,7 @@ def _repeats(reads: list[SheetRead]) -> None:
             if other.answers == first.answers and other.version == first.version:
                 other.status = DUPLICATE
                 other.reason = f"与 {where} 相同（同一张答题卡扫描了两次），已略去"
+                other.items = []
             else:
                 reason = f"工号 {staff_id} 也出现在 {where}，两页的作答不同：请决定忽略哪一页"
                 for r in (first, other):
