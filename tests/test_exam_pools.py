@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from generator.cli import main
 from generator.exam.draw import draw
-from generator.exam.paper import load_exam
+from generator.sources.exams import load_exam
 from generator.sources.loader import load_corpus
 from tests.conftest import MINI, copy_root
 

@@ -1,4 +1,4 @@
-"""``qinglian quiz paper | grade | export | review | trend``: registered by ``generator/cli.py`` (``_extend``).
+"""``qinglian quiz paper | grade | scan | export | review | trend``: registered by ``generator/cli.py`` (``_extend``).
 
 Only this module talks to the terminal; the library raises ConfigError/ValidationError, which the
 main CLI turns into Chinese messages and exit codes. ``grade`` returns 2 when rows were rejected.
@@ -26,7 +26,8 @@ def register(sub, root_opt: argparse.ArgumentParser) -> None:
         parents=[root_opt],
         help="按考试配置抽题，生成各版本试卷、答案、key.json 和答题卡模板",
         description="按考试配置（site_config/exams/*.yml）抽题并生成 paper-<版本>.pdf、key.pdf、"
-        "key.json、answer-sheet.xlsx 和 answer-sheet.csv。考试文件在某个内容根目录的 "
+        "key.json、answer-sheet.xlsx、answer-sheet.csv，以及机读答题卡 answer-sheets.pdf 和"
+        "它的版式 sheet-layout.json（扫描后用 quiz scan 读卡）。考试文件在某个内容根目录的 "
         "site_config/exams/ 下时，题库取自该内容根目录。",
     )
     p.add_argument("exam", type=Path, metavar="EXAM.yml", help="考试配置文件")
@@ -34,6 +35,19 @@ def register(sub, root_opt: argparse.ArgumentParser) -> None:
         "--out",
         type=Path,
         help="输出目录（其下生成 <考试编号>/ 文件夹），默认 内容根目录/private；不能放在 dist/ 下",
+    )
+    p.add_argument(
+        "--roster",
+        type=Path,
+        metavar="ROSTER",
+        help="名单（CSV 或 xlsx，列 工号、姓名、科室）：为每人印一张写好姓名、工号、科室和版本的"
+        "机读答题卡（answer-sheets.pdf），版本按名单顺序轮换",
+    )
+    p.add_argument(
+        "--sheets",
+        type=int,
+        metavar="N",
+        help="另印 N 张空白机读答题卡（考生自己涂工号和版本）；不给名单时默认印 1 张，供复印",
     )
     p.set_defaults(func=cmd_paper)
 
@@ -59,6 +73,35 @@ def register(sub, root_opt: argparse.ArgumentParser) -> None:
         "不指定时使用答题表旁的 absent.csv（如有）",
     )
     p.set_defaults(func=cmd_grade)
+
+    p = commands.add_parser(
+        "scan",
+        parents=[root_opt],
+        help="读取扫描的机读答题卡（PDF 或图片），写出可直接评分的 answers.csv 和复核页面",
+        description="读取复印机或手机扫描的答题卡（PDF、JPEG、PNG、TIFF，页序、正反、轻微倾斜均可），"
+        "写出 answers.csv（quiz grade 可直接读取）、review.csv、review.html（离线打开，逐条复核拿不准"
+        "的涂卡）和 scan-report.csv（每页一行）。拿不准的一律不猜：在 answers.csv 中写作 ?，复核后用 "
+        "--decisions 应用决定。全部读定时退出码为 0，有待复核时为 2。",
+    )
+    p.add_argument("key", type=Path, metavar="KEY.json", help="quiz paper 生成的 key.json")
+    p.add_argument(
+        "scans", type=Path, nargs="+", metavar="SCAN", help="扫描文件或存放扫描文件的文件夹"
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        help="输出目录，默认 内容根目录/private/<考试编号>-scan；不能放在 dist/ 下",
+    )
+    p.add_argument(
+        "--decisions",
+        type=Path,
+        metavar="FILE",
+        help="review.html 保存的决定文件（decisions.csv），应用其中的复核决定",
+    )
+    p.add_argument(
+        "--workers", type=int, metavar="N", help="同时读卡的进程数，默认按 CPU 核数（最多 4）"
+    )
+    p.set_defaults(func=cmd_scan)
 
     p = commands.add_parser(
         "export",
@@ -157,9 +200,16 @@ def cmd_paper(args) -> int:
     root = exam_root(args.exam, args.root)
     out = args.out if args.out is not None else root / "private"
     _not_in_dist(out)
+    if args.sheets is not None and not 0 <= args.sheets <= 10_000:
+        raise ConfigError("--sheets 应为 0 到 10000 之间的整数")
+    roster = None
+    if args.roster is not None:
+        from ..service.roster import read_roster
+
+        roster = [(e.staff_id, e.name, e.department) for e in read_roster(args.roster)]
     corpus = load_corpus(root)
     exam, line = load_exam(args.exam, corpus)
-    report = make_papers(corpus, exam, line, out)
+    report = make_papers(corpus, exam, line, out, roster=roster, blank_sheets=args.sheets)
     drawn = report.drawn
     exam = drawn.exam
     counts = "、".join(f"{TYPE_NAMES[s.type]} {s.count}" for s in exam.sections)
@@ -245,6 +295,85 @@ def _keep_key(key: Path, folder: Path) -> None:
         return
     with replacing(target) as tmp:
         tmp.write_bytes(Path(key).read_bytes())
+
+
+def cmd_scan(args) -> int:
+    import datetime as dt
+
+    from ..exam.key import load_key
+    from ..grading.scan import (
+        answers_csv,
+        page_refs,
+        parse_decisions,
+        report_csv,
+        review_csv,
+        review_html,
+        scan,
+    )
+    from ..grading.scan.reader import FAILED, IGNORE, Item, SheetRead, default_workers
+    from ..grading.sheet import read_bytes
+    from ..outputs import staged_files
+    from ..terminal import console, err, progress_factory
+
+    key = load_key(args.key)
+    out = args.out if args.out is not None else args.root / "private" / f"{key.exam}-scan"
+    _not_in_dist(out)
+    if args.workers is not None and not 1 <= args.workers <= 64:
+        raise ConfigError("--workers 应为 1 到 64 之间的整数")
+    decisions = {}
+    if args.decisions is not None:
+        raw = read_bytes(args.decisions, "决定文件")
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ConfigError(f"{args.decisions}：决定文件应为 UTF-8 编码的 CSV") from None
+        decisions = parse_decisions(text, str(args.decisions), key)
+    refs, bad = page_refs(args.scans)
+    if not refs and not bad:
+        raise ConfigError("没有找到扫描文件（PDF、JPEG、PNG 或 TIFF）")
+    result = scan(
+        key, refs, decisions, workers=args.workers or default_workers(), progress=progress_factory()
+    )
+    for file, reason in bad:
+        read = SheetRead(file, 1, FAILED, reason)
+        read.items.append(Item(file, 1, "页", IGNORE, reason, (IGNORE,)))
+        if decisions.get((Path(file).name, 1, "页")) == IGNORE:
+            read.items, read.ignored, read.decided = [], True, 1
+        result.pages.append(read)
+    stamp = dt.datetime.now().strftime("%Y%m%d%H%M%S")
+    outputs = ("answers.csv", "review.csv", "review.html", "scan-report.csv")
+    with staged_files(out, outputs) as tmp:
+        (tmp / "answers.csv").write_text(answers_csv(result), encoding="utf-8-sig", newline="")
+        (tmp / "review.csv").write_text(review_csv(result), encoding="utf-8-sig", newline="")
+        (tmp / "scan-report.csv").write_text(report_csv(result), encoding="utf-8-sig", newline="")
+        (tmp / "review.html").write_text(review_html(result, decisions, stamp), encoding="utf-8")
+    pages = result.pages
+    counts: dict[str, int] = {}
+    for p in pages:
+        state = "已忽略" if p.ignored else p.status
+        counts[state] = counts.get(state, 0) + 1
+    shown = "，".join(f"{k} {v}" for k, v in counts.items())
+    console.print(
+        f"已读 {len(pages)} 页：{shown}；答题卡 {len(result.sheets)} 张写入 answers.csv。"
+    )
+    if decisions:
+        console.print(f"已应用决定文件中的 {sum(p.decided for p in pages)} 条决定。")
+    console.print(
+        f"输出 → {escape(_shown(out))}/：answers.csv、review.csv、review.html、scan-report.csv"
+    )
+    problems = [
+        p for p in pages if p.status in ("无法读取", "未识别", "其他考试") and not p.ignored
+    ]
+    for p in problems[:SHOW_REJECTED]:
+        err.print(f"  {escape(p.file)} 第 {p.page} 页：{escape(p.status)}，{escape(p.reason)}")
+    waiting = len(result.items)
+    if not waiting:
+        return 0
+    err.print(
+        f"[bold yellow]{waiting} 处待复核[/]：用浏览器打开 review.html 逐条决定，保存 decisions.csv 后运行\n"
+        f"  qinglian quiz scan {escape(str(args.key))} … --decisions decisions.csv"
+    )
+    return REJECTED_EXIT
 
 
 def cmd_export(args) -> int:

@@ -174,6 +174,12 @@ def load_key(path: Path) -> Key:
         raise ConfigError(f"{name}：找不到答案文件") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{name}：无法读取答案文件（{exc}）") from None
+    return parse_key(text, name)
+
+
+def parse_key(text: str, name: str = "key.json") -> Key:
+    """Check the text of a ``key.json`` and return the Key; ``name`` is used in messages."""
+    text = text.removeprefix("\ufeff")
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:

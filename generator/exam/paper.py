@@ -23,7 +23,9 @@ from ..outputs import staged_files
 from ..pdf.typeset import make_environment, render_pdf, stylesheet
 from . import answer_sheet as sheet
 from .draw import DrawnExam, Item, draw, section_title
-from .key import key_json
+from .key import key_json, parse_key
+from .sheet_layout import SheetId, layout_json
+from .sheets import SheetText, write_sheets_pdf
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -44,9 +46,21 @@ def exam_root(exam_path: Path, default: Path) -> Path:
     return default
 
 
-def make_papers(corpus: Corpus, exam: Exam, line: Callable[..., int], out: Path) -> PaperReport:
+def make_papers(
+    corpus: Corpus,
+    exam: Exam,
+    line: Callable[..., int],
+    out: Path,
+    roster: list[tuple[str, str, str]] | None = None,
+    blank_sheets: int | None = None,
+) -> PaperReport:
     """Everything for one exam (as ``sources.exams.load_exam`` gives it: the exam and its
-    ``line(*keys)`` lookup) into ``out/<exam id>/``, replaced atomically."""
+    ``line(*keys)`` lookup) into ``out/<exam id>/``, replaced atomically.
+
+    ``roster`` (工号, 姓名, 科室) gives one named answer sheet per person, versions dealt in
+    turn; ``blank_sheets`` adds that many blank ones (default: one blank master to copy when
+    there is no roster).
+    """
     started = time.perf_counter()
     drawn = draw(exam, corpus.banks, line)
     folder = Path(out) / exam.id
@@ -72,11 +86,38 @@ def make_papers(corpus: Corpus, exam: Exam, line: Callable[..., int], out: Path)
         )
         sheet.write_csv_template(tmp / "answer-sheet.csv", len(types))
         report.files += [("answer-sheet.xlsx", None), ("answer-sheet.csv", None)]
+        report.files += _answer_sheets(corpus, drawn, roster, blank_sheets, tmp)
     report.seconds = time.perf_counter() - started
     return report
 
 
-FIXED_OUTPUTS = ("key.pdf", "key.json", "answer-sheet.xlsx", "answer-sheet.csv")
+FIXED_OUTPUTS = (
+    "key.pdf",
+    "key.json",
+    "answer-sheet.xlsx",
+    "answer-sheet.csv",
+    "answer-sheets.pdf",
+    "sheet-layout.json",
+)
+
+
+def _answer_sheets(corpus, drawn: DrawnExam, roster, blank_sheets, tmp: Path) -> list:
+    """``answer-sheets.pdf`` (read by ``quiz scan``) and ``sheet-layout.json``."""
+    exam = drawn.exam
+    key = parse_key(key_json(drawn))
+    versions = [v.name for v in drawn.versions]
+    sheets = [
+        SheetId(exam.id, "named", versions[i % len(versions)], staff_id, name, department)
+        for i, (staff_id, name, department) in enumerate(roster or [])
+    ]
+    count = blank_sheets if blank_sheets is not None else (0 if sheets else 1)
+    sheets += [SheetId(exam.id, "blank")] * count
+    if not sheets:
+        return []
+    text = SheetText(exam.title, corpus.hospital.name)
+    pages = write_sheets_pdf(key, sheets, text, tmp / "answer-sheets.pdf")
+    (tmp / "sheet-layout.json").write_text(layout_json(key, sheets), encoding="utf-8")
+    return [("answer-sheets.pdf", pages), ("sheet-layout.json", None)]
 
 
 def _owned(folder: Path) -> list[str]:

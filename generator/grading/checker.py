@@ -67,6 +67,23 @@ def check_sheet(
     return GradeReport(Path(out).resolve(), grading, stats, files, notes, present)
 
 
+def result_files(grading: Grading, catalogue: Catalogue | None = None) -> dict[str, bytes]:
+    """scores.csv, items.csv, report.html (and rejected.csv when rows were rejected) in memory,
+    byte for byte as ``check_sheet`` writes them (the exam service offers them for download)."""
+    stats = analyse(grading)
+    first = next(iter(grading.key.versions))
+    notes: list[str] = []
+    files = {
+        "scores.csv": results.scores_csv_text(grading),
+        "items.csv": results.items_csv_text(stats, first),
+    }
+    if grading.rejected:
+        files["rejected.csv"] = results.rejected_csv_text(grading)
+    out = {name: text.encode("utf-8-sig") for name, text in files.items()}
+    out["report.html"] = render_report(grading, stats, catalogue or Catalogue(), notes).encode()
+    return out
+
+
 def catalogue_from(root: Path) -> Catalogue:
     """Rule titles and question stems from the content root, when it loads cleanly."""
     if not (root / "quizzes").is_dir():

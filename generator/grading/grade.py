@@ -26,7 +26,7 @@ from functools import cached_property
 import numpy as np
 
 from ..exam.key import Key, KeyItem
-from .sheet import Column, Sheet
+from .sheet import Column, Row, Sheet
 from .spelling import Unreadable, fold, read_choice, read_fill, read_judge
 
 Response = frozenset[str] | str | None
@@ -182,8 +182,11 @@ def bar(progress, description: str, total: int) -> Iterator[Callable[[int], None
 # --- a whole sheet -------------------------------------------------------------------------
 
 
-def grade(key: Key, sheet: Sheet, progress=None) -> Grading:
-    """Grade every row of ``sheet``; ``progress`` is the CLI's optional progress-bar factory."""
+def grade(key: Key, sheet: Sheet | list[Row], progress=None) -> Grading:
+    """Grade every row of ``sheet`` (a Sheet, or Row objects: scanned sheets, the service's
+    answers); ``progress`` is the CLI's optional progress-bar factory."""
+    if not isinstance(sheet, Sheet):
+        sheet = Sheet(list(sheet))
     n = len(sheet)
     versions = list(key.versions)
     numbers = list(range(1, key.question_count + 1))

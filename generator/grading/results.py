@@ -7,6 +7,7 @@ columns are numbered as on each person's own paper (the same numbers as the answ
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 import numpy as np
@@ -42,10 +43,15 @@ WRITE_CHUNK = 16_384  # people written at a time
 
 
 def _write_csv(path: Path, header: list[str], rows: list[list[object]]) -> None:
-    with path.open("w", encoding="utf-8-sig", newline="") as f:
-        writer = csv.writer(f, lineterminator="\r\n")
-        writer.writerow(header)
-        writer.writerows(rows)
+    path.write_text(_csv_text(header, rows), encoding="utf-8-sig", newline="")
+
+
+def _csv_text(header: list[str], rows: list[list[object]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
 
 
 safe_cell = guard  # the one formula guard (generator.model.cells); this name for older callers
@@ -165,6 +171,12 @@ def write_scores_csv(grading: Grading, path: Path, progress=None) -> None:
             f.write(chunk)
 
 
+def scores_csv_text(grading: Grading) -> str:
+    """scores.csv as text (without the BOM ``write_scores_csv`` adds)."""
+    header = score_header(grading.key.question_count)
+    return ",".join(_csv_field(h) for h in header) + "\r\n" + "".join(_score_lines(grading, None))
+
+
 def xlsx_fits(grading: Grading) -> bool:
     """Whether scores.xlsx can hold everyone (Excel stops at 1,048,576 rows, header included)."""
     return grading.count + 1 <= xlsx.MAX_ROWS
@@ -279,13 +291,21 @@ def item_row(s: ItemStats) -> list[object]:
 
 
 def write_items_csv(stats: ExamStats, path: Path, first_version: str) -> None:
+    path.write_text(items_csv_text(stats, first_version), encoding="utf-8-sig", newline="")
+
+
+def items_csv_text(stats: ExamStats, first_version: str) -> str:
     header = [
         f"选项选择频率（按{first_version}卷标号，✓为正确）" if c == "选项选择频率" else c
         for c in ITEM_COLUMNS
     ]
-    _write_csv(path, header, [item_row(s) for s in stats.items])
+    return _csv_text(header, [item_row(s) for s in stats.items])
 
 
 def write_rejected_csv(grading: Grading, path: Path) -> None:
+    path.write_text(rejected_csv_text(grading), encoding="utf-8-sig", newline="")
+
+
+def rejected_csv_text(grading: Grading) -> str:
     rows = [[r.row, safe_cell(r.staff_id), safe_cell(r.name), r.reason] for r in grading.rejected]
-    _write_csv(path, REJECTED_COLUMNS, rows)
+    return _csv_text(REJECTED_COLUMNS, rows)

@@ -8,7 +8,6 @@ AuditLog (who, when, what, target). Results are made by ``generator.grading`` fr
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -354,20 +353,16 @@ def _attachment(body: bytes, filename: str, kind: str) -> HttpResponse:
 
 def results(s: Sitting) -> dict[str, bytes]:
     """scores.csv, items.csv, report.html exactly as ``quiz grade`` makes them from the export."""
-    from ..grading.checker import check_sheet
+    from ..grading.checker import result_files
     from ..grading.report import Catalogue
-    from .scoring import sitting_key
+    from .scoring import grade_sitting
 
     catalogue = Catalogue(
         rule_titles={int(n): t for n, t in s.rule_titles.items()},
         stems={item["id"]: item["stem"] for item in s.paper},
     )
-    with tempfile.TemporaryDirectory(prefix="qinglian-results-") as tmp:
-        sheet = Path(tmp) / "answers.csv"
-        sheet.write_text(answers_csv(s), encoding="utf-8")
-        out = Path(tmp) / "out"
-        check_sheet(sitting_key(s), sheet, out, catalogue)
-        return {name: (out / name).read_bytes() for name in RESULT_FILES if (out / name).exists()}
+    files = result_files(grade_sitting(s), catalogue)
+    return {name: files[name] for name in RESULT_FILES if name in files}
 
 
 @never_cache

@@ -10,13 +10,11 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import tempfile
 from functools import lru_cache
-from pathlib import Path
 
 from ..exam.answer_sheet import header
-from ..exam.key import Key, load_key
-from ..grading.grade import Result, grade
+from ..exam.key import Key, parse_key
+from ..grading.grade import Grading, Result, grade
 from ..grading.sheet import Row, Sheet
 from ..model.answers import fold
 from ..model.cells import guard_row
@@ -24,10 +22,7 @@ from ..model.cells import guard_row
 
 @lru_cache(maxsize=32)
 def _key(key_text: str, digest: str) -> Key:
-    with tempfile.TemporaryDirectory(prefix="qinglian-key-") as tmp:
-        path = Path(tmp) / "key.json"
-        path.write_text(key_text, encoding="utf-8")
-        return load_key(path)
+    return parse_key(key_text)
 
 
 def sitting_key(sitting) -> Key:
