@@ -27,10 +27,10 @@ sys.path.insert(0, str(ROOT))
 
 from generator.exam.draw import draw  # noqa: E402
 from generator.exam.key import key_json, parse_key  # noqa: E402
-from generator.sources.exams import load_exam  # noqa: E402
 from generator.exam.sheet_layout import SheetId, layout_for  # noqa: E402
 from generator.exam.sheets import SheetText, write_sheets_pdf  # noqa: E402
 from generator.grading.scan import page_refs, scan  # noqa: E402
+from generator.sources.exams import load_exam  # noqa: E402
 from generator.sources.loader import load_corpus  # noqa: E402
 from tests.scan_fakes import DISTORTIONS, fill, render  # noqa: E402
 

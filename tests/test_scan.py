@@ -21,12 +21,12 @@ from generator.cli import main
 from generator.errors import ValidationError
 from generator.exam.draw import draw
 from generator.exam.key import key_json, parse_key
-from generator.sources.exams import load_exam
 from generator.exam.sheet_layout import SheetId, layout_for, layout_json
 from generator.exam.sheet_layout import printed as is_printed
 from generator.exam.sheets import SheetText, write_sheets_pdf
 from generator.grading.scan import PageRef, parse_decisions, read_page, scan
 from generator.grading.scan.reader import BLANK_PAGE, OTHER_EXAM, READ, UNIDENTIFIED
+from generator.sources.exams import load_exam
 from generator.sources.loader import load_corpus
 from tests.scan_fakes import DISTORTIONS, fill, render
 

@@ -271,7 +271,9 @@ def cmd_grade(args) -> int:
             f"应考 {t.expected} 人，实考 {t.present} 人，缺考 {t.absent} 人（参考率 {t.rate:.1%}；"
             f"缺考名单 {escape(_shown(absent_path))}）。"
         )
-    console.print(f"输出 → {escape(_shown(report.folder))}/：{'、'.join([*report.files, 'key.json'])}")
+    console.print(
+        f"输出 → {escape(_shown(report.folder))}/：{'、'.join([*report.files, 'key.json'])}"
+    )
     for note in report.notes:  # e.g. too many people for one Excel sheet: CSV only
         err.print(f"[bold yellow]注意[/]：{escape(note)}")
     if not grading.rejected:

@@ -13,8 +13,8 @@ import re
 import zipfile
 from dataclasses import dataclass
 
-from ..model.cells import unguard as unsafe_cell
 from ..grading.sheet import cell_text, csv_text
+from ..model.cells import unguard as unsafe_cell
 from ..model.terms import OPTION_LABELS
 from .questions import MAX_OPTIONS, ImportProblem, RawQuestion, fold
 

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from ..exam.answer_sheet import header
 from ..exam.key import Key, parse_key
-from ..grading.grade import Grading, Result, grade
+from ..grading.grade import Result, grade
 from ..grading.sheet import Row, Sheet
 from ..model.answers import fold
 from ..model.cells import guard_row
