@@ -7,7 +7,6 @@ objects the print templates lay out; nothing here knows about HTML beyond Markdo
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable, Sized
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from ..errors import ConfigError
 from ..model import links
 from ..model.corpus import Case, Corpus, Rule, Story
 from ..model.terms import RISK_LEVELS
+from ..model.text import clip, date_cn, first_paragraph, list_items, plain_text
 from ..sources.schemas import Department, HandbookSpec
 from .typeset import markdown_html
 
@@ -415,10 +415,6 @@ def site_url(corpus: Corpus, path: str, anchor: str = "") -> str:
     return links.absolute_url(corpus.hospital.site_url, path, anchor)
 
 
-def date_cn(value) -> str:
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
 def _case_view(corpus: Corpus, case: Case) -> CaseView:
     return CaseView(
         id=case.id,
@@ -434,33 +430,3 @@ def _case_view(corpus: Corpus, case: Case) -> CaseView:
         sections=case.sections,
         body=case.body,
     )
-
-
-def first_paragraph(markdown: str) -> str:
-    for block in re.split(r"\n\s*\n", markdown.strip()):
-        block = block.strip()
-        if block and not block.startswith(("#", "-", "*", "|", ">", "!!!")):
-            return block
-    return ""
-
-
-def list_items(markdown: str) -> list[str]:
-    return [plain_text(m) for m in re.findall(r"^\s*[-*]\s+(.+)$", markdown, re.MULTILINE)]
-
-
-def plain_text(markdown: str) -> str:
-    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", markdown)
-    text = re.sub(r"(\*\*|__|\*|`)", "", text)
-    return re.sub(r"\s*\n\s*", "", text).strip()
-
-
-def clip(text: str, limit: int, stops: str = "。！？；") -> str:
-    """At most ``limit`` characters, cut after a sentence (one of ``stops``) when one ends late
-    enough, else at ``limit`` with an ellipsis."""
-    if len(text) <= limit:
-        return text
-    head = text[:limit]
-    cut = max(head.rfind(p) for p in stops)
-    if cut >= limit * 0.5:
-        return head[: cut + 1]
-    return head.rstrip("，、：；") + "……"

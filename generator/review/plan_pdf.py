@@ -22,8 +22,9 @@ from ..errors import BuildError
 from ..model.corpus import Corpus
 from ..model.numbers import number, one_decimal
 from ..model.terms import rule_label
+from ..model.text import date_cn
 from ..outputs import staged_files
-from ..pdf.books import TocEntry, date_cn
+from ..pdf.books import TocEntry
 from ..pdf.handbooks import build_date, human_size
 from ..pdf.typeset import TEMPLATES as PDF_TEMPLATES
 from ..pdf.typeset import make_environment, render_pdf, stylesheet

@@ -30,7 +30,7 @@ from ..model import links
 from ..model.corpus import Case, Corpus, Rule
 from ..model.numbers import one_decimal
 from ..model.terms import TYPE_NAMES, rule_label
-from ..pdf.books import clip, first_paragraph, list_items, plain_text
+from ..model.text import clip, first_paragraph, list_items, plain_text
 from ..sources.schemas import Question
 from .results import Sitting
 
