@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from generator.model.answers import pinned
+
 REPO = Path(__file__).resolve().parent.parent
 LETTERS = "ABCDEFGHIJ"
 
@@ -22,7 +24,6 @@ LETTERS = "ABCDEFGHIJ"
 DOCUMENT_QUESTIONS = {"q-r1-007", "q-r2-007", "q-r4-019", "q-r8-025", "q-r9-019"}
 
 # The paper shuffler keeps options starting like this in place (generator/quiz/draw.py).
-PINNED_PREFIXES = ("以上", "上述", "全部", "都不", "均不", "都对", "均对", "其他", "其它")
 
 # A scenario puts a person or an institution in a situation: 某医院…, 某医生…, 某药企…
 SCENARIO = re.compile(r"某[\u4e00-\u9fff]")
@@ -112,7 +113,7 @@ def balance_problems(banks: dict[str, list[dict]]) -> list[str]:
     if documents != DOCUMENT_QUESTIONS:
         problems.append(f"document-tagged questions {sorted(documents)}")
     for q in everything:
-        if any(o.startswith(PINNED_PREFIXES) for o in q.get("options") or []):
+        if any(map(pinned, q.get("options") or [])):
             problems.append(f"{q['id']}: an option starts like “以上/其他…” and stays pinned")
     return problems
 

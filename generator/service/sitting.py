@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ConfigError
-from ..exam.draw import _PINNED_PREFIXES, DrawnExam, draw
+from ..exam.draw import DrawnExam, draw
 from ..exam.key import key_json
+from ..model.answers import shuffled_order
 from ..model.corpus import Corpus, Exam
 from ..outputs import staged_files
 from . import codes as access
@@ -78,13 +79,7 @@ def person_order(paper: list[dict], questions: bool, options: bool) -> list[list
             rng.shuffle(indexes)
         for index in indexes:
             texts = paper[index]["options"]
-            perm = list(range(len(texts)))
-            if options and texts:
-                movable = [i for i in perm if not texts[i].startswith(_PINNED_PREFIXES)]
-                shuffled = movable[:]
-                rng.shuffle(shuffled)
-                places = iter(shuffled)
-                perm = [next(places) if i in movable else i for i in perm]
+            perm = shuffled_order(texts, rng) if options and texts else list(range(len(texts)))
             order.append([index, perm])
     return order
 
