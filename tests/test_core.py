@@ -388,3 +388,25 @@ def test_corpus_indexes_are_read_only_and_lookups_add_nothing(mini_root):
     assert index.get("没有这个科室") is None and list(index) == keys
     with pytest.raises(TypeError):
         index["新科室"] = []  # type: ignore[index]
+
+
+def test_handbooks_read_markdown_in_the_sites_dialect(mini_root):
+    """mkdocs.yml's extensions are the handbooks' too: an editor's ``!!!`` and ``???`` blocks and
+    task lists print as boxes and ticks, not as raw text (the site's permalinks stay out)."""
+    from generator.pdf.books import plan
+    from generator.pdf.handbooks import book_html
+
+    case = sorted((mini_root / "cases").glob("*.md"))[0]
+    extra = (
+        '\n\n!!! note "编辑提示"\n\n    提示框里的一行。\n\n'
+        '??? warning "容易混淆的情形"\n\n    折叠块里的一行。\n\n- [x] 已核对来源\n'
+    )
+    case.write_text(case.read_text(encoding="utf-8") + extra, "utf-8")
+    corpus = load_corpus(mini_root)
+    assert "pymdownx.details" in corpus.markdown.extensions
+    (book,) = [b for b in plan(corpus) if b.kind == "cases"]
+    html = book_html(corpus, book)
+    assert '<div class="admonition note">' in html and '<details class="warning">' in html
+    assert "<summary>容易混淆的情形</summary>" in html and 'class="task-list-item"' in html
+    body = html[html.rindex("</style>") :]
+    assert "!!!" not in body and "???" not in body and "headerlink" not in body

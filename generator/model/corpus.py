@@ -28,6 +28,7 @@ from ..sources.schemas import (
     RuleMeta,
     StoryMeta,
 )
+from .markdown import DEFAULT_DIALECT, MarkdownDialect
 from .sections import split_sections
 from .terms import RISK_LEVELS, STORY_GROUPS, rule_label
 
@@ -113,6 +114,9 @@ class Corpus:
     pages: dict[str, Page] = field(default_factory=dict)
     handbooks: list[HandbookSpec] = field(default_factory=list)
     logo: Path | None = None  # the hospital's logo file, if hospital.yml names one
+    # The content root's mkdocs.yml (None: there is none) and the Markdown dialect it sets.
+    site_config: dict | None = None
+    markdown: MarkdownDialect = DEFAULT_DIALECT
     # Each source file's line lookup (relative path → line of a key path), kept from loading so
     # later stages (an exam's draw) locate problems without reading the file again.
     lines: dict[str, Callable[[tuple], int]] = field(default_factory=dict)

@@ -272,7 +272,7 @@ def _story_view(corpus: Corpus, story: Story) -> dict[str, Any]:
         "story": story,
         "url": site_url(corpus, links.story_page(story.id)),
         "rules": "、".join(corpus.rules[n].label for n in story.rules if n in corpus.rules),
-        "body": markdown_html(story.body, shift=1),
+        "body": markdown_html(story.body, 1, corpus.markdown),
     }
 
 
@@ -301,7 +301,9 @@ def _risks_contents(corpus: Corpus, book: Book) -> Contents:
     rules = [
         {
             "rule": corpus.rules[n],
-            "redlines": markdown_html(corpus.rules[n].sections.get("红线清单", "")),
+            "redlines": markdown_html(
+                corpus.rules[n].sections.get("红线清单", ""), 0, corpus.markdown
+            ),
         }
         for n in sorted(rule_numbers)
     ]
@@ -331,7 +333,7 @@ def _risks_contents(corpus: Corpus, book: Book) -> Contents:
         {
             "dept": dept,
             "register": register,
-            "overview": markdown_html(register.overview),
+            "overview": markdown_html(register.overview, 0, corpus.markdown),
             "posts": posts,
             "counts": counts,
             "levels": RISK_LEVELS,

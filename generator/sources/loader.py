@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from ..errors import ConfigError, Problem, ValidationError
 from ..model.corpus import Bank, Case, Corpus, Exam, Page, RiskRegister, Rule, Story
+from ..model.markdown import DEFAULT_DIALECT, MarkdownDialect
 from . import checks
 from .files import read_markdown, read_yaml
 from .handbooks import handbook_refs
@@ -28,6 +29,7 @@ from .schemas import (
     StoryMeta,
     TaxonomyFile,
 )
+from .site_yaml import read_site_config
 from .validate import validate_model
 from .yaml_lines import LocatedYaml
 
@@ -189,6 +191,12 @@ def load_corpus(root: Path, cache: SourceCache | None = None) -> Corpus:
 
     for page in pages:
         page.slug = Path(page.path).stem
+    site_config = read_site_config(root) if (root / "mkdocs.yml").is_file() else None
+    markdown = (
+        MarkdownDialect.from_config(site_config.get("markdown_extensions"))
+        if site_config is not None
+        else DEFAULT_DIALECT
+    )
     return Corpus(
         root=root,
         hospital=hospital,
@@ -204,6 +212,8 @@ def load_corpus(root: Path, cache: SourceCache | None = None) -> Corpus:
         pages={p.slug: p for p in pages},
         handbooks=handbooks.handbooks if handbooks else [],
         logo=logo,
+        site_config=site_config,
+        markdown=markdown,
         lines={found.path: found.line for found in r.lines.values()},
     )
 
