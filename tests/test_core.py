@@ -410,3 +410,17 @@ def test_handbooks_read_markdown_in_the_sites_dialect(mini_root):
     assert "<summary>容易混淆的情形</summary>" in html and 'class="task-list-item"' in html
     body = html[html.rindex("</style>") :]
     assert "!!!" not in body and "???" not in body and "headerlink" not in body
+
+
+def test_library_writers_of_private_outputs_refuse_dist(mini_root):
+    """Papers and keys never go under a content root's dist/, whoever calls the library."""
+    from generator.errors import ConfigError
+    from generator.exam.paper import make_papers
+    from generator.outputs import private_outputs
+    from generator.sources.exams import load_exam
+
+    corpus = load_corpus(mini_root)
+    with pytest.raises(ConfigError, match="不能放在 dist/ 下"):
+        make_papers(corpus, *load_exam(mini_root / EXAM, corpus), mini_root / "dist" / "papers")
+    assert not (mini_root / "dist").exists()
+    assert private_outputs(mini_root / "private") == (mini_root / "private").resolve()

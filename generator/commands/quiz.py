@@ -12,6 +12,7 @@ from pathlib import Path
 from rich.markup import escape
 
 from ..errors import ConfigError
+from ..outputs import private_outputs
 
 REJECTED_EXIT = 2
 SHOW_REJECTED = 20
@@ -119,17 +120,8 @@ def register_loop(commands, root_opt: argparse.ArgumentParser) -> None:
 
 
 def _not_in_dist(out: Path) -> None:
-    """Exam papers, keys and grades never go into a content root's dist/ (it is published)."""
-    out = out.resolve()
-    for folder in (out, *out.parents):
-        root = folder.parent
-        if folder.name == "dist" and any(
-            (root / marker).exists() for marker in ("mkdocs.yml", "site_config", "content")
-        ):
-            raise ConfigError(
-                f"{out}：试卷、答案和成绩不能放在 dist/ 下（dist/ 会整体发布到网站）；"
-                "请换一个 --out 目录"
-            )
+    """Checked before any work starts (the library checks again where it writes)."""
+    private_outputs(out)
 
 
 def _shown(path: Path) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..errors import QinglianError
 from ..exam.key import Key
-from ..outputs import staged_files
+from ..outputs import staged_private_files
 from . import results
 from .grade import Grading, grade
 from .report import Catalogue, render_report
@@ -82,7 +82,7 @@ def _write(
     progress=None,
 ) -> list[str]:
     # Only our files in the trainer's folder; a rejected.csv from an earlier run would mislead.
-    with staged_files(out, OUTPUTS) as tmp:
+    with staged_private_files(out, OUTPUTS) as tmp:
         first = next(iter(grading.key.versions))
         results.write_scores_csv(grading, tmp / "scores.csv", progress)
         if results.xlsx_fits(grading):

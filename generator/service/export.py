@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ConfigError
-from ..outputs import staged_files
+from ..outputs import staged_private_files
 
 
 @dataclass
@@ -23,7 +23,7 @@ def export(exam_id: str, out: Path) -> ExportReport:
     if sitting is None:
         known = "、".join(Sitting.objects.values_list("exam_id", flat=True)) or "（无）"
         raise ConfigError(f"数据库中没有考试“{exam_id}”（已有：{known}）")
-    with staged_files(Path(out), ("answers.csv", "key.json")) as tmp:
+    with staged_private_files(Path(out), ("answers.csv", "key.json")) as tmp:
         (tmp / "answers.csv").write_text(answers_csv(sitting), encoding="utf-8", newline="")
         (tmp / "key.json").write_text(sitting.key_json, encoding="utf-8")
     AuditLog.objects.create(

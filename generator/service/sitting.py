@@ -24,7 +24,7 @@ from ..exam.draw import DrawnExam, draw
 from ..exam.key import key_json
 from ..model.answers import shuffled_order
 from ..model.corpus import Corpus, Exam
-from ..outputs import staged_files
+from ..outputs import staged_private_files
 from . import codes as access
 from .roster import Entry, read_roster
 
@@ -176,7 +176,7 @@ def open_sitting(corpus: Corpus, plan: SittingPlan, out: Path, render: bool = Tr
         *((e.staff_id, e.name, e.department, issued[e.staff_id]) for e in new),
     ]
     people.sort(key=lambda p: (p[2], p[0]))
-    with staged_files(folder, OWNED) as tmp:
+    with staged_private_files(folder, OWNED) as tmp:
         _write_codes_csv(tmp / "codes.csv", people)
         report.files.append(("codes.csv", None))
         if render:
