@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import QinglianError
 from ..exam.key import Key
+from ..model.corpus import Corpus
 from ..outputs import staged_private_files
 from . import results
 from .grade import Grading, grade
@@ -57,16 +57,8 @@ def check_sheet(
     return GradeReport(Path(out).resolve(), grading, stats, files, notes)
 
 
-def catalogue_from(root: Path) -> Catalogue:
-    """Rule titles and question stems from the content root, when it loads cleanly."""
-    if not (root / "quizzes").is_dir():
-        return Catalogue()
-    from ..sources.loader import load_corpus
-
-    try:
-        corpus = load_corpus(root)
-    except QinglianError:
-        return Catalogue()
+def catalogue_of(corpus: Corpus) -> Catalogue:
+    """Rule titles and question stems of a loaded corpus, for the report."""
     return Catalogue(
         rule_titles={n: rule.title for n, rule in corpus.rules.items()},
         stems={q.id: q.stem for q in corpus.questions},
