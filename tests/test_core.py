@@ -91,7 +91,7 @@ def test_front_matter_welcomes_extra_keys_but_reports_near_misses(mini_root):
 
 
 def test_json_schemas_carry_the_chinese_field_titles():
-    from generator.sources.schemas import BankFile
+    from generator.model.schemas import BankFile
 
     schema = BankFile.model_json_schema()
     question = schema["$defs"]["Question"]
@@ -424,3 +424,18 @@ def test_library_writers_of_private_outputs_refuse_dist(mini_root):
         make_papers(corpus, *load_exam(mini_root / EXAM, corpus), mini_root / "dist" / "papers")
     assert not (mini_root / "dist").exists()
     assert private_outputs(mini_root / "private") == (mini_root / "private").resolve()
+
+
+def test_the_model_imports_no_sources_and_no_renderer():
+    """Dependencies point one way: sources → model → renderers."""
+    import ast
+
+    model = Path(__file__).resolve().parent.parent / "generator" / "model"
+    found = []
+    for path in sorted(model.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level >= 2:
+                found.append(f"{path.name}: from {'.' * node.level}{node.module}")
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("generator"):
+                found.append(f"{path.name}: from {node.module}")
+    assert found == []

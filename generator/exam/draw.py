@@ -26,9 +26,9 @@ from ..errors import Problem, ValidationError
 from ..model.answers import shuffled_order
 from ..model.corpus import Bank, Corpus, Exam
 from ..model.numbers import number
+from ..model.schemas import ExamSection, Question
 from ..model.terms import CHINESE_NUMERALS, TYPE_NAMES, rule_label
 from ..model.terms import OPTION_LABELS as LABELS
-from ..sources.schemas import ExamSection, Question
 
 LineOf = Callable[..., int]
 

@@ -12,7 +12,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
-from ..sources.schemas import (
+from .markdown import DEFAULT_DIALECT, MarkdownDialect
+from .schemas import (
     BankFile,
     CaseMeta,
     Category,
@@ -28,7 +29,6 @@ from ..sources.schemas import (
     RuleMeta,
     StoryMeta,
 )
-from .markdown import DEFAULT_DIALECT, MarkdownDialect
 from .sections import split_sections
 from .terms import RISK_LEVELS, STORY_GROUPS, rule_label
 

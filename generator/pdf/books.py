@@ -15,9 +15,9 @@ from typing import Any
 from ..errors import ConfigError
 from ..model import links
 from ..model.corpus import Case, Corpus, Rule, Story
+from ..model.schemas import Department, HandbookSpec
 from ..model.terms import RISK_LEVELS
 from ..model.text import clip, date_cn, first_paragraph, list_items, plain_text
-from ..sources.schemas import Department, HandbookSpec
 from .typeset import markdown_html
 
 

@@ -16,10 +16,7 @@ from pydantic import BaseModel
 from ..errors import ConfigError, Problem, ValidationError
 from ..model.corpus import Bank, Case, Corpus, Exam, Page, RiskRegister, Rule, Story
 from ..model.markdown import DEFAULT_DIALECT, MarkdownDialect
-from . import checks
-from .files import read_markdown, read_yaml
-from .handbooks import handbook_refs
-from .schemas import (
+from ..model.schemas import (
     CaseMeta,
     HandbooksFile,
     HospitalFile,
@@ -29,6 +26,9 @@ from .schemas import (
     StoryMeta,
     TaxonomyFile,
 )
+from . import checks
+from .files import read_markdown, read_yaml
+from .handbooks import handbook_refs
 from .site_yaml import read_site_config
 from .validate import validate_model
 from .yaml_lines import LocatedYaml
