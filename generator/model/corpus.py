@@ -84,6 +84,17 @@ class RiskRegister(RiskRegisterFile):
         return Counter(risk.level for post in self.posts for risk in post.risks)
 
     @cached_property
+    def light(self) -> str:
+        """The department's 亮灯: 高 (red) with 3+ high risks, 中 (yellow) with any high or 3+
+        medium, else 低 (green) — the rule the site's risk pages explain."""
+        counts = self.level_counts
+        if counts["高"] >= 3:
+            return "高"
+        if counts["高"] or counts["中"] >= 3:
+            return "中"
+        return "低"
+
+    @cached_property
     def ranked_risks(self) -> list[tuple[str, Risk]]:
         """(post, risk) pairs, high risks first, in source order within a level."""
         pairs = [(post.post, risk) for post in self.posts for risk in post.risks]
