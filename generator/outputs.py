@@ -83,3 +83,30 @@ def carry_over(previous: Path, tmp: Path, name: str) -> None:
     src = previous / name
     if src.is_dir():
         shutil.copytree(src, tmp / name)
+
+
+# Markers of a content root: its dist/ is what gets published.
+_ROOT_MARKERS = ("mkdocs.yml", "site_config", "content")
+
+
+def private_outputs(out: Path) -> Path:
+    """``out``, checked as a place for exam papers, keys, codes, answers and scores: never under
+    a content root's ``dist/``, which is published as a whole (DESIGN.md). Raises ConfigError."""
+    from .errors import ConfigError
+
+    out = Path(out).resolve()
+    for folder in (out, *out.parents):
+        root = folder.parent
+        if folder.name == "dist" and any((root / m).exists() for m in _ROOT_MARKERS):
+            raise ConfigError(
+                f"{out}：试卷、答案、考试码和成绩不能放在 dist/ 下（dist/ 会整体发布到网站）；"
+                "请换一个 --out 目录"
+            )
+    return out
+
+
+@contextmanager
+def staged_private_files(out: Path, owned: Iterable[str]) -> Iterator[Path]:
+    """``staged_files`` for private outputs: ``out`` is checked first (``private_outputs``)."""
+    with staged_files(private_outputs(out), owned) as tmp:
+        yield tmp

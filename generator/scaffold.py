@@ -11,9 +11,9 @@ import yaml
 
 from .errors import ConfigError
 from .model.corpus import Bank
+from .model.schemas import SLUG_PATTERN
 from .outputs import replacing
 from .sources.files import read_yaml
-from .sources.schemas import SLUG_PATTERN
 from .sources.validate import validate_model
 from .sources.yaml_lines import parse_yaml
 

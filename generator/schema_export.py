@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from .sources import schemas
+from .model import schemas
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "rule.schema.json": schemas.RuleMeta,

@@ -91,7 +91,7 @@ def test_front_matter_welcomes_extra_keys_but_reports_near_misses(mini_root):
 
 
 def test_json_schemas_carry_the_chinese_field_titles():
-    from generator.sources.schemas import BankFile
+    from generator.model.schemas import BankFile
 
     schema = BankFile.model_json_schema()
     question = schema["$defs"]["Question"]
@@ -388,3 +388,54 @@ def test_corpus_indexes_are_read_only_and_lookups_add_nothing(mini_root):
     assert index.get("没有这个科室") is None and list(index) == keys
     with pytest.raises(TypeError):
         index["新科室"] = []  # type: ignore[index]
+
+
+def test_handbooks_read_markdown_in_the_sites_dialect(mini_root):
+    """mkdocs.yml's extensions are the handbooks' too: an editor's ``!!!`` and ``???`` blocks and
+    task lists print as boxes and ticks, not as raw text (the site's permalinks stay out)."""
+    from generator.pdf.books import plan
+    from generator.pdf.handbooks import book_html
+
+    case = sorted((mini_root / "cases").glob("*.md"))[0]
+    extra = (
+        '\n\n!!! note "编辑提示"\n\n    提示框里的一行。\n\n'
+        '??? warning "容易混淆的情形"\n\n    折叠块里的一行。\n\n- [x] 已核对来源\n'
+    )
+    case.write_text(case.read_text(encoding="utf-8") + extra, "utf-8")
+    corpus = load_corpus(mini_root)
+    assert "pymdownx.details" in corpus.markdown.extensions
+    (book,) = [b for b in plan(corpus) if b.kind == "cases"]
+    html = book_html(corpus, book)
+    assert '<div class="admonition note">' in html and '<details class="warning">' in html
+    assert "<summary>容易混淆的情形</summary>" in html and 'class="task-list-item"' in html
+    body = html[html.rindex("</style>") :]
+    assert "!!!" not in body and "???" not in body and "headerlink" not in body
+
+
+def test_library_writers_of_private_outputs_refuse_dist(mini_root):
+    """Papers and keys never go under a content root's dist/, whoever calls the library."""
+    from generator.errors import ConfigError
+    from generator.exam.paper import make_papers
+    from generator.outputs import private_outputs
+    from generator.sources.exams import load_exam
+
+    corpus = load_corpus(mini_root)
+    with pytest.raises(ConfigError, match="不能放在 dist/ 下"):
+        make_papers(corpus, *load_exam(mini_root / EXAM, corpus), mini_root / "dist" / "papers")
+    assert not (mini_root / "dist").exists()
+    assert private_outputs(mini_root / "private") == (mini_root / "private").resolve()
+
+
+def test_the_model_imports_no_sources_and_no_renderer():
+    """Dependencies point one way: sources → model → renderers."""
+    import ast
+
+    model = Path(__file__).resolve().parent.parent / "generator" / "model"
+    found = []
+    for path in sorted(model.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level >= 2:
+                found.append(f"{path.name}: from {'.' * node.level}{node.module}")
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("generator"):
+                found.append(f"{path.name}: from {node.module}")
+    assert found == []

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.model.answers import pinned
 from generator.model.terms import OPTION_LABELS
 from generator.sources.content_rules import balance_messages, check_bank
 from generator.sources.loader import load_corpus
@@ -25,8 +26,6 @@ REPO = Path(__file__).resolve().parent.parent
 # ``document: true`` so they do not count toward the rule in their ``rules``.
 DOCUMENT_QUESTIONS = {"q-r1-007", "q-r2-007", "q-r4-019", "q-r8-025", "q-r9-019"}
 
-# The paper shuffler keeps options starting like this in place (generator/exam/draw.py).
-PINNED_PREFIXES = ("以上", "上述", "全部", "都不", "均不", "都对", "均对", "其他", "其它")
 
 # A scenario puts a person or an institution in a situation: 某医院…, 某医生…, 某药企…
 SCENARIO = re.compile(r"某[\u4e00-\u9fff]")
@@ -76,7 +75,7 @@ def balance_problems(banks: dict[str, list[dict]]) -> list[str]:
     if documents != DOCUMENT_QUESTIONS:
         problems.append(f"document-tagged questions {sorted(documents)}")
     for q in everything:
-        if any(o.startswith(PINNED_PREFIXES) for o in q.options or []):
+        if any(map(pinned, q.options or [])):
             problems.append(f"{q.id}: an option starts like “以上/其他…” and stays pinned")
     return problems
 

@@ -8,9 +8,9 @@ from pathlib import Path
 from generator.exam.draw import draw
 from generator.export.lms import gift, moodle_xml
 from generator.model.corpus import Bank, Corpus, Exam
+from generator.model.schemas import Question
 from generator.site.selftest import question_data
 from generator.sources import checks
-from generator.sources.schemas import Question
 
 OPTIONS = ["回扣", "培训", "旅游", "宴请"]
 

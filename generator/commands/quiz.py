@@ -7,11 +7,13 @@ main CLI turns into Chinese messages and exit codes. ``grade`` returns 2 when ro
 from __future__ import annotations
 
 import argparse
+import contextlib
 from pathlib import Path
 
 from rich.markup import escape
 
-from ..errors import ConfigError
+from ..errors import ConfigError, QinglianError
+from ..outputs import private_outputs
 
 REJECTED_EXIT = 2
 SHOW_REJECTED = 20
@@ -169,17 +171,8 @@ def register_loop(commands, root_opt: argparse.ArgumentParser) -> None:
 
 
 def _not_in_dist(out: Path) -> None:
-    """Exam papers, keys and grades never go into a content root's dist/ (it is published)."""
-    out = out.resolve()
-    for folder in (out, *out.parents):
-        root = folder.parent
-        if folder.name == "dist" and any(
-            (root / marker).exists() for marker in ("mkdocs.yml", "site_config", "content")
-        ):
-            raise ConfigError(
-                f"{out}：试卷、答案和成绩不能放在 dist/ 下（dist/ 会整体发布到网站）；"
-                "请换一个 --out 目录"
-            )
+    """Checked before any work starts (the library checks again where it writes)."""
+    private_outputs(out)
 
 
 def _shown(path: Path) -> str:
@@ -237,7 +230,8 @@ def cmd_paper(args) -> int:
 def cmd_grade(args) -> int:
     from ..exam.key import load_key
     from ..grading.attendance import read_absent
-    from ..grading.checker import catalogue_from, check_sheet
+    from ..grading.checker import catalogue_of, check_sheet
+    from ..grading.report import Catalogue
     from ..model.numbers import number, one_decimal
     from ..terminal import console, err, progress_factory
 
@@ -248,13 +242,14 @@ def cmd_grade(args) -> int:
     if absent_path is None and (Path(args.answers).parent / "absent.csv").is_file():
         absent_path = Path(args.answers).parent / "absent.csv"
     absent = read_absent(absent_path) if absent_path is not None else None
+    catalogue = Catalogue()  # rule titles and stems, when the content root loads cleanly
+    if (args.root / "quizzes").is_dir():
+        from ..sources.loader import load_corpus
+
+        with contextlib.suppress(QinglianError):
+            catalogue = catalogue_of(load_corpus(args.root))
     report = check_sheet(
-        key,
-        args.answers,
-        out,
-        catalogue_from(args.root),
-        progress=progress_factory(),
-        absent=absent,
+        key, args.answers, out, catalogue, progress=progress_factory(), absent=absent
     )
     _keep_key(args.key, report.folder)
     grading, overall = report.grading, report.stats.overall
@@ -314,7 +309,7 @@ def cmd_scan(args) -> int:
     )
     from ..grading.scan.reader import FAILED, IGNORE, Item, SheetRead, default_workers
     from ..grading.sheet import read_bytes
-    from ..outputs import staged_files
+    from ..outputs import staged_private_files
     from ..terminal import console, err, progress_factory
 
     key = load_key(args.key)
@@ -344,7 +339,7 @@ def cmd_scan(args) -> int:
         result.pages.append(read)
     stamp = dt.datetime.now().strftime("%Y%m%d%H%M%S")
     outputs = ("answers.csv", "review.csv", "review.html", "scan-report.csv")
-    with staged_files(out, outputs) as tmp:
+    with staged_private_files(out, outputs) as tmp:
         (tmp / "answers.csv").write_text(answers_csv(result), encoding="utf-8-sig", newline="")
         (tmp / "review.csv").write_text(review_csv(result), encoding="utf-8-sig", newline="")
         (tmp / "scan-report.csv").write_text(report_csv(result), encoding="utf-8-sig", newline="")

@@ -30,9 +30,9 @@ from pathlib import Path
 from ..errors import ConfigError
 from ..model import links
 from ..model.corpus import Case, Corpus, Rule
+from ..model.text import clip as clip_text
+from ..model.text import date_cn, first_paragraph, list_items, plain_text, quoted
 from ..outputs import staged_files
-from ..pdf.books import clip as clip_text
-from ..pdf.books import date_cn, first_paragraph, list_items, plain_text, quoted
 from . import slides
 from .slides import Brand
 

@@ -24,16 +24,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..errors import Problem, ValidationError
+from ..model.answers import shuffled_order
 from ..model.corpus import Bank, Corpus, Exam
 from ..model.numbers import number
+from ..model.schemas import ExamSection, Question
 from ..model.terms import CHINESE_NUMERALS, TYPE_NAMES, rule_label
 from ..model.terms import OPTION_LABELS as LABELS
-from ..sources.schemas import ExamSection, Question
 
 LineOf = Callable[..., int]
 
 # Options that refer to the others stay where the author put them.
-_PINNED_PREFIXES = ("以上", "上述", "全部", "都不", "均不", "都对", "均对", "其他", "其它")
 
 
 @dataclass(frozen=True)
@@ -263,13 +263,7 @@ def _item(q: Question, no: int, section: int, exam: Exam, rng: random.Random) ->
     if q.type == "fill":
         return Item(no, q, section, points, answer=tuple(str(a).strip() for a in q.answer))
     options = list(q.options or [])
-    order = list(range(len(options)))
-    if exam.shuffle_options:
-        movable = [i for i in order if not options[i].startswith(_PINNED_PREFIXES)]
-        shuffled = movable[:]
-        rng.shuffle(shuffled)
-        places = iter(shuffled)
-        order = [next(places) if i in movable else i for i in order]
+    order = shuffled_order(options, rng) if exam.shuffle_options else list(range(len(options)))
     correct_idx = {LABELS.index(a) for a in q.answer_labels}
     printed = tuple(options[i] for i in order)
     answer = tuple(LABELS[pos] for pos, i in enumerate(order) if i in correct_idx)

@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 from ..model.corpus import Corpus, Exam
 from ..model.numbers import number
 from ..model.terms import SHORT_TYPE_NAMES, rule_label
-from ..outputs import staged_files
+from ..outputs import staged_private_files
 from ..pdf.typeset import make_environment, render_pdf, stylesheet
 from . import answer_sheet as sheet
 from .draw import DrawnExam, Item, draw, section_title
@@ -65,7 +65,7 @@ def make_papers(
     drawn = draw(exam, corpus.banks, line)
     folder = Path(out) / exam.id
     report = PaperReport(folder=folder.resolve(), drawn=drawn)
-    with staged_files(folder, _owned(folder)) as tmp:
+    with staged_private_files(folder, _owned(folder)) as tmp:
         context = _context(corpus, drawn)
         env = _environment()
         for version in drawn.versions:

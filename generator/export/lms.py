@@ -19,10 +19,10 @@ from pathlib import Path
 
 from ..errors import ConfigError
 from ..model.corpus import Bank
+from ..model.schemas import Question
 from ..model.terms import OPTION_LABELS as LABELS
 from ..model.terms import rule_label
 from ..outputs import replacing
-from ..sources.schemas import Question
 
 # Moodle's allowed grades (question/engine/bank.php, fraction_options), as percentages.
 MOODLE_FRACTIONS = (

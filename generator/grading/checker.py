@@ -14,9 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import QinglianError
 from ..exam.key import Key
-from ..outputs import staged_files
+from ..model.corpus import Corpus
+from ..outputs import staged_private_files
 from . import results
 from .attendance import Absentee, Attendance, absent_csv_text, attendance
 from .grade import Grading, grade
@@ -84,16 +84,8 @@ def result_files(grading: Grading, catalogue: Catalogue | None = None) -> dict[s
     return out
 
 
-def catalogue_from(root: Path) -> Catalogue:
-    """Rule titles and question stems from the content root, when it loads cleanly."""
-    if not (root / "quizzes").is_dir():
-        return Catalogue()
-    from ..sources.loader import load_corpus
-
-    try:
-        corpus = load_corpus(root)
-    except QinglianError:
-        return Catalogue()
+def catalogue_of(corpus: Corpus) -> Catalogue:
+    """Rule titles and question stems of a loaded corpus, for the report."""
     return Catalogue(
         rule_titles={n: rule.title for n, rule in corpus.rules.items()},
         stems={q.id: q.stem for q in corpus.questions},
@@ -110,7 +102,7 @@ def _write(
     present: Attendance | None = None,
 ) -> list[str]:
     # Only our files in the trainer's folder; a rejected.csv from an earlier run would mislead.
-    with staged_files(out, OUTPUTS) as tmp:
+    with staged_private_files(out, OUTPUTS) as tmp:
         first = next(iter(grading.key.versions))
         results.write_scores_csv(grading, tmp / "scores.csv", progress)
         if results.xlsx_fits(grading):

@@ -12,7 +12,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
-from ..sources.schemas import (
+from .markdown import DEFAULT_DIALECT, MarkdownDialect
+from .schemas import (
     BankFile,
     CaseMeta,
     Category,
@@ -88,6 +89,17 @@ class RiskRegister(RiskRegisterFile):
         return Counter(risk.level for post in self.posts for risk in post.risks)
 
     @cached_property
+    def light(self) -> str:
+        """The department's 亮灯: 高 (red) with 3+ high risks, 中 (yellow) with any high or 3+
+        medium, else 低 (green) — the rule the site's risk pages explain."""
+        counts = self.level_counts
+        if counts["高"] >= 3:
+            return "高"
+        if counts["高"] or counts["中"] >= 3:
+            return "中"
+        return "低"
+
+    @cached_property
     def ranked_risks(self) -> list[tuple[str, Risk]]:
         """(post, risk) pairs, high risks first, in source order within a level."""
         pairs = [(post.post, risk) for post in self.posts for risk in post.risks]
@@ -119,6 +131,9 @@ class Corpus:
     handbooks: list[HandbookSpec] = field(default_factory=list)
     logo: Path | None = None  # the hospital's logo file, if hospital.yml names one
     glossary: GlossaryFile = field(default_factory=GlossaryFile)  # site search's extra words
+    # The content root's mkdocs.yml (None: there is none) and the Markdown dialect it sets.
+    site_config: dict | None = None
+    markdown: MarkdownDialect = DEFAULT_DIALECT
     # Each source file's line lookup (relative path → line of a key path), kept from loading so
     # later stages (an exam's draw) locate problems without reading the file again.
     lines: dict[str, Callable[[tuple], int]] = field(default_factory=dict)

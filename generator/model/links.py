@@ -30,14 +30,24 @@ def md_link(here: str, target: str) -> str:
     return _relpath(target, posixpath.dirname(here) or ".")
 
 
-def page_url(path: str) -> str:
-    """The directory URL MkDocs gives a page (``use_directory_urls``), relative to the site root."""
+def page_address(path: str, directory_urls: bool = True) -> tuple[str, str]:
+    """(file, URL) of docs page ``path`` in the built site, both relative to the site root, as
+    MkDocs and Zensical place pages: ``a/b.md`` → ``a/b/index.html``, ``a/b/`` (directory URLs)
+    or ``a/b.html``, ``a/b.html``; ``a/index.md`` → ``a/index.html``, ``a/`` or ``a/index.html``.
+    The one rule for the site's links, the search index and the offline copy."""
     if not path.endswith(".md"):
-        return path
+        return path, path
     stem = path[:-3]
     if stem == "index" or stem.endswith("/index"):
-        return stem[: -len("index")]
-    return stem + "/"
+        return f"{stem}.html", stem[: -len("index")] if directory_urls else f"{stem}.html"
+    if directory_urls:
+        return f"{stem}/index.html", f"{stem}/"
+    return f"{stem}.html", f"{stem}.html"
+
+
+def page_url(path: str) -> str:
+    """The directory URL MkDocs gives a page (``use_directory_urls``), relative to the site root."""
+    return page_address(path)[1]
 
 
 @functools.lru_cache(maxsize=65536)

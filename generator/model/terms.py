@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import get_args
 
-from ..sources.schemas import RiskLevel, StoryGroup
+from .schemas import RiskLevel, StoryGroup
 
 CHINESE_NUMERALS = "一二三四五六七八九"
 OPTION_LABELS = "ABCDEFGHIJ"

@@ -7,7 +7,6 @@ objects the print templates lay out; nothing here knows about HTML beyond Markdo
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable, Sized
 from dataclasses import dataclass, field
@@ -16,8 +15,9 @@ from typing import Any
 from ..errors import ConfigError
 from ..model import links
 from ..model.corpus import Case, Corpus, Rule, Story
+from ..model.schemas import Department, HandbookSpec
 from ..model.terms import RISK_LEVELS
-from ..sources.schemas import Department, HandbookSpec
+from ..model.text import clip, date_cn, first_paragraph, list_items, plain_text
 from .typeset import markdown_html
 
 
@@ -272,7 +272,7 @@ def _story_view(corpus: Corpus, story: Story) -> dict[str, Any]:
         "story": story,
         "url": site_url(corpus, links.story_page(story.id)),
         "rules": "、".join(corpus.rules[n].label for n in story.rules if n in corpus.rules),
-        "body": markdown_html(story.body, shift=1),
+        "body": markdown_html(story.body, 1, corpus.markdown),
     }
 
 
@@ -301,7 +301,9 @@ def _risks_contents(corpus: Corpus, book: Book) -> Contents:
     rules = [
         {
             "rule": corpus.rules[n],
-            "redlines": markdown_html(corpus.rules[n].sections.get("红线清单", "")),
+            "redlines": markdown_html(
+                corpus.rules[n].sections.get("红线清单", ""), 0, corpus.markdown
+            ),
         }
         for n in sorted(rule_numbers)
     ]
@@ -331,7 +333,7 @@ def _risks_contents(corpus: Corpus, book: Book) -> Contents:
         {
             "dept": dept,
             "register": register,
-            "overview": markdown_html(register.overview),
+            "overview": markdown_html(register.overview, 0, corpus.markdown),
             "posts": posts,
             "counts": counts,
             "levels": RISK_LEVELS,
@@ -415,10 +417,6 @@ def site_url(corpus: Corpus, path: str, anchor: str = "") -> str:
     return links.absolute_url(corpus.hospital.site_url, path, anchor)
 
 
-def date_cn(value) -> str:
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
 def _case_view(corpus: Corpus, case: Case) -> CaseView:
     return CaseView(
         id=case.id,
@@ -446,42 +444,3 @@ def _case_images(corpus: Corpus, markdown: str) -> str:
         return markdown
     base = (corpus.root / "cases").as_uri()
     return _CASE_IMAGE.sub(lambda m: f"{m.group(1)}{base}/{m.group(2)}", markdown)
-
-
-def first_paragraph(markdown: str) -> str:
-    for block in re.split(r"\n\s*\n", markdown.strip()):
-        block = block.strip()
-        if block and not block.startswith(("#", "-", "*", "|", ">", "!!!")):
-            return block
-    return ""
-
-
-def list_items(markdown: str) -> list[str]:
-    return [plain_text(m) for m in re.findall(r"^\s*[-*]\s+(.+)$", markdown, re.MULTILINE)]
-
-
-def plain_text(markdown: str) -> str:
-    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", markdown)
-    text = re.sub(r"(\*\*|__|\*|`)", "", text)
-    return re.sub(r"\s*\n\s*", "", text).strip()
-
-
-def quoted(text: str) -> str:
-    """“text”, its own quotation marks made single (‘…’), as the style guide writes a quotation
-    inside a quotation; an inner quotation left open by clipping is cut before it opens."""
-    inner = re.sub(r'"([^"]*)"', r"‘\1’", text).replace("“", "‘").replace("”", "’")
-    if inner.count("‘") > inner.count("’"):
-        inner = inner[: inner.rindex("‘")].rstrip("，、：；") + "……"
-    return f"“{inner}”"
-
-
-def clip(text: str, limit: int, stops: str = "。！？；") -> str:
-    """At most ``limit`` characters, cut after a sentence (one of ``stops``) when one ends late
-    enough, else at ``limit`` with an ellipsis."""
-    if len(text) <= limit:
-        return text
-    head = text[:limit]
-    cut = max(head.rfind(p) for p in stops)
-    if cut >= limit * 0.5:
-        return head[: cut + 1]
-    return head.rstrip("，、：；") + "……"

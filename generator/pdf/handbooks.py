@@ -17,12 +17,13 @@ import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import nullcontext
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from .. import __version__
 from ..model.corpus import Corpus
 from ..model.downloads import Download
+from ..model.markdown import MarkdownDialect
 from ..outputs import replacing
 from . import books as _books
 from .books import Book
@@ -93,7 +94,7 @@ def book_html(corpus: Corpus, book: Book) -> str:
     today = build_date()
     hospital = corpus.hospital
     return (
-        _environment()
+        _environment(corpus.markdown)
         .get_template(f"{book.kind}.html.j2")
         .render(
             book=book,
@@ -124,9 +125,9 @@ def human_size(size: int) -> str:
     return f"{max(1, round(size / 1024))} KB"
 
 
-@cache
-def _environment():
-    return make_environment()
+@lru_cache(maxsize=4)
+def _environment(dialect: MarkdownDialect):
+    return make_environment(dialect)
 
 
 # --- running the jobs -------------------------------------------------------------------------

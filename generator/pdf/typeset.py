@@ -15,24 +15,22 @@ from __future__ import annotations
 import logging
 import os
 import re
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
 from ..errors import ConfigError
+from ..model.markdown import DEFAULT_DIALECT, MarkdownDialect
 from ..outputs import replacing
 
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-# Markdown extensions the sources use; kept to what prints well.
-_MD_EXTENSIONS = ["tables", "attr_list", "def_list", "sane_lists", "admonition", "footnotes"]
-
-
-def make_environment() -> jinja2.Environment:
-    """A Jinja2 environment over the print templates; autoescape on for HTML."""
+def make_environment(dialect: MarkdownDialect = DEFAULT_DIALECT) -> jinja2.Environment:
+    """A Jinja2 environment over the print templates; autoescape on for HTML. Its ``md`` filter
+    reads Markdown in ``dialect`` (the content root's, ``corpus.markdown``)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=jinja2.select_autoescape(["html", "htm", "xml", "j2"]),
@@ -40,7 +38,7 @@ def make_environment() -> jinja2.Environment:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters["md"] = markdown_html
+    env.filters["md"] = lambda text, shift=0: markdown_html(text, shift, dialect)
     env.filters["qr"] = qr_svg
     return env
 
@@ -57,12 +55,14 @@ def stylesheet(extra: Path) -> Markup:
     return Markup(base_css() + "\n" + extra.read_text(encoding="utf-8"))
 
 
-def markdown_html(text: str, shift: int = 0) -> Markup:
+def markdown_html(text: str, shift: int = 0, dialect: MarkdownDialect = DEFAULT_DIALECT) -> Markup:
     """Markdown body → HTML fragment (trusted source text), safe to insert in a template.
 
     ``shift`` demotes headings (1: ``## 基本案情`` becomes ``<h3>``) to nest a body under a title.
+    ``dialect``: the site's (``corpus.markdown``), less what only the site needs — so
+    admonitions and collapsible blocks print as boxes (``base.css``).
     """
-    md = _markdown()
+    md = _markdown(dialect)
     md.reset()
     html = md.convert(text or "")
     if shift:
@@ -73,11 +73,17 @@ def markdown_html(text: str, shift: int = 0) -> Markup:
 _HEADING = re.compile(r"<(/?)h([1-6])(?=[\s>])")
 
 
-@cache
-def _markdown():
+@lru_cache(maxsize=8)
+def _markdown(dialect: MarkdownDialect):
     import markdown
 
-    return markdown.Markdown(extensions=_MD_EXTENSIONS, output_format="html")
+    extensions, configs = dialect.for_print()
+    try:
+        return markdown.Markdown(
+            extensions=extensions, extension_configs=configs, output_format="html"
+        )
+    except (ImportError, TypeError, KeyError, ValueError) as exc:  # as MkDocs would reject it
+        raise ConfigError(f"mkdocs.yml 的 markdown_extensions 无法用于排印 PDF：{exc}") from None
 
 
 def qr_svg(url: str) -> Markup:

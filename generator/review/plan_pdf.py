@@ -24,8 +24,9 @@ from ..errors import BuildError
 from ..model.corpus import Corpus
 from ..model.numbers import number, one_decimal
 from ..model.terms import rule_label
-from ..outputs import staged_files
-from ..pdf.books import TocEntry, date_cn
+from ..model.text import date_cn
+from ..outputs import staged_private_files
+from ..pdf.books import TocEntry
 from ..pdf.handbooks import build_date, human_size
 from ..pdf.typeset import TEMPLATES as PDF_TEMPLATES
 from ..pdf.typeset import make_environment, render_pdf, stylesheet
@@ -83,7 +84,7 @@ def write_plans(corpus: Corpus, result: Review, out: Path, progress=None) -> Pla
     jobs.append((COMBINED, "", result.plans))
     bar, task = progress("排印学习计划", len(jobs)) if progress else (None, None)
     written = []
-    with staged_files(out, owned) as tmp:
+    with staged_private_files(out, owned) as tmp:
         if bar:
             bar.__enter__()
         try:

@@ -33,9 +33,9 @@ from ..errors import ConfigError
 from ..model import links
 from ..model.corpus import Case, Corpus, Rule
 from ..model.numbers import one_decimal
+from ..model.schemas import Question
 from ..model.terms import TYPE_NAMES, rule_label
-from ..pdf.books import clip, first_paragraph, list_items, plain_text, quoted
-from ..sources.schemas import Question
+from ..model.text import clip, first_paragraph, list_items, plain_text, quoted
 from .results import Sitting
 from .topics import topic
 

@@ -32,7 +32,7 @@ from ..grading.report import data_uri, html_environment
 from ..model.cells import guard as safe_cell
 from ..model.numbers import one_decimal
 from ..model.terms import rule_label
-from ..outputs import staged_files
+from ..outputs import staged_private_files
 from . import trend_charts
 from .plans import MIN_TAKERS
 from .results import Sitting
@@ -254,7 +254,7 @@ def _rule_rates(sitting: Sitting) -> dict[int, float]:
 
 def write_trend(trend: Trend, out: Path) -> list[str]:
     """trend.html and trend.csv into ``out`` (other files there are left alone)."""
-    with staged_files(Path(out), OUTPUTS) as tmp:
+    with staged_private_files(Path(out), OUTPUTS) as tmp:
         write_csv(trend, tmp / "trend.csv")
         (tmp / "trend.html").write_text(render_html(trend), encoding="utf-8")
         return sorted(p.name for p in tmp.iterdir())

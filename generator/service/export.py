@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ConfigError
-from ..outputs import staged_files
+from ..outputs import staged_private_files
 
 
 @dataclass
@@ -51,7 +51,7 @@ def export(exam_id: str, out: Path) -> ExportReport:
         for person in sitting.people.filter(started_at__isnull=False, submitted_at__isnull=True):
             person.sitting = sitting
             answering += person.state(now) == Person.ANSWERING
-    with staged_files(Path(out), ("answers.csv", "key.json", "absent.csv")) as tmp:
+    with staged_private_files(Path(out), ("answers.csv", "key.json", "absent.csv")) as tmp:
         (tmp / "answers.csv").write_text(answers_csv(sitting), encoding="utf-8", newline="")
         (tmp / "key.json").write_text(sitting.key_json, encoding="utf-8")
         (tmp / "absent.csv").write_text(absent_csv(absent), encoding="utf-8", newline="")

@@ -20,12 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ConfigError, Problem, ValidationError
-from ..exam.draw import _PINNED_PREFIXES, DrawnExam, draw
+from ..exam.draw import DrawnExam, draw
 from ..exam.key import key_json
+from ..model.answers import shuffled_order
 from ..model.cells import guard_row, unguard
 from ..model.corpus import Corpus, Exam
 from ..model.order import pinyin_key
-from ..outputs import staged_files
+from ..outputs import staged_private_files
 from . import codes as access
 from .roster import Entry, read_roster
 
@@ -80,13 +81,7 @@ def person_order(paper: list[dict], questions: bool, options: bool) -> list[list
             rng.shuffle(indexes)
         for index in indexes:
             texts = paper[index]["options"]
-            perm = list(range(len(texts)))
-            if options and texts:
-                movable = [i for i in perm if not texts[i].startswith(_PINNED_PREFIXES)]
-                shuffled = movable[:]
-                rng.shuffle(shuffled)
-                places = iter(shuffled)
-                perm = [next(places) if i in movable else i for i in perm]
+            perm = shuffled_order(texts, rng) if options and texts else list(range(len(texts)))
             order.append([index, perm])
     return order
 
@@ -219,7 +214,7 @@ def open_sitting(corpus: Corpus, plan: SittingPlan, out: Path, render: bool = Tr
         *((e.staff_id, e.name, e.department, issued[e.staff_id]) for e in new),
     ]
     people.sort(key=lambda p: (pinyin_key(p[2]), pinyin_key(p[1]), p[0]))  # codes.csv, slips
-    with staged_files(folder, OWNED) as tmp:
+    with staged_private_files(folder, OWNED) as tmp:
         _write_codes_csv(tmp / "codes.csv", people)
         report.files.append(("codes.csv", None))
         if render:

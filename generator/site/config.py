@@ -10,12 +10,14 @@ keeps in memory and takes the written pages for the search index.
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import yaml
 
 from ..errors import ConfigError
 from ..model.corpus import Corpus
+from ..model.markdown import Tagged
 from .plugin import NAME as PLUGIN
 
 # What our build brings to every site, whatever the content root's mkdocs.yml says.
@@ -38,43 +40,11 @@ def site_identity(corpus: Corpus) -> dict[str, str]:
     }
 
 
-class _Tagged:
-    """A YAML value with a tag we pass through untouched (``!!python/name:…``, ``!ENV``)."""
-
-    def __init__(self, tag: str, node: yaml.Node):
-        self.tag, self.node = tag, node
-
-
-class _Loader(yaml.SafeLoader):
-    pass
-
-
 class _Dumper(yaml.SafeDumper):
     pass
 
 
-def _keep(loader, suffix, node):
-    return _Tagged(node.tag, node)
-
-
-_Loader.add_multi_constructor("tag:yaml.org,2002:python/", _keep)
-_Loader.add_multi_constructor("!", _keep)
-_Dumper.add_representer(_Tagged, lambda dumper, value: value.node)
-
-
-def read_config(root: Path) -> dict:
-    path = root / "mkdocs.yml"
-    if not path.exists():
-        raise ConfigError(f"{path}: 缺少站点配置文件 mkdocs.yml")
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise ConfigError(f"{where}: 站点配置不是有效的 YAML：{exc}") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: 站点配置应是“键: 值”的映射")
-    return data
+_Dumper.add_representer(Tagged, lambda dumper, value: value.node)
 
 
 def _plugin_name(entry) -> str:
@@ -85,7 +55,9 @@ def site_config(
     corpus: Corpus, logo: str, *, directory_urls: bool = True, engine: str = "mkdocs"
 ) -> dict:
     """The config to build the generated tree with: docs/ and site/ beside the config file."""
-    config = read_config(corpus.root)
+    if corpus.site_config is None:
+        raise ConfigError(f"{corpus.root / 'mkdocs.yml'}: 缺少站点配置文件 mkdocs.yml")
+    config = copy.deepcopy(corpus.site_config)
     config.update(site_identity(corpus))
     config["docs_dir"], config["site_dir"] = "docs", "site"
     config["use_directory_urls"] = directory_urls

@@ -16,6 +16,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from ..model import links
+from ..model.answers import pinned
 from ..model.corpus import Corpus
 from ..model.links import html_url
 from ..model.terms import TYPE_NAMES
@@ -43,6 +44,8 @@ def question_data(corpus: Corpus) -> dict:
         item: dict[str, Any] = {"id": q.id, "type": q.type, "stem": q.stem}
         if q.options:
             item["options"] = list(q.options)
+            if any(map(pinned, q.options)):  # options that keep their place when shuffled
+                item["pinned"] = [pinned(o) for o in q.options]
         item.update(
             answer=_answer(q),
             explanation=q.explanation,

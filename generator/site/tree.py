@@ -11,7 +11,7 @@ import itertools
 import json
 import os
 import shutil
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -257,7 +257,7 @@ class TreeWriter:
         rows: list[dict[str, Any]] = []
         for register in self.corpus.risks:
             counts = register.level_counts
-            top = _department_light(counts)
+            top = register.light
             slug = self.corpus.department_by_name[register.department].slug
             rows.append({"register": register, "counts": counts, "top": top, "slug": slug})
             self.page(links.risk_page(slug), "risk.md.j2", register=register, slug=slug)
@@ -298,15 +298,6 @@ def _link_or_copy(source: Path, target: Path) -> None:
         os.link(source, target)
     except OSError:
         shutil.copyfile(source, target)
-
-
-def _department_light(counts: Counter) -> str:
-    """亮灯 for a department: red with 3+ high risks, yellow with any high or 3+ medium, else green."""
-    if counts["高"] >= 3:
-        return "高"
-    if counts["高"] or counts["中"] >= 3:
-        return "中"
-    return "低"
 
 
 class _Related:

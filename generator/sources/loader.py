@@ -15,10 +15,8 @@ from pydantic import BaseModel
 
 from ..errors import ConfigError, Problem, ValidationError
 from ..model.corpus import Bank, Case, Corpus, Exam, Page, RiskRegister, Rule, Story
-from . import checks
-from .files import read_markdown, read_yaml
-from .handbooks import handbook_refs
-from .schemas import (
+from ..model.markdown import DEFAULT_DIALECT, MarkdownDialect
+from ..model.schemas import (
     CaseMeta,
     GlossaryFile,
     HandbooksFile,
@@ -29,6 +27,10 @@ from .schemas import (
     StoryMeta,
     TaxonomyFile,
 )
+from . import checks
+from .files import read_markdown, read_yaml
+from .handbooks import handbook_refs
+from .site_yaml import read_site_config
 from .validate import validate_model
 from .yaml_lines import LocatedYaml
 
@@ -196,6 +198,12 @@ def load_corpus(root: Path, cache: SourceCache | None = None) -> Corpus:
 
     for page in pages:
         page.slug = Path(page.path).stem
+    site_config = read_site_config(root) if (root / "mkdocs.yml").is_file() else None
+    markdown = (
+        MarkdownDialect.from_config(site_config.get("markdown_extensions"))
+        if site_config is not None
+        else DEFAULT_DIALECT
+    )
     return Corpus(
         root=root,
         hospital=hospital,
@@ -212,6 +220,8 @@ def load_corpus(root: Path, cache: SourceCache | None = None) -> Corpus:
         handbooks=handbooks.handbooks if handbooks else [],
         glossary=glossary or GlossaryFile(),
         logo=logo,
+        site_config=site_config,
+        markdown=markdown,
         lines={found.path: found.line for found in r.lines.values()},
     )
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from pydantic import ValidationError as PydanticError
 
 from ..errors import Problem
-from .schemas import FIELD_LABELS
+from ..model.schemas import FIELD_LABELS
 from .yaml_lines import LocatedYaml
 
 M = TypeVar("M", bound=BaseModel)

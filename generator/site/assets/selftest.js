@@ -182,16 +182,16 @@
     return banks.get(src);
   }
 
-  /** Options that refer to the others keep their place, as on printed papers (quiz/draw.py). */
-  const PINNED = ["以上", "上述", "全部", "都不", "均不", "都对", "均对", "其他", "其它"];
-
   /** One showing of a question: single/multiple options in a fresh random order, with the
    *  answer mapped to the labels shown. The question data (and so the 错题本 and progress,
    *  which are keyed by question id) never changes. */
   function showing(q) {
     if (!q.options) return q;
     const order = q.options.map((_, k) => k);
-    const movable = order.filter((k) => !PINNED.some((p) => q.options[k].startsWith(p)));
+    // options that refer to the others keep their place, as on printed papers
+    // (model/answers.py: the bank marks them in ``pinned``)
+    const pinned = q.pinned || [];
+    const movable = order.filter((k) => !pinned[k]);
     const places = shuffle(movable);
     let m = 0;
     const shown = order.map((k) => (movable.includes(k) ? places[m++] : k));

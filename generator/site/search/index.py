@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from ...model.links import page_address
+
 # Han characters: CJK Unified Ideographs, Extension A, Compatibility, Extensions B and beyond.
 # assets/search.js uses the very same ranges, folding and hash.
 HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3FFFF))
@@ -180,13 +182,7 @@ class IndexStats:
 
 def html_path(source: str, directory_urls: bool) -> tuple[str, str]:
     """(file, url) of a docs page in the built site, both relative to the site root."""
-    stem = source[:-3]
-    is_index = stem == "index" or stem.endswith("/index")
-    if is_index:
-        return f"{stem}.html", stem[: -len("index")] if directory_urls else f"{stem}.html"
-    if directory_urls:
-        return f"{stem}/index.html", f"{stem}/"
-    return f"{stem}.html", f"{stem}.html"
+    return page_address(source, directory_urls)
 
 
 def shard_of(token: str, shards: int) -> int:
