@@ -14,7 +14,7 @@ from pptx.util import Inches
 
 from generator.cli import main
 from generator.deck.decks import BODY_LIMIT, first_sentence, quoted
-from generator.pdf.books import list_items, plain_text
+from generator.model.text import list_items, plain_text
 from generator.sources.loader import load_corpus
 from tests.conftest import MINI, REPO, copy_root
 

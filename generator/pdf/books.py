@@ -7,6 +7,7 @@ objects the print templates lay out; nothing here knows about HTML beyond Markdo
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Sized
 from dataclasses import dataclass, field

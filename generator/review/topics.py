@@ -15,7 +15,7 @@ import re
 
 from ..model.corpus import Corpus, Rule
 from ..model.terms import rule_label
-from ..pdf.books import clip, list_items, plain_text
+from ..model.text import clip, list_items, plain_text
 from ..sources.schemas import Question
 
 DOCUMENT_TOPIC = "九项准则文件本身（文号、印发部门、印发时间等）"

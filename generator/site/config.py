@@ -101,7 +101,7 @@ def _pinyin_tags(plugin):
         return plugin
     options = dict(plugin.get("tags") or {}) if isinstance(plugin, dict) else {}
     for key in ("tags_sort_by", "listings_tags_sort_by"):
-        options.setdefault(key, _Tagged(PINYIN_TAGS, yaml.ScalarNode(PINYIN_TAGS, "")))
+        options.setdefault(key, Tagged(PINYIN_TAGS, yaml.ScalarNode(PINYIN_TAGS, "")))
     return {"tags": options}
 
 
