@@ -12,7 +12,8 @@ last year's grades (private/2025-annual-grades) for ``quiz trend``, the online s
 README's YAML block tells the trainer to add (its dates moved so the exam is open now), and the
 candidates of the online exam, who sit it on a real ``exam serve`` between ``exam open`` and
 ``exam export``. A case template from ``new case`` is removed after it is checked, as a writer
-would fill it in before the next build.
+would fill it in before the next build. Not run: ``exam serve`` (it runs until stopped; the test
+starts its own) and a line whose comment says 需自备 (files only the reader has, such as scans).
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ from tests.loop_helpers import sheet_rows
 
 QINGLIAN = Path(sys.executable).with_name("qinglian")
 PREFIX = ".venv/bin/qinglian"
+# A README line whose comment says 需自备 (e.g. ``… 扫描件.pdf   # 需自备扫描件``) needs files only
+# a reader has (scans, last year's exports): it is shown, not run.
+OWN_FILES = "需自备"
+RUN_BY_THE_TEST = (["exam", "serve"],)  # runs until stopped: the test starts its own server
 SUPPLIED = ("答题表.xlsx", "名单.xlsx", "private/2025-annual-grades")
 DEPARTMENTS = ("骨科", "药剂科", "心血管内科", "医保办")
 
@@ -57,8 +62,11 @@ def readme_commands(text: str) -> list[list[str]]:
     for block in readme_blocks(text, "bash"):
         for line in block.splitlines():
             words = shlex.split(line, comments=True)
-            if words[:1] == [PREFIX]:
-                commands.append(words[1:])
+            if words[:1] != [PREFIX] or OWN_FILES in line.partition(" #")[2]:
+                continue
+            if words[1:3] in RUN_BY_THE_TEST:
+                continue
+            commands.append(words[1:])
     return commands
 
 
@@ -69,6 +77,11 @@ def test_readme_commands_are_found():
                  ("deck",), ("exam", "open"), ("exam", "export"), ("pdf",), ("check",)]:  # fmt: skip
         assert kind in kinds, kind
     assert "quizzes/*.yml" in [a for c in commands for a in c]  # a glob, for the shell
+    marked = "```bash\n.venv/bin/qinglian quiz scan key.json 扫描件.pdf  # 需自备扫描件\n```\n"
+    assert readme_commands(marked) == []
+    assert (
+        readme_commands("```bash\n.venv/bin/qinglian exam serve --addr 127.0.0.1:8080\n```\n") == []
+    )
 
 
 # --- what a reader brings ----------------------------------------------------------------------
@@ -224,7 +237,8 @@ def _run(root: Path, argv: list[str]) -> subprocess.CompletedProcess:
         ["bash", "-c", command], cwd=root, capture_output=True, text=True, timeout=600, env=_env()
     )
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, (
-        f"README: qinglian {' '.join(argv)} → {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
+        f"README: qinglian {' '.join(argv)} → {proc.returncode}\n{proc.stdout}\n{proc.stderr}\n"
+        f"(a command that needs files only the reader has: say “{OWN_FILES}” in its comment)"
     )
     return proc
 
