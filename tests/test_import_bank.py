@@ -417,3 +417,37 @@ def test_judge_written_as_two_options_and_a_letter():
         ("judge", True, False),
         ("judge", False, False),
     ]
+
+
+@pytest.fixture(scope="module")
+def suggested_site(tmp_path_factory):
+    """The mini root with a bank imported from a sheet without 条款 (rules suggested), built."""
+    from generator.build import build
+
+    tmp = tmp_path_factory.mktemp("suggested")
+    root = copy_root(REPO / "tests/fixtures/mini", tmp / "root")
+    src = tmp / "c.xlsx"
+    questions = [q for q in QUESTIONS if q["type"] == "single"][:3]
+    src.write_bytes(xlsx_bytes(sheet_layout_c(questions)))
+    assert main(["--root", str(root), "import", "bank", str(src), "--bank", "c"]) == 0
+    build(root, tmp / "dist", only="site")
+    data = yaml.safe_load((root / "quizzes/c.yml").read_text(encoding="utf-8"))
+    return tmp / "dist/site", data["questions"][0]
+
+
+@pytest.mark.browser
+def test_a_suggested_rule_is_not_shown_as_the_questions_rule(page, serve_dir, suggested_site):
+    from playwright.sync_api import expect
+
+    site, question = suggested_site
+    base = serve_dir(site)
+    page.goto(base + f"quiz/practice/?ids={question['id']}")
+    form = page.locator(".ql-quiz .ql-q")
+    expect(form).to_contain_text(question["stem"])
+    assert page.locator(".ql-q__rules").inner_text().strip() == ""
+    form.locator("input[type=radio]").first.check()
+    form.get_by_role("button", name="提交答案").click()
+    feedback = page.locator(".ql-fb")
+    expect(feedback).to_contain_text(question["explanation"])
+    expect(feedback).not_to_contain_text("对应准则")
+    expect(feedback).not_to_contain_text("null")
