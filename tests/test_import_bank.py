@@ -451,3 +451,18 @@ def test_a_suggested_rule_is_not_shown_as_the_questions_rule(page, serve_dir, su
     expect(feedback).to_contain_text(question["explanation"])
     expect(feedback).not_to_contain_text("对应准则")
     expect(feedback).not_to_contain_text("null")
+
+
+def test_several_files_make_one_bank(tmp_path, capsys):
+    sheet = tmp_path / "a.xlsx"
+    sheet.write_bytes(xlsx_bytes(sheet_layout_a(QUESTIONS[:10])))
+    paper = tmp_path / "b.docx"
+    paper.write_bytes(docx_paper(paper_lines(QUESTIONS[10:20], "lines")))
+    out = tmp_path / "ab.yml"
+    args = ["--root", str(REPO), "import", "bank", str(sheet), str(paper), "--bank", "ab"]
+    assert main([*args, "--out", str(out), "--title", "合并题库"]) == 0
+    (bank,) = load_bank_files([out])
+    assert bank.title == "合并题库"
+    assert len(bank.questions) == 20
+    assert len({q.id for q in bank.questions}) == 20
+    capsys.readouterr()
