@@ -466,3 +466,35 @@ def test_several_files_make_one_bank(tmp_path, capsys):
     assert len(bank.questions) == 20
     assert len({q.id for q in bank.questions}) == 20
     capsys.readouterr()
+
+
+def test_one_sheet_per_type(tmp_path, capsys):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    single = wb.active
+    single.title = "单选题"
+    for row in sheet_layout_a([q for q in QUESTIONS if q["type"] == "single"][:3]):
+        single.append(row)
+    judge = wb.create_sheet("判断题")
+    rows = sheet_layout_a([q for q in QUESTIONS if q["type"] == "judge"][:2])
+    rows[4][8] = "也许"
+    for row in rows:
+        judge.append(row)
+    wb.create_sheet("说明").append(["本题库共两类题目"])
+    src = tmp_path / "分表.xlsx"
+    wb.save(src)
+    args = ["--root", str(REPO), "import", "bank", str(src), "--bank", "t", "--dry-run"]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert (
+        f"{src}（工作表“判断题”）:第5行（第5题）: 答案：判断题的答案应为 对/错、√/×、正确/错误，"
+        "写的是“也许”"
+    ) in err
+    rows[4][8] = "对"
+    judge.delete_rows(1, judge.max_row)
+    for row in rows:
+        judge.append(row)
+    wb.save(src)
+    assert main(args) == 0
+    assert "共 5 题（单选 3、判断 2）" in capsys.readouterr().out

@@ -96,7 +96,7 @@ def _read(path: Path) -> bytes:
 
 def _file_questions(path: Path, shown: str):
     """(raw questions, problems, title row) of one bank file."""
-    from ..importing.bank_sheet import read_rows, sheet_questions
+    from ..importing.bank_sheet import find_layout, read_sheets, sheet_questions
     from ..importing.bank_text import decode_text, paper_title, text_questions
     from ..importing.docx_read import DocxError, paragraph_lines, read_docx
     from ..importing.questions import ImportProblem
@@ -109,12 +109,19 @@ def _file_questions(path: Path, shown: str):
     raw = _read(path)
     if suffix in SHEETS:
         try:
-            rows = read_rows(path.name, raw)
+            sheets = read_sheets(path.name, raw)
         except ValueError as exc:
             raise ConfigError(f"{shown}：不是有效的 xlsx 文件（{exc}）") from None
-        questions, problems = sheet_questions(rows, shown)
-        title = _title_row(rows)
-        return questions, problems, title
+        # Every sheet with a header row (one sheet per type is common); none: the first, whose
+        # missing header is then the problem reported.
+        used = [(name, rows) for name, rows in sheets if find_layout(rows)] or sheets[:1]
+        questions, problems = [], []
+        for name, rows in used:
+            where = f"{shown}（工作表“{name}”）" if len(used) > 1 else shown
+            found, more = sheet_questions(rows, where, first=len(questions) + 1)
+            questions += found
+            problems += more
+        return questions, problems, _title_row(used[0][1])
     if suffix == ".docx":
         try:
             lines = paragraph_lines(read_docx(raw))
