@@ -59,12 +59,12 @@ def test_sheet_layouts_import_exactly(name, layout, encoding):
 
 
 def test_sheet_without_rules_column_gets_suggested_rules():
-    from generator.commands.importing import _rule_texts
+    from generator.commands.importing import rule_texts
     from generator.importing.suggest import RuleSuggester
 
     rows = sheet_layout_c(QUESTIONS)
     raws, problems = sheet_questions(read_rows("c.xlsx", xlsx_bytes(rows)), "c.xlsx")
-    questions, more = build_bank(raws, "c.xlsx", "b", RuleSuggester(_rule_texts(REPO)), set())
+    questions, more = build_bank(raws, "c.xlsx", "b", RuleSuggester(rule_texts(REPO)), set())
     assert problems + more == []
     assert all(q["rules_suggested"] is True for q in questions)
     want = [expected(q) for q in QUESTIONS]

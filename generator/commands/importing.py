@@ -147,7 +147,7 @@ def _title_row(rows: list[list[str]]) -> str:
     return ""
 
 
-def _rule_texts(root: Path) -> dict[int, str]:
+def rule_texts(root: Path) -> dict[int, str]:
     from ..sources.files import read_markdown
 
     texts = {}
@@ -195,8 +195,8 @@ def cmd_import_bank(args) -> int:
     if args.bank in other:
         raise ConfigError(f"题库编号“{args.bank}”已被 {other[args.bank]} 使用，请换一个 --bank")
 
-    rule_texts = _rule_texts(args.root)
-    suggester = RuleSuggester(rule_texts) if rule_texts else None
+    texts = rule_texts(args.root)
+    suggester = RuleSuggester(texts) if texts else None
     needed = []
 
     def suggest(text: str) -> list[int]:
@@ -267,8 +267,8 @@ def bank_dicts(bank) -> list[dict]:
 
 
 def cmd_export_bank(args) -> int:
-    from ..grading.xlsx import HEADER, text_cell, write_sheet
-    from ..importing.bank_io import column_widths, csv_bytes, export_rows
+    from ..grading.xlsx import write_sheet
+    from ..importing.bank_io import column_widths, csv_bytes, export_rows, xlsx_rows
     from ..outputs import replacing
     from ..sources.loader import load_bank_files
     from ..terminal import console
@@ -285,12 +285,8 @@ def cmd_export_bank(args) -> int:
             data = csv_bytes(title, [header, *rows])
             tmp.write_bytes(data)
         else:
-            chunk = '<row r="2">' + "".join(text_cell(h, HEADER) for h in header) + "</row>"
-            body = "".join(
-                f'<row r="{r}">' + "".join(text_cell(c) for c in row) + "</row>"
-                for r, row in enumerate(rows, start=3)
-            )
-            write_sheet(tmp, "题库", [bank.title], column_widths(header), (0, 2), [chunk + body])
+            widths = column_widths(header)
+            write_sheet(tmp, "题库", [bank.title], widths, (0, 2), xlsx_rows(header, rows))
     console.print(
         f"已导出 {len(questions)} 题 → {escape(_shown(args.out))}（可在 Excel 中修改后用 import bank 再导入）"
     )
