@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from generator.cli import main  # noqa: E402
-from generator.commands.importing import _rule_texts  # noqa: E402
+from generator.commands.importing import rule_texts  # noqa: E402
 from generator.importing.bank_sheet import read_rows, sheet_questions  # noqa: E402
 from generator.importing.bank_text import text_questions  # noqa: E402
 from generator.importing.case_docx import convert_case  # noqa: E402
@@ -90,7 +90,7 @@ def bank_speed(tmp: Path) -> None:
 
 def bank_accuracy() -> None:
     questions = shipped_questions()
-    suggest = RuleSuggester(_rule_texts(REPO))
+    suggest = RuleSuggester(rule_texts(REPO))
     cases = [
         ("xlsx, title row, 选项A–E, 正确答案 AC, 条款 第八条", "a.xlsx", sheet_layout_a, None),
         ("csv GBK, one 选项 cell, 标准答案 A、C / 正确", "b.csv", sheet_layout_b, "gbk"),

@@ -59,12 +59,12 @@ def test_sheet_layouts_import_exactly(name, layout, encoding):
 
 
 def test_sheet_without_rules_column_gets_suggested_rules():
-    from generator.commands.importing import _rule_texts
+    from generator.commands.importing import rule_texts
     from generator.importing.suggest import RuleSuggester
 
     rows = sheet_layout_c(QUESTIONS)
     raws, problems = sheet_questions(read_rows("c.xlsx", xlsx_bytes(rows)), "c.xlsx")
-    questions, more = build_bank(raws, "c.xlsx", "b", RuleSuggester(_rule_texts(REPO)), set())
+    questions, more = build_bank(raws, "c.xlsx", "b", RuleSuggester(rule_texts(REPO)), set())
     assert problems + more == []
     assert all(q["rules_suggested"] is True for q in questions)
     want = [expected(q) for q in QUESTIONS]
@@ -417,3 +417,84 @@ def test_judge_written_as_two_options_and_a_letter():
         ("judge", True, False),
         ("judge", False, False),
     ]
+
+
+@pytest.fixture(scope="module")
+def suggested_site(tmp_path_factory):
+    """The mini root with a bank imported from a sheet without 条款 (rules suggested), built."""
+    from generator.build import build
+
+    tmp = tmp_path_factory.mktemp("suggested")
+    root = copy_root(REPO / "tests/fixtures/mini", tmp / "root")
+    src = tmp / "c.xlsx"
+    questions = [q for q in QUESTIONS if q["type"] == "single"][:3]
+    src.write_bytes(xlsx_bytes(sheet_layout_c(questions)))
+    assert main(["--root", str(root), "import", "bank", str(src), "--bank", "c"]) == 0
+    build(root, tmp / "dist", only="site")
+    data = yaml.safe_load((root / "quizzes/c.yml").read_text(encoding="utf-8"))
+    return tmp / "dist/site", data["questions"][0]
+
+
+@pytest.mark.browser
+def test_a_suggested_rule_is_not_shown_as_the_questions_rule(page, serve_dir, suggested_site):
+    from playwright.sync_api import expect
+
+    site, question = suggested_site
+    base = serve_dir(site)
+    page.goto(base + f"quiz/practice/?ids={question['id']}")
+    form = page.locator(".ql-quiz .ql-q")
+    expect(form).to_contain_text(question["stem"])
+    assert page.locator(".ql-q__rules").inner_text().strip() == ""
+    form.locator("input[type=radio]").first.check()
+    form.get_by_role("button", name="提交答案").click()
+    feedback = page.locator(".ql-fb")
+    expect(feedback).to_contain_text(question["explanation"])
+    expect(feedback).not_to_contain_text("对应准则")
+    expect(feedback).not_to_contain_text("null")
+
+
+def test_several_files_make_one_bank(tmp_path, capsys):
+    sheet = tmp_path / "a.xlsx"
+    sheet.write_bytes(xlsx_bytes(sheet_layout_a(QUESTIONS[:10])))
+    paper = tmp_path / "b.docx"
+    paper.write_bytes(docx_paper(paper_lines(QUESTIONS[10:20], "lines")))
+    out = tmp_path / "ab.yml"
+    args = ["--root", str(REPO), "import", "bank", str(sheet), str(paper), "--bank", "ab"]
+    assert main([*args, "--out", str(out), "--title", "合并题库"]) == 0
+    (bank,) = load_bank_files([out])
+    assert bank.title == "合并题库"
+    assert len(bank.questions) == 20
+    assert len({q.id for q in bank.questions}) == 20
+    capsys.readouterr()
+
+
+def test_one_sheet_per_type(tmp_path, capsys):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    single = wb.active
+    single.title = "单选题"
+    for row in sheet_layout_a([q for q in QUESTIONS if q["type"] == "single"][:3]):
+        single.append(row)
+    judge = wb.create_sheet("判断题")
+    rows = sheet_layout_a([q for q in QUESTIONS if q["type"] == "judge"][:2])
+    rows[4][8] = "也许"
+    for row in rows:
+        judge.append(row)
+    wb.create_sheet("说明").append(["本题库共两类题目"])
+    src = tmp_path / "分表.xlsx"
+    wb.save(src)
+    args = ["--root", str(REPO), "import", "bank", str(src), "--bank", "t", "--dry-run"]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert (
+        f"{src}（工作表“判断题”）:第5行（第5题）: 答案：判断题的答案应为 对/错、√/×、正确/错误，"
+        "写的是“也许”"
+    ) in err
+    rows[4][8] = "对"
+    judge.delete_rows(1, judge.max_row)
+    for row in rows:
+        judge.append(row)
+    wb.save(src)
+    assert main(args) == 0
+    assert "共 5 题（单选 3、判断 2）" in capsys.readouterr().out

@@ -234,3 +234,33 @@ def test_dry_run_shows_front_matter_and_writes_nothing(tmp_path, capsys):
     assert "## 基本案情" in printed
     assert "未写任何文件" in printed
     assert not out.exists()
+
+
+def test_plain_tables_sub_headings_and_nested_lists():
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("某医院设备科人员收受回扣案", style="Title")
+    d.add_paragraph(
+        "日期：2022-03-01 科室：医学装备部 条款：9 类别：收受回扣 来源：教学案例（综合改编）"
+    )
+    for name in ("基本案情", "处理结果", "违反条款", "案例剖析", "警示启示"):
+        d.add_heading(name, level=1)
+        d.add_paragraph(f"{name}的内容。")
+    d.add_heading("（一）制度层面", level=2)
+    d.add_paragraph("采购一人说了算。")
+    d.add_paragraph("第一层", style="List Bullet")
+    d.add_paragraph("第二层", style="List Bullet 2")
+    t = d.add_table(rows=2, cols=2)
+    for r, row in enumerate([["年份", "金额|万元"], ["2021", "3"]]):
+        for c, text in enumerate(row):
+            t.cell(r, c).text = text
+    out = io.BytesIO()
+    d.save(out)
+    case = convert_case(read_docx(out.getvalue()), "d.docx")
+    assert case.problems == []
+    assert case.headings[-1] == (3, "（一）制度层面")
+    assert "### （一）制度层面" in case.body
+    assert "- 第一层\n    - 第二层" in case.body
+    assert "| 年份 | 金额\\|万元 |\n| --- | --- |\n| 2021 | 3 |" in case.body
+    assert case.meta["rules"] == [9]

@@ -96,7 +96,7 @@ def _read(path: Path) -> bytes:
 
 def _file_questions(path: Path, shown: str):
     """(raw questions, problems, title row) of one bank file."""
-    from ..importing.bank_sheet import read_rows, sheet_questions
+    from ..importing.bank_sheet import find_layout, read_sheets, sheet_questions
     from ..importing.bank_text import decode_text, paper_title, text_questions
     from ..importing.docx_read import DocxError, paragraph_lines, read_docx
     from ..importing.questions import ImportProblem
@@ -109,12 +109,19 @@ def _file_questions(path: Path, shown: str):
     raw = _read(path)
     if suffix in SHEETS:
         try:
-            rows = read_rows(path.name, raw)
+            sheets = read_sheets(path.name, raw)
         except ValueError as exc:
             raise ConfigError(f"{shown}：不是有效的 xlsx 文件（{exc}）") from None
-        questions, problems = sheet_questions(rows, shown)
-        title = _title_row(rows)
-        return questions, problems, title
+        # Every sheet with a header row (one sheet per type is common); none: the first, whose
+        # missing header is then the problem reported.
+        used = [(name, rows) for name, rows in sheets if find_layout(rows)] or sheets[:1]
+        questions, problems = [], []
+        for name, rows in used:
+            where = f"{shown}（工作表“{name}”）" if len(used) > 1 else shown
+            found, more = sheet_questions(rows, where, first=len(questions) + 1)
+            questions += found
+            problems += more
+        return questions, problems, _title_row(used[0][1])
     if suffix == ".docx":
         try:
             lines = paragraph_lines(read_docx(raw))
@@ -140,7 +147,7 @@ def _title_row(rows: list[list[str]]) -> str:
     return ""
 
 
-def _rule_texts(root: Path) -> dict[int, str]:
+def rule_texts(root: Path) -> dict[int, str]:
     from ..sources.files import read_markdown
 
     texts = {}
@@ -188,8 +195,8 @@ def cmd_import_bank(args) -> int:
     if args.bank in other:
         raise ConfigError(f"题库编号“{args.bank}”已被 {other[args.bank]} 使用，请换一个 --bank")
 
-    rule_texts = _rule_texts(args.root)
-    suggester = RuleSuggester(rule_texts) if rule_texts else None
+    texts = rule_texts(args.root)
+    suggester = RuleSuggester(texts) if texts else None
     needed = []
 
     def suggest(text: str) -> list[int]:
@@ -260,8 +267,8 @@ def bank_dicts(bank) -> list[dict]:
 
 
 def cmd_export_bank(args) -> int:
-    from ..grading.xlsx import HEADER, text_cell, write_sheet
-    from ..importing.bank_io import column_widths, csv_bytes, export_rows
+    from ..grading.xlsx import write_sheet
+    from ..importing.bank_io import column_widths, csv_bytes, export_rows, xlsx_rows
     from ..outputs import replacing
     from ..sources.loader import load_bank_files
     from ..terminal import console
@@ -278,12 +285,8 @@ def cmd_export_bank(args) -> int:
             data = csv_bytes(title, [header, *rows])
             tmp.write_bytes(data)
         else:
-            chunk = '<row r="2">' + "".join(text_cell(h, HEADER) for h in header) + "</row>"
-            body = "".join(
-                f'<row r="{r}">' + "".join(text_cell(c) for c in row) + "</row>"
-                for r, row in enumerate(rows, start=3)
-            )
-            write_sheet(tmp, "题库", [bank.title], column_widths(header), (0, 2), [chunk + body])
+            widths = column_widths(header)
+            write_sheet(tmp, "题库", [bank.title], widths, (0, 2), xlsx_rows(header, rows))
     console.print(
         f"已导出 {len(questions)} 题 → {escape(_shown(args.out))}（可在 Excel 中修改后用 import bank 再导入）"
     )

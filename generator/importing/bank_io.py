@@ -93,14 +93,17 @@ def csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def xlsx_rows(header: list[str], rows: list[list[str]]):
-    """Row XML chunks for ``grading.xlsx.write_sheet`` (row 2 on)."""
-    from ..grading.xlsx import text_cell
+def xlsx_rows(header: list[str], rows: list[list[str]]) -> list[str]:
+    """Row XML for ``grading.xlsx.write_sheet``, whose own header row carries the bank's title:
+    the column names on row 2 (styled as a header), the questions from row 3."""
+    from ..grading.xlsx import HEADER, text_cell
 
-    chunk = []
-    for r, row in enumerate(rows, start=2):
-        chunk.append(f'<row r="{r}">' + "".join(text_cell(c) for c in row) + "</row>")
-    yield "".join(chunk)
+    head = '<row r="2">' + "".join(text_cell(h, HEADER) for h in header) + "</row>"
+    body = "".join(
+        f'<row r="{r}">' + "".join(text_cell(c) for c in row) + "</row>"
+        for r, row in enumerate(rows, start=3)
+    )
+    return [head + body]
 
 
 def column_widths(header: list[str]) -> list[float]:

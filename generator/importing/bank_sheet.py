@@ -93,28 +93,41 @@ def split_options(text: str) -> list[str] | None:
     return options
 
 
-def read_rows(name: str, raw: bytes) -> list[list[str]]:
-    """Every row of the first sheet (xlsx) or of the CSV, as text; ValueError when unreadable."""
+def read_sheets(name: str, raw: bytes) -> list[tuple[str, list[list[str]]]]:
+    """(sheet name, rows as text) of every non-empty sheet (xlsx; banks often keep one sheet per
+    question type), or of the CSV (name ""); ValueError when unreadable."""
     if name.lower().endswith(".csv"):
         import csv
 
         text, delimiter = csv_text(name, raw, "题库文件")  # ConfigError when binary
-        return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        return [("", rows)]
     from python_calamine import CalamineWorkbook
 
     try:
-        sheet = CalamineWorkbook.from_filelike(io.BytesIO(raw)).get_sheet_by_index(0)
-        return [[cell_text(v) for v in row] for row in sheet.iter_rows()]
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(raw))
+        sheets = []
+        for sheet_name in workbook.sheet_names:
+            rows = workbook.get_sheet_by_name(sheet_name).iter_rows()
+            rows = [[cell_text(v) for v in row] for row in rows]
+            if any(any(c.strip() for c in row) for row in rows):
+                sheets.append((sheet_name, rows))
+        return sheets or [("", [])]
     except zipfile.BadZipFile as exc:
         raise ValueError(str(exc)) from None
     except Exception as exc:  # calamine's errors share no public base class
         raise ValueError(type(exc).__name__) from None
 
 
+def read_rows(name: str, raw: bytes) -> list[list[str]]:
+    """The rows of the first sheet (or of the CSV)."""
+    return read_sheets(name, raw)[0][1]
+
+
 def sheet_questions(
-    rows: list[list[str]], path: str
+    rows: list[list[str]], path: str, first: int = 1
 ) -> tuple[list[RawQuestion], list[ImportProblem]]:
-    """The questions of a table (rows as ``read_rows`` gives them)."""
+    """The questions of a table (rows as ``read_rows`` gives them), numbered from ``first``."""
     rows = [[unsafe_cell(c) for c in row] for row in rows]
     layout = find_layout(rows)
     if layout is None:
@@ -133,7 +146,7 @@ def sheet_questions(
         row = rows[index]
         if not any(c.strip() for c in row):
             continue
-        raw = RawQuestion(line=index + 1, number=len(questions) + 1)
+        raw = RawQuestion(line=index + 1, number=first + len(questions), file=path)
         for key, col in layout.fields.items():
             if key != "options" and hasattr(raw, key):
                 setattr(raw, key, row[col] if col < len(row) else "")

@@ -279,6 +279,9 @@ class _Reader:
         if num_id and num_id != "0":
             para.list_kind = self.numbering.get((num_id, level), "number")
             para.list_level = level
+            nested = _NESTED_LIST_STYLE.match(para.style_name)
+            if nested and not level:  # Word's "List Bullet 2": a level by its own numbering
+                para.list_level = int(nested.group(1)) - 1
         para.style_bold = bool(next((s.bold for s in chain if s.bold is not None), False))
         self._runs(p, para)
         return para
@@ -364,4 +367,5 @@ def paragraph_lines(docx: Docx) -> list[str]:
     return lines
 
 
+_NESTED_LIST_STYLE = re.compile(r"^List (?:Bullet|Number|Continue) ([2-9])$", re.IGNORECASE)
 HEADING_NAME = re.compile(r"^(?:heading|标题)\s*([1-9])$", re.IGNORECASE)

@@ -48,6 +48,7 @@ class RawQuestion:
     exam_only: str = ""
     document: str = ""
     suggested: str = ""
+    file: str = ""  # the file (and sheet) as shown in messages, when not the whole file's
 
     @property
     def where(self) -> str:
@@ -335,7 +336,7 @@ def build_bank(
     questions: list[dict] = []
     for raw in raws:
         question, messages = build_question(raw, bank, suggest, given)
-        problems += [ImportProblem(path, raw.line, m, raw.where) for m in messages]
+        problems += [ImportProblem(raw.file or path, raw.line, m, raw.where) for m in messages]
         if question is not None:
             questions.append(question)
     return questions, problems

@@ -48,13 +48,3 @@ class RuleSuggester:
             for n in self.numbers
         }
         return [max(self.numbers, key=lambda n: (scores[n], -n))]
-
-
-def rule_texts_of(corpus_rules: Mapping[int, object]) -> dict[int, str]:
-    """What a rule says, for the suggester: title, official text, summary, keywords, 释义."""
-    texts = {}
-    for n, rule in corpus_rules.items():
-        keywords = " ".join(getattr(rule, "keywords", []) or [])
-        parts = [rule.title, rule.official, getattr(rule, "summary", ""), keywords * 2]
-        texts[n] = " ".join([*parts, getattr(rule, "body", "")])
-    return texts

@@ -425,7 +425,10 @@
           ok ? null : ["　", h("strong", {}, "你的答案："), givenText(q, given)],
         ),
         h("p", { class: "ql-fb__explanation" }, h("strong", {}, "解析："), q.explanation),
-        h("p", { class: "ql-fb__rules" }, h("strong", {}, "对应准则："), this.ruleLinks(q)),
+        // A rule an import only suggested is not published (rules: []): no empty label.
+        ...(q.rules.length
+          ? [h("p", { class: "ql-fb__rules" }, h("strong", {}, "对应准则："), this.ruleLinks(q))]
+          : []),
         h("div", { class: "ql-q__actions" }, next),
       );
       next.focus({ preventScroll: true });
