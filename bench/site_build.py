@@ -7,8 +7,9 @@ Reports, in one run:
   - where our build's CPU time goes (``--breakdown``, in this process, one stage after the
     other: loading and validating the sources, writing the Markdown tree, MkDocs, the index);
   - for 1,000 and 10,000 cases (``--query-cases``): the bytes one query fetches (the heaviest of
-    the search tests' terms, first 10 results, search.js included), and at the first size the time
-    from typing to the first result with the CPU throttled 4× (a mid-range phone).
+    the search tests' terms, and apart of the everyday phrases ``tests/search_helpers.PHRASES``;
+    first 10 results, search.js included), and at the first size the time from typing to the
+    first result with the CPU throttled 4× (a mid-range phone) and of the query alone.
 
 Usage: .venv/bin/python bench/site_build.py [--cases 100,1000] [--query-cases 1000,10000]
        [--breakdown] [--repeat 3] [--dir /dev/shm]
@@ -138,9 +139,10 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def query_figures(site: Path, throttle: bool) -> list[tuple[str, int, str, float | None]]:
+def query_figures(site: Path, throttle: bool) -> list[tuple]:
     """Per kind of query (the search tests' terms, everyday phrases): (kind, bytes of the
-    heaviest query, that query, ms to first results at 4× throttling)."""
+    heaviest query, that query, at 4× throttling (ms from typing to the first results shown in
+    the header, ms of the query alone in the page) or None)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
@@ -185,6 +187,18 @@ def query_figures(site: Path, throttle: bool) -> list[tuple[str, int, str, float
                     except PlaywrightTimeout:  # no result for it (the search before phrases)
                         first_ms = float("nan")
                     fresh.close()
+                    # the query alone, timed in the page (no typing, no 120 ms pause, no driver)
+                    fresh = browser.new_page()
+                    cdp = fresh.context.new_cdp_session(fresh)
+                    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
+                    fresh.goto(base + "cases/")
+                    in_page = fresh.evaluate(
+                        "async (q) => { const t = performance.now();"
+                        " await new qlSearch.Query(q).more(8); return performance.now() - t; }",
+                        typed,
+                    )
+                    fresh.close()
+                    first_ms = (first_ms, in_page)
                 figures.append((kind, worst, worst_q, first_ms))
             browser.close()
     finally:
@@ -250,7 +264,10 @@ def main() -> None:
             for kind, worst, q, first_ms in query_figures(built[n], throttle=i == 0):
                 line = f"{n} 个案例，{kind}：单次查询最多下载 {worst / 1e3:.0f} KB（{q}）"
                 if first_ms is not None:
-                    line += f"；CPU 降速 4× 时从输入到首个结果 {first_ms:.0f} 毫秒"
+                    line += (
+                        f"；CPU 降速 4× 时从输入到首个结果 {first_ms[0]:.0f} 毫秒"
+                        f"（查询本身 {first_ms[1]:.0f} 毫秒）"
+                    )
                 lines.append(line)
     print("\n".join(lines))
 

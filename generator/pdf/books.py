@@ -15,6 +15,7 @@ from typing import Any
 
 from ..errors import ConfigError
 from ..model import links
+from ..model.chinese_order import by_pinyin
 from ..model.corpus import Case, Corpus, Rule, Story
 from ..model.schemas import Department, HandbookSpec
 from ..model.terms import RISK_LEVELS
@@ -225,7 +226,7 @@ def _cases_contents(corpus: Corpus, book: Book) -> Contents:
         toc.append(TocEntry(chapter["id"], chapter["title"]))
     by_department = [
         (d.name, [_case_link(c) for c in corpus.cases_by_department[d.name]])
-        for d in corpus.departments
+        for d in by_pinyin(corpus.departments, lambda d: d.name)  # an index: looked up by name
         if corpus.cases_by_department.get(d.name)
     ]
     by_category = [

@@ -618,18 +618,19 @@
       const texts = [...best.keys()].map((i) => this.parts[i].alts);
       const found = [...best.keys()].sort((a, b) => a - b).map((i) => this.parts[i].text);
       return {
-        pid: c.pid, rank: c.rank, group: 2, score, together, url: ch.u, title: ch.t, found, ...snippet([ch], texts, true),
+        pid: c.pid, rank: c.rank, group: 2, own: c.own, score, together, url: ch.u, title: ch.t, found, ...snippet([ch], texts, true),
       };
     }
   }
 
-  // Order of results: the named rule, exact hits (tier, then rank), partial hits (score: more
-  // parts, and where; then how many are in one paragraph; then rank).
+  // Order of results: the named rule, exact hits (tier, then rank), partial hits (a rule page
+  // for its own terms, as among exact hits; then score: more parts, and where; then how many are
+  // in one paragraph; then rank).
   function byKey(a, b) {
     const ga = a.group === undefined ? (a.score === undefined ? 1 : 2) : a.group;
     const gb = b.group === undefined ? (b.score === undefined ? 1 : 2) : b.group;
     if (ga !== gb) return ga - gb;
-    if (ga === 2) return b.score - a.score || b.together - a.together || a.rank - b.rank;
+    if (ga === 2) return b.own - a.own || b.score - a.score || b.together - a.together || a.rank - b.rank;
     return a.tier - b.tier || a.rank - b.rank;
   }
 
