@@ -352,6 +352,14 @@ def _attachment(body: bytes, filename: str, kind: str) -> HttpResponse:
     return response
 
 
+def _absentees(s: Sitting) -> list:
+    """Who never opened the paper, for 应考/实考/缺考 in report.html (as quiz grade --absent)."""
+    from ..grading.attendance import Absentee
+    from .export import absent_people
+
+    return [Absentee(p.staff_id, p.name, p.department) for p in absent_people(s)]
+
+
 def results(s: Sitting) -> dict[str, bytes]:
     """scores.csv, items.csv, report.html exactly as ``quiz grade`` makes them from the export."""
     from ..grading.checker import check_sheet
@@ -366,7 +374,7 @@ def results(s: Sitting) -> dict[str, bytes]:
         sheet = Path(tmp) / "answers.csv"
         sheet.write_text(answers_csv(s), encoding="utf-8")
         out = Path(tmp) / "out"
-        check_sheet(sitting_key(s), sheet, out, catalogue)
+        check_sheet(sitting_key(s), sheet, out, catalogue, absent=_absentees(s))
         return {name: (out / name).read_bytes() for name in RESULT_FILES if (out / name).exists()}
 
 
