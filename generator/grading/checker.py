@@ -67,10 +67,20 @@ def check_sheet(
     return GradeReport(Path(out).resolve(), grading, stats, files, notes, present)
 
 
-def result_files(grading: Grading, catalogue: Catalogue | None = None) -> dict[str, bytes]:
-    """scores.csv, items.csv, report.html (and rejected.csv when rows were rejected) in memory,
-    byte for byte as ``check_sheet`` writes them (the exam service offers them for download)."""
+def result_files(
+    grading: Grading,
+    catalogue: Catalogue | None = None,
+    absent: list[Absentee] | None = None,
+) -> dict[str, bytes]:
+    """scores.csv, items.csv, report.html (and rejected.csv when rows were rejected, absent.csv
+    when ``absent`` is given) in memory, byte for byte as ``check_sheet`` writes them (the exam
+    service offers them for download)."""
     stats = analyse(grading)
+    present = None
+    if absent is not None:
+        present = attendance(
+            grading.person("科室").tolist(), set(grading.person("工号").tolist()), absent
+        )
     first = next(iter(grading.key.versions))
     notes: list[str] = []
     files = {
@@ -80,7 +90,10 @@ def result_files(grading: Grading, catalogue: Catalogue | None = None) -> dict[s
     if grading.rejected:
         files["rejected.csv"] = results.rejected_csv_text(grading)
     out = {name: text.encode("utf-8-sig") for name, text in files.items()}
-    out["report.html"] = render_report(grading, stats, catalogue or Catalogue(), notes).encode()
+    if present is not None:
+        out["absent.csv"] = absent_csv_text(present.absentees).encode("utf-8")
+    html = render_report(grading, stats, catalogue or Catalogue(), notes, present)
+    out["report.html"] = html.encode()
     return out
 
 

@@ -1,14 +1,16 @@
 """The queries every answer save runs, in plain cursor SQL (a documented Django API) with our own
 conversion of the few column types they read; no ORM internals, so an upgrade cannot break them.
 
-A save reads the session (Django's database sessions, as they are), reads the candidate with
-their sitting, and writes one answer.
-Building those statements in the ORM on every request cost about 2.7 times the CPU of the whole
-save done this way (measured: 3.0 against 1.1 ms per save in-process), so a thousand phones
-saving every few seconds would need more CPU for Django to write SQL than for everything else.
-The SQL is written once per process from the models' table and column names
-(``Model._meta.db_table`` is part of Django's documented Model _meta API); rows become model
-instances through ``Model.from_db``, the documented hook for loading them.
+A save reads the session (Django's database sessions, read by ``sessions.py``), reads the
+candidate with their sitting, and writes one answer.
+Reading the candidate through the ORM (a join, deferred columns) added about a third to a
+save's CPU: measured in-process on this machine, a save took 3.0 ms of CPU with the ORM query
+and 2.3 ms with this statement; reading the session with plain SQL too (``sessions.py``)
+brought it to 1.1–1.3 ms, what the compiled-ORM version of these queries cost.
+The SQL names the tables by ``Meta.db_table`` and the columns by Django's documented defaults
+(a field's name; ``<name>_id`` for a foreign key: our models set no ``db_column``), quoted the
+standard SQL way, which SQLite and PostgreSQL share; rows become model instances through
+``Model.from_db``, the documented hook for loading them.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from django.contrib.sessions.models import Session
 from django.db import connection
 
 from .models import Answer, Person, Sitting
@@ -54,27 +57,28 @@ _BOOLEANS = {"show_score", "show_explanations", "shuffle_questions", "shuffle_op
 _SQL: dict[str, str] = {}
 
 
-def _column(model, name: str) -> str:
-    return model._meta.get_field(name).column
+def _q(name: str) -> str:
+    return f'"{name}"'
 
 
 def _sql() -> dict[str, str]:
     if not _SQL:
-        q = connection.ops.quote_name
-        person, sitting = q(Person._meta.db_table), q(Sitting._meta.db_table)
-        columns = [f"p.{q(_column(Person, f))}" for f in PERSON_FIELDS]
-        columns += [f"s.{q(_column(Sitting, f))}" for f in SITTING_FIELDS]
+        person, sitting = _q(Person._meta.db_table), _q(Sitting._meta.db_table)
+        columns = [f"p.{_q(f)}" for f in PERSON_FIELDS] + [f"s.{_q(f)}" for f in SITTING_FIELDS]
         _SQL["person"] = (
             f"SELECT {', '.join(columns)} FROM {person} p JOIN {sitting} s "
-            f"ON s.{q('id')} = p.{q('sitting_id')} WHERE p.{q('id')} = %s"
+            f"ON s.{_q('id')} = p.{_q('sitting_id')} WHERE p.{_q('id')} = %s"
         )
-        table = q(Answer._meta.db_table)
+        _SQL["session"] = (
+            f"SELECT {_q('session_data')}, {_q('expire_date')} FROM {_q(Session._meta.db_table)} "
+            f"WHERE {_q('session_key')} = %s"
+        )
         names = ["person_id", "question_id", "sent", "canonical", "saved_at"]
-        updates = ", ".join(f"{q(c)} = excluded.{q(c)}" for c in names[2:])
+        updates = ", ".join(f"{_q(c)} = excluded.{_q(c)}" for c in names[2:])
         _SQL["upsert"] = (
-            f"INSERT INTO {table} ({', '.join(q(c) for c in names)}) "
+            f"INSERT INTO {_q(Answer._meta.db_table)} ({', '.join(_q(c) for c in names)}) "
             f"VALUES ({', '.join(['%s'] * len(names))}) "
-            f"ON CONFLICT ({q('person_id')}, {q('question_id')}) DO UPDATE SET {updates}"
+            f"ON CONFLICT ({_q('person_id')}, {_q('question_id')}) DO UPDATE SET {updates}"
         )
     return _SQL
 
@@ -106,6 +110,14 @@ def _one(sql: str, value) -> tuple | None:
     with connection.cursor() as cursor:
         cursor.execute(sql, [value])
         return cursor.fetchone()
+
+
+def session_data(session_key: str, now: dt.datetime) -> str | None:
+    """The encoded data of an unexpired session, or None."""
+    row = _one(_sql()["session"], session_key)
+    if row is None or _datetime(row[1]) <= now:
+        return None
+    return row[0]
 
 
 def person(pk: int) -> Person | None:

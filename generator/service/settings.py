@@ -101,7 +101,7 @@ LOGIN_URL = "/trainer/login/"
 LOGIN_REDIRECT_URL = "/trainer/"
 
 # Sessions in the database: shared by every server on one PostgreSQL, revocable.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "generator.service.sessions"  # Django's db sessions, read with plain SQL
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"

@@ -27,9 +27,13 @@ def shot(page, name):
         page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-@pytest.fixture
-def served(tmp_path):
-    s = open_sitting(tmp_path)
+@pytest.fixture(params=["sqlite", "postgres"])
+def served(request, tmp_path):
+    db = None
+    if request.param == "postgres":
+        name = re.sub(r"[^a-z0-9_]", "_", request.node.name.lower())[:50]
+        db = request.getfixturevalue("postgres")(name)
+    s = open_sitting(tmp_path, db)
     server = start_server(s.root, s.db)
     s.servers.append(server)
     yield s

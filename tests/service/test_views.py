@@ -152,6 +152,10 @@ def test_dashboard_progress_and_results(django_sitting):
     assert scores.splitlines()[0].startswith("行号,工号,姓名,科室,版本,得分")
     report = t.get("/trainer/test-exam/files/report.html")
     assert (
+        "参考情况" in report.content.decode()
+        and f"应考 {len(ROSTER)} 人" in report.content.decode()
+    )
+    assert (
         "unsafe-inline" in report["Content-Security-Policy"]
         and "script" not in report["Content-Security-Policy"]
     )
