@@ -73,8 +73,10 @@ def main() -> int:
             digits = f"{20000000 + n}"
             image, truth = fill(rendered[page, dpi], key, sheet, dpi, n, tool, args.hard, digits)
             image = DISTORTIONS[distortion](image, dpi, n)
-            name = f"{n:04d}-{distortion}-{dpi}.{'jpg' if rng.random() < 0.5 else 'png'}"
-            cv2.imwrite(str(scans / name), image, [cv2.IMWRITE_JPEG_QUALITY, 85])
+            suffix = "jpg" if rng.random() < 0.5 else "png"
+            name = f"{n:04d}-{distortion}-{dpi}.{suffix}"
+            params = [cv2.IMWRITE_JPEG_QUALITY, 85] if suffix == "jpg" else []
+            cv2.imwrite(str(scans / name), image, params)
             truths[name] = (truth, sheet.staff_id or digits, distortion)
         refs, bad = page_refs([scans])
         assert not bad
