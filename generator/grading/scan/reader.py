@@ -368,12 +368,12 @@ def _decide(kind: str, bubbles, state) -> tuple[str | None, str]:
 # --- pictures for the review page -----------------------------------------------------------
 
 
-def _png(image, box, bubbles=(), state=None) -> bytes:
+def _png(image, box, bubbles=(), state=None, margin: float = 3) -> bytes:
     import cv2
 
-    part = crop(image, box, margin=6)
-    x0 = max(0.0, box[0] - 6)
-    y0 = max(0.0, box[1] - 6)
+    part = crop(image, box, margin=margin)
+    x0 = max(0.0, box[0] - margin)
+    y0 = max(0.0, box[1] - margin)
     colour = cv2.cvtColor(part, cv2.COLOR_GRAY2BGR)
     for b in bubbles:
         s = state.get(id(b)) if state else None
