@@ -25,8 +25,10 @@ from generator.exam.paper import load_exam
 from generator.exam.sheet_layout import SheetId, layout_for, layout_json
 from generator.exam.sheet_layout import printed as is_printed
 from generator.exam.sheets import SheetText, write_sheets_pdf
+from generator.grading.grade import grade
 from generator.grading.scan import PageRef, parse_decisions, read_page, review_html, scan
 from generator.grading.scan.reader import BLANK_PAGE, OTHER_EXAM, READ, UNIDENTIFIED
+from generator.grading.sheet import Row
 from generator.sources.loader import load_corpus
 from tests.conftest import MINI, copy_root
 from tests.scan_fakes import DISTORTIONS, fill, render
@@ -364,3 +366,25 @@ def test_review_page_decides_and_saves(printed, tmp_path, page):
     assert len(again.items) == len(items) - 2
     assert "90001" in [p.staff_id for p in again.sheets]
     assert not [r for r in page.requested if not r.startswith("file:")]
+
+
+def test_grade_takes_rows_and_refuses_undecided(printed):
+    """``grade(key, rows)`` in process; a ``?`` from the scanner is never an answer, not even
+    to a fill question (where any text could be one)."""
+    key = printed[0]
+    items = key.versions["A"]
+    fill_no = next(i.no for i in items if i.type == "fill")
+    right = {i.no: (i.accepted[0] if i.type == "fill" else i.answer_text) for i in items}
+    person = {"工号": "T1", "姓名": "甲", "科室": "内科", "版本": "A"}
+    rows = [
+        Row(2, person, {n: str(v) for n, v in right.items()}),
+        Row(3, {**person, "工号": "T2"}, {**right, fill_no: "?"}),
+    ]
+    grading = grade(key, rows)
+    assert [r.staff_id for r in grading.results] == ["T1"]
+    assert grading.results[0].total == key.total
+    (rejected,) = grading.rejected
+    assert rejected.staff_id == "T2"
+    assert rejected.reason == (
+        f"第 {fill_no} 题答案待复核（扫描读卡未能确定，请在 review.html 中决定后重新运行 quiz scan）"
+    )
