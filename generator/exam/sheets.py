@@ -224,7 +224,9 @@ def _rules(text: SheetText, blank: bool) -> str:
     if text.allow_pen:
         items.append("用钢笔、签字笔作答的，涂错后无法擦除：请向监考人员领取新答题卡重新填涂。")
     if blank:
-        items.append("先写姓名、科室，再在右侧方格内从左起逐位写工号，并在下方每列涂对应数字。")
+        items.append(
+            "先写姓名、科室，再在左侧“工号”方格内从左起逐位写工号，并在每个数字下方那一列涂对应的数字。"
+        )
     items.append("保持答题卡平整清洁，不要折叠；四角黑色方块和二维码处不要书写。")
     return "<ol>" + "".join(f"<li>{i}</li>" for i in items) + "</ol>"
 
@@ -265,7 +267,7 @@ def _blank_header(key: Key, layout: Layout, text: SheetText) -> list[str]:
         right = vx1 + 12
     else:
         right = x1 + 12
-    parts.append(_box(right, y0, PAGE_W - 52, y1, "a rules", _rules(text, True)))
+    parts.append(_box(right, y0 + 8, PAGE_W - 52, y1, "a rules", _rules(text, True)))
     return parts
 
 

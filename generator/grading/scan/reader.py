@@ -22,6 +22,7 @@ from ...exam.sheet_layout import (
     Layout,
     SheetId,
     layout_for,
+    printed,
     read_qr_text,
     shape,
 )
@@ -175,12 +176,15 @@ def _read_page(key: Key, ref: PageRef) -> SheetRead:
     if layout_fit(image, layout, white, black) < MIN_FIT:
         return _unreadable(ref, gray, "版式与 key.json 不符（可能是另一场考试或旧版答题卡）")
     out = SheetRead(ref.file, ref.page, READ, kind=kind, rotation=located.rotation)
-    bubbles = layout.bubbles()
+    # A named sheet leaves out the options its version lacks: only printed bubbles are read.
+    every = layout.bubbles()
+    bubbles = [b for b in every if not sheet_id or printed(key, sheet_id, b)]
     values = m.darkness(image, bubbles, white, black)
     labels = [b.label for b in bubbles]
     levels = m.learn(values, labels, white, black)
     states, _ = m.states(values, labels, levels)
-    state = {id(b): s for b, s in zip(bubbles, states, strict=True)}
+    state = {id(b): m.EMPTY for b in every}
+    state.update({id(b): s for b, s in zip(bubbles, states, strict=True)})
     if sheet_id and kind == "named":
         out.staff_id, out.name, out.department = (
             sheet_id.staff_id,
