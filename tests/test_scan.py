@@ -388,3 +388,25 @@ def test_grade_takes_rows_and_refuses_undecided(printed):
     assert rejected.reason == (
         f"第 {fill_no} 题答案待复核（扫描读卡未能确定，请在 review.html 中决定后重新运行 quiz scan）"
     )
+
+
+def test_a_letter_filled_on_every_question_is_still_read(printed):
+    """When every bubble of one letter is filled (every E, say), the sheet shows no empty E to
+    learn the printed letter from: those marks must still read as filled, never as empty."""
+    key, pdf, sheets, _ = printed
+    dpi = 150
+    image, truth = fill(render(pdf, 1, dpi), key, sheets[0], dpi, 9, "pencil", hard_share=0)
+    layout = layout_for(key, "named")
+    letter = max((q.labels for q in layout.questions), key=len)[-1]
+    marked = []
+    for q in layout.questions:
+        for b in q.bubbles:
+            if b.label == letter and is_printed(key, sheets[0], b):
+                cv2.circle(image, (round(b.x * dpi / 72), round(b.y * dpi / 72)), 10, 90, -1)
+                marked.append(q.no)
+                want = set(truth.answers[q.no]) | {letter}
+                truth.answers[q.no] = "".join(sorted(want))
+    assert len(marked) >= 2
+    read = read_page(key, PageRef("e.png", 1, image=image))
+    assert _silent_errors(read, truth) == []
+    assert all(read.answers[n] == truth.answers[n] for n in marked)
