@@ -91,6 +91,7 @@ bench: venv-test
 	$(BIN)/python bench/grading.py
 	$(BIN)/python bench/learning_loop.py
 	$(BIN)/python bench/exam_load.py
+	$(BIN)/python bench/scan_sheets.py
 
 clean:
 	rm -rf build dist .pytest_cache

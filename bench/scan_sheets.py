@@ -73,8 +73,10 @@ def main() -> int:
             digits = f"{20000000 + n}"
             image, truth = fill(rendered[page, dpi], key, sheet, dpi, n, tool, args.hard, digits)
             image = DISTORTIONS[distortion](image, dpi, n)
-            name = f"{n:04d}-{distortion}-{dpi}.{'jpg' if rng.random() < 0.5 else 'png'}"
-            cv2.imwrite(str(scans / name), image, [cv2.IMWRITE_JPEG_QUALITY, 85])
+            suffix = "jpg" if rng.random() < 0.5 else "png"
+            name = f"{n:04d}-{distortion}-{dpi}.{suffix}"
+            params = [cv2.IMWRITE_JPEG_QUALITY, 85] if suffix == "jpg" else []
+            cv2.imwrite(str(scans / name), image, params)
             truths[name] = (truth, sheet.staff_id or digits, distortion)
         refs, bad = page_refs([scans])
         assert not bad
@@ -84,7 +86,7 @@ def main() -> int:
 
     labels = {q.no: q.labels for q in layout_for(key, "named").questions}
     bubbles = decided_bubbles = right_bubbles = 0
-    questions = flagged = silent = identified = 0
+    questions = flagged = silent = identified = false_alarms = hard = 0
     by_distortion: dict[str, list[int]] = {}
     for page in result.pages:
         truth, staff_id, distortion = truths[Path(page.file).name]
@@ -96,9 +98,11 @@ def main() -> int:
         for no, want in truth.answers.items():
             got = page.answers.get(no)
             questions += 1
+            hard += no in truth.hard
             bubbles += len(labels[no])
             if got is None:
                 flagged += 1
+                false_alarms += no not in truth.hard
                 stats[1] += 1
                 continue
             decided_bubbles += len(labels[no])
@@ -114,6 +118,10 @@ def main() -> int:
     )
     print(f"silent errors                  {silent}  goal 0")
     print(f"questions sent to review       {flagged / questions:.2%}  goal ≤ 3 %")
+    print(
+        f"  questions with a hard mark   {hard / questions:.2%}  (light, erased, half-erased, dot)"
+    )
+    print(f"  sent with no hard mark       {false_alarms / questions:.2%}")
     print(f"sheets identified              {identified / pages:.1%}  goal 100 %")
     print(
         f"speed                          {pages / seconds * 60:.0f} pages/min  goal ≥ 60"

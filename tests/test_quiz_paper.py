@@ -39,10 +39,12 @@ def test_outputs_in_private(papers):
     assert sorted(p.name for p in folder.iterdir()) == [
         "answer-sheet.csv",
         "answer-sheet.xlsx",
+        "answer-sheets.pdf",
         "key.json",
         "key.pdf",
         "paper-A.pdf",
         "paper-B.pdf",
+        "sheet-layout.json",
     ]
     assert not (root / "dist").exists()
 

@@ -24,10 +24,13 @@ from generator.exam.key import key_json, parse_key
 from generator.exam.sheet_layout import SheetId, layout_for, layout_json
 from generator.exam.sheet_layout import printed as is_printed
 from generator.exam.sheets import SheetText, write_sheets_pdf
-from generator.grading.scan import PageRef, parse_decisions, read_page, scan
+from generator.grading.grade import grade
+from generator.grading.scan import PageRef, parse_decisions, read_page, review_html, scan
 from generator.grading.scan.reader import BLANK_PAGE, OTHER_EXAM, READ, UNIDENTIFIED
+from generator.grading.sheet import Row
 from generator.sources.exams import load_exam
 from generator.sources.loader import load_corpus
+from tests.conftest import MINI, copy_root
 from tests.scan_fakes import DISTORTIONS, fill, render
 
 REPO = Path(__file__).resolve().parent.parent
@@ -284,3 +287,126 @@ def test_bad_decisions_are_all_reported(printed):
     ]
     good = parse_decisions("\ufeff文件,页,工号,题号,决定\nx/a.pdf,2,T1,25,ca\n", "d.csv", key)
     assert good == {("a.pdf", 2, "25"): "AC"}
+
+
+def test_paper_prints_named_and_blank_sheets(tmp_path, capsys):
+    """``quiz paper --roster --sheets``: one named sheet per person (versions in turn), blank
+    ones after; a roster with a problem names its file and line and writes nothing."""
+    root = copy_root(MINI, tmp_path / "root")
+    roster = tmp_path / "名单.csv"
+    roster.write_text("工号,姓名,科室\nT01,张三,内科\nT02,李四,外科\nT03,王五,药剂科\n", "utf-8")
+    exam = str(root / "site_config/exams/test-exam.yml")
+    assert main(["quiz", "paper", exam, "--roster", str(roster), "--sheets", "2"]) == 0
+    folder = root / "private" / "test-exam"
+    layout = json.loads((folder / "sheet-layout.json").read_text("utf-8"))
+    assert [(s["kind"], s["version"], s["工号"]) for s in layout["sheets"]] == [
+        ("named", "A", "T01"),
+        ("named", "B", "T02"),
+        ("named", "A", "T03"),
+        ("blank", None, None),
+        ("blank", None, None),
+    ]
+    assert "answer-sheets.pdf  5 页" in capsys.readouterr().out
+    key = parse_key((folder / "key.json").read_text("utf-8"))
+    read = read_page(key, PageRef("p2.png", 1, image=render(folder / "answer-sheets.pdf", 2, 150)))
+    assert (read.status, read.staff_id, read.name, read.version) == (READ, "T02", "李四", "B")
+    # A blank sheet nobody filled: no 工号, so it waits for a person.
+    read = read_page(key, PageRef("p4.png", 1, image=render(folder / "answer-sheets.pdf", 4, 150)))
+    assert read.status == UNIDENTIFIED
+    assert read.items[0].reason == "工号无法确定：未填涂工号"
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("工号,姓名\nT01,张三\n", "utf-8")
+    before = sorted(p.name for p in folder.iterdir())
+    assert main(["quiz", "paper", exam, "--roster", str(bad)]) == 1
+    assert f"{bad}:1: 表头缺少列：科室" in capsys.readouterr().err
+    assert sorted(p.name for p in folder.iterdir()) == before
+
+
+@pytest.mark.browser
+def test_review_page_decides_and_saves(printed, tmp_path, page):
+    """review.html offline: pick answers, type a 工号, set a page aside, save decisions.csv —
+    which ``--decisions`` then applies."""
+    key, pdf, sheets, _ = printed
+    named, _ = fill(render(pdf, 1, 150), key, sheets[0], 150, 77, hard_share=0.1)
+    blank, _ = fill(render(pdf, 2, 150), key, sheets[1], 150, 78, hard_share=0)
+    refs = [PageRef("a.png", 1, image=named), PageRef("b.png", 1, image=blank)]
+    result = scan(key, refs)
+    items = result.items
+    assert any(i.field == "工号" for i in items) and any(i.field.isdigit() for i in items)
+    html = tmp_path / "review.html"
+    html.write_text(review_html(result, stamp="t"), encoding="utf-8")
+    page.goto(html.as_uri())
+    cards = page.locator(".card")
+    assert cards.count() == len(items)
+    assert page.locator("#done").inner_text() == "0"
+    first = next(n for n, i in enumerate(items) if i.field.isdigit())
+    card = cards.nth(first)
+    card.locator("button[data-v]").first.click()
+    assert card.get_attribute("class") == "card done"
+    who = next(n for n, i in enumerate(items) if i.field == "工号")
+    cards.nth(who).locator("input").fill("90001")
+    assert page.locator("#done").inner_text() == "2"
+    page.reload()  # decisions survive a reload
+    assert page.locator("#done").inner_text() == "2"
+    with page.expect_download() as download:
+        page.click("#save")
+    saved = Path(download.value.path()).read_text("utf-8-sig")
+    decisions = parse_decisions(saved, "decisions.csv", key)
+    label = items[first].choices[0]
+    assert decisions == {
+        (
+            "a.png" if items[first].file == "a.png" else items[first].file,
+            items[first].page,
+            items[first].field,
+        ): label,
+        (items[who].file, items[who].page, "工号"): "90001",
+    }
+    again = scan(key, refs, decisions)
+    assert len(again.items) == len(items) - 2
+    assert "90001" in [p.staff_id for p in again.sheets]
+    assert not [r for r in page.requested if not r.startswith("file:")]
+
+
+def test_grade_takes_rows_and_refuses_undecided(printed):
+    """``grade(key, rows)`` in process; a ``?`` from the scanner is never an answer, not even
+    to a fill question (where any text could be one)."""
+    key = printed[0]
+    items = key.versions["A"]
+    fill_no = next(i.no for i in items if i.type == "fill")
+    right = {i.no: (i.accepted[0] if i.type == "fill" else i.answer_text) for i in items}
+    person = {"工号": "T1", "姓名": "甲", "科室": "内科", "版本": "A"}
+    rows = [
+        Row(2, person, {n: str(v) for n, v in right.items()}),
+        Row(3, {**person, "工号": "T2"}, {**right, fill_no: "?"}),
+    ]
+    grading = grade(key, rows)
+    assert [r.staff_id for r in grading.results] == ["T1"]
+    assert grading.results[0].total == key.total
+    (rejected,) = grading.rejected
+    assert rejected.staff_id == "T2"
+    assert rejected.reason == (
+        f"第 {fill_no} 题答案待复核（扫描读卡未能确定，请在 review.html 中决定后重新运行 quiz scan）"
+    )
+
+
+def test_a_letter_filled_on_every_question_is_still_read(printed):
+    """When every bubble of one letter is filled (every E, say), the sheet shows no empty E to
+    learn the printed letter from: those marks must still read as filled, never as empty."""
+    key, pdf, sheets, _ = printed
+    dpi = 150
+    image, truth = fill(render(pdf, 1, dpi), key, sheets[0], dpi, 9, "pencil", hard_share=0)
+    layout = layout_for(key, "named")
+    letter = max((q.labels for q in layout.questions), key=len)[-1]
+    marked = []
+    for q in layout.questions:
+        for b in q.bubbles:
+            if b.label == letter and is_printed(key, sheets[0], b):
+                cv2.circle(image, (round(b.x * dpi / 72), round(b.y * dpi / 72)), 10, 90, -1)
+                marked.append(q.no)
+                want = set(truth.answers[q.no]) | {letter}
+                truth.answers[q.no] = "".join(sorted(want))
+    assert len(marked) >= 2
+    read = read_page(key, PageRef("e.png", 1, image=image))
+    assert _silent_errors(read, truth) == []
+    assert all(read.answers[n] == truth.answers[n] for n in marked)

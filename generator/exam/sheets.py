@@ -2,6 +2,11 @@
 
 Each page is a box of absolutely positioned elements in points (WeasyPrint keeps them where
 they are put), so the PDF and ``sheet-layout.json`` agree to the hundredth of a point.
+
+A hospital prints thousands of named sheets that differ only in their header, so the page is
+typeset in two layers: the sheet itself once per kind and version (marks, bubbles, instructions)
+and a light layer per person (title, name line, QR code, sheet number). pypdfium2 then stacks
+the two as form XObjects on each page: the shared layer is stored once in the file.
 """
 
 from __future__ import annotations
@@ -12,7 +17,8 @@ from pathlib import Path
 from markupsafe import escape
 
 from ..model.terms import TYPE_NAMES
-from ..pdf.typeset import qr_svg, render_pdf
+from ..outputs import replacing
+from ..pdf.typeset import pdf_bytes
 from .key import Key
 from .sheet_layout import (
     BAR,
@@ -57,7 +63,7 @@ body {{ font-family: "Noto Sans CJK SC", sans-serif; color: #000; }}
 .cap {{ position: absolute; font-size: 8pt; color: #222; white-space: nowrap; }}
 .write {{ position: absolute; border-bottom: 0.6pt solid #444; }}
 .digit {{ position: absolute; box-sizing: border-box; border: 0.6pt solid #666; }}
-.qr svg {{ width: 100%; height: 100%; display: block; }}
+.qr img {{ width: 100%; height: 100%; display: block; image-rendering: pixelated; }}
 .foot {{ font-size: 6.5pt; color: #555; white-space: nowrap; }}
 """
 
@@ -73,22 +79,49 @@ class SheetText:
     allow_pen: bool = True
 
 
-def sheets_html(key: Key, sheets: list[SheetId], text: SheetText) -> str:
-    pages = [
-        _page(key, s, layout_for(key, s.kind), text, i, len(sheets))
-        for i, s in enumerate(sheets, start=1)
-    ]
+def _document(title: str, pages: list[str]) -> str:
     return (
         '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
-        f"<title>{escape(text.title)} 答题卡</title><style>{CSS}</style></head><body>"
+        f"<title>{escape(title)} 答题卡</title><style>{CSS}</style></head><body>"
         + "".join(pages)
         + "</body></html>"
     )
 
 
+def _base(sheet: SheetId) -> SheetId:
+    """What the shared layer depends on: the kind, and a named sheet's version."""
+    return SheetId(sheet.exam, sheet.kind, sheet.version if sheet.kind == "named" else "")
+
+
 def write_sheets_pdf(key: Key, sheets: list[SheetId], text: SheetText, path: Path) -> int:
     """Render the sheets into ``path`` atomically; returns the page count."""
-    return render_pdf(sheets_html(key, sheets, text), path)
+    import pypdfium2 as pdfium
+
+    bases = list(dict.fromkeys(_base(s) for s in sheets))
+    shared = _document(
+        text.title, [_page(key, b, layout_for(key, b.kind), text, 0, 0, "base") for b in bases]
+    )
+    own = _document(
+        text.title,
+        [
+            _page(key, s, layout_for(key, s.kind), text, i, len(sheets), "own")
+            for i, s in enumerate(sheets, start=1)
+        ],
+    )
+    base_pdf = pdfium.PdfDocument(pdf_bytes(shared))
+    out = pdfium.PdfDocument(pdf_bytes(own))  # each sheet's own layer, fonts stored once
+    try:
+        forms = [base_pdf.page_as_xobject(i, out) for i in range(len(bases))]
+        for i, sheet in enumerate(sheets):
+            page = out[i]
+            page.insert_obj(forms[bases.index(_base(sheet))].as_pageobject())
+            page.gen_content()
+        with replacing(Path(path)) as tmp:
+            out.save(str(tmp))
+        return len(out)
+    finally:
+        out.close()
+        base_pdf.close()
 
 
 # --- one page --------------------------------------------------------------------------------
@@ -112,23 +145,24 @@ def _bubble(b: Bubble) -> str:
     )
 
 
-def _page(key: Key, sheet: SheetId, layout: Layout, text: SheetText, n: int, count: int) -> str:
+def _page(
+    key: Key, sheet: SheetId, layout: Layout, text: SheetText, n: int, count: int, layer: str
+) -> str:
+    """One layer of one page: ``base`` (shared by every sheet of its kind and version) or
+    ``own`` (this sheet's header: title, name line, QR code, number)."""
+    if layer == "own":
+        return (
+            '<section class="sheet">'
+            + "".join(_own(key, sheet, layout, text, n, count))
+            + "</section>"
+        )
     parts = []
     for x, y in layout.marks:
         parts.append(_box(x - MARK / 2, y - MARK / 2, x + MARK / 2, y + MARK / 2, "a mark"))
     parts.append(_box(*BAR, "a mark"))
-    qx0, qy0, qx1, qy1 = layout.qr_box
-    parts.append(_box(qx0, qy0, qx1, qy1, "a qr", str(qr_svg(qr_text(sheet)))))
     hx0, hy0, hx1, _ = layout.header_box
-    title = escape(text.title)
-    parts.append(_box(hx0, hy0, hx1, hy0 + 20, "a title", f"{title}　答题卡"))
     if layout.kind == "named":
-        who = (
-            f"姓名 <b>{escape(sheet.name)}</b>　工号 <b>{escape(sheet.staff_id)}</b>　"
-            f"科室 <b>{escape(sheet.department)}</b>　<b>{escape(sheet.version)} 卷</b>"
-        )
-        parts.append(_box(hx0, hy0 + 26, hx1, hy0 + 44, "a who", who))
-        parts.append(_box(hx0, hy0 + 50, PAGE_W - 52, hy0 + 106, "a rules", _rules(text, False)))
+        parts.append(_box(hx0, hy0 + 50, hx1, hy0 + 106, "a rules", _rules(text, False)))
     else:
         parts += _blank_header(key, layout, text)
     parts.append(_legend(key, layout))
@@ -144,11 +178,37 @@ def _page(key: Key, sheet: SheetId, layout: Layout, text: SheetText, n: int, cou
                 f'<div class="tag" style="left:{last.x + last.r + 1.5:.2f}pt;'
                 f'top:{q.y - 4:.2f}pt">阅卷</div>'
             )
-    foot = f"{escape(key.exam)}　{escape(text.hospital)}　第 {n}/{count} 张　请勿折叠、勿在四角方块和二维码处书写"
+    return '<section class="sheet">' + "".join(parts) + "</section>"
+
+
+def _qr_image(text: str) -> str:
+    """The QR code as a one-pixel-per-module PNG printed with hard edges (an inline SVG would
+    carry graphics states that the page assembly cannot keep)."""
+    import segno
+
+    uri = segno.make(text, error="m", micro=False).png_data_uri(scale=1, border=2)
+    return f'<img alt="" src="{uri}">'
+
+
+def _own(key: Key, sheet: SheetId, layout: Layout, text: SheetText, n: int, count: int):
+    qx0, qy0, qx1, qy1 = layout.qr_box
+    parts = [_box(qx0, qy0, qx1, qy1, "a qr", _qr_image(qr_text(sheet)))]
+    hx0, hy0, hx1, _ = layout.header_box
+    parts.append(_box(hx0, hy0, hx1, hy0 + 20, "a title", f"{escape(text.title)}　答题卡"))
+    if layout.kind == "named":
+        who = (
+            f"姓名 <b>{escape(sheet.name)}</b>　工号 <b>{escape(sheet.staff_id)}</b>　"
+            f"科室 <b>{escape(sheet.department)}</b>　<b>{escape(sheet.version)} 卷</b>"
+        )
+        parts.append(_box(hx0, hy0 + 26, hx1, hy0 + 44, "a who", who))
+    foot = (
+        f"{escape(key.exam)}　{escape(text.hospital)}　第 {n}/{count} 张　"
+        "请勿折叠、勿在四角方块和二维码处书写"
+    )
     parts.append(
         _box(70, PAGE_H - 50, PAGE_W - 70, PAGE_H - 38, "a foot", foot, "text-align:center")
     )
-    return '<section class="sheet">' + "".join(parts) + "</section>"
+    return parts
 
 
 def _rules(text: SheetText, blank: bool) -> str:
@@ -164,7 +224,9 @@ def _rules(text: SheetText, blank: bool) -> str:
     if text.allow_pen:
         items.append("用钢笔、签字笔作答的，涂错后无法擦除：请向监考人员领取新答题卡重新填涂。")
     if blank:
-        items.append("先写姓名、科室，再在右侧方格内从左起逐位写工号，并在下方每列涂对应数字。")
+        items.append(
+            "先写姓名、科室，再在左侧“工号”方格内从左起逐位写工号，并在每个数字下方那一列涂对应的数字。"
+        )
     items.append("保持答题卡平整清洁，不要折叠；四角黑色方块和二维码处不要书写。")
     return "<ol>" + "".join(f"<li>{i}</li>" for i in items) + "</ol>"
 
@@ -205,7 +267,7 @@ def _blank_header(key: Key, layout: Layout, text: SheetText) -> list[str]:
         right = vx1 + 12
     else:
         right = x1 + 12
-    parts.append(_box(right, y0, PAGE_W - 52, y1, "a rules", _rules(text, True)))
+    parts.append(_box(right, y0 + 8, PAGE_W - 52, y1, "a rules", _rules(text, True)))
     return parts
 
 

@@ -141,8 +141,13 @@ class Grading:
         return out
 
 
+UNDECIDED = "?"  # quiz scan writes it where a person must still decide (DESIGN.md)
+
+
 def read_response(item: KeyItem, cell: object) -> Response:
     """The answer in ``cell`` for ``item``; raises Unreadable."""
+    if isinstance(cell, str) and cell.strip() == UNDECIDED:  # never a fill answer "?"
+        raise Unreadable("待复核（扫描读卡未能确定，请在 review.html 中决定后重新运行 quiz scan）")
     if item.type in ("single", "multiple"):
         return read_choice(cell, len(item.options))
     if item.type == "judge":

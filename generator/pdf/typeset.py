@@ -122,6 +122,13 @@ def render_pdf(html: str, out_path: Path) -> int:
     return len(document.pages)
 
 
+def pdf_bytes(html: str) -> bytes:
+    """Render ``html`` with WeasyPrint into PDF bytes (for assembling pages further)."""
+    HTML = weasyprint_html()
+    _quiet_font_tools()
+    return HTML(string=html, base_url=str(TEMPLATES) + os.sep).render().write_pdf()
+
+
 def _quiet_font_tools() -> None:
     """fontTools narrates every font subset at INFO/WARNING; WeasyPrint's own warnings (CSS it
     ignores, missing fonts) stay on — tests assert there are none."""

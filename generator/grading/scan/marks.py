@@ -76,12 +76,19 @@ def darkness(image: np.ndarray, bubbles: list[Bubble], white: float, black: floa
     for i, b in enumerate(bubbles):
         groups.setdefault(b.label, []).append(i)
     raw = ink.mean(axis=1)
+    # Most bubbles on a sheet are empty: a printed letter holds about as much ink as the
+    # typical bubble, never as much as a fill. A letter whose every bubble is filled (all five
+    # E's on a paper with five options only there) has no empty example to learn from: it is
+    # measured against bare paper instead, which errs towards review, never towards "empty".
+    letter_at_most = float(np.percentile(raw, 40)) + 0.2
     for idx in groups.values():
         mine = ink[idx]
         # The bubbles of this letter that hold least ink are the empty ones (a candidate may
         # have filled most of the others): their per-pixel median is the printed letter.
         lightest = raw[idx] <= raw[idx].min() + 0.08
         printed = np.median(mine[lightest], axis=0) if lightest.sum() >= 3 else mine.min(axis=0)
+        if float(printed.mean()) > letter_at_most:
+            printed = np.zeros_like(printed)
         room = max(float((1 - printed).mean()), 0.3)
         out[idx] = np.clip(mine - printed, 0.0, 1.0).mean(axis=1) / room
     return np.clip(out, 0.0, 1.0)

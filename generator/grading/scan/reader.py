@@ -22,6 +22,7 @@ from ...exam.sheet_layout import (
     Layout,
     SheetId,
     layout_for,
+    printed,
     read_qr_text,
     shape,
 )
@@ -175,12 +176,15 @@ def _read_page(key: Key, ref: PageRef) -> SheetRead:
     if layout_fit(image, layout, white, black) < MIN_FIT:
         return _unreadable(ref, gray, "版式与 key.json 不符（可能是另一场考试或旧版答题卡）")
     out = SheetRead(ref.file, ref.page, READ, kind=kind, rotation=located.rotation)
-    bubbles = layout.bubbles()
+    # A named sheet leaves out the options its version lacks: only printed bubbles are read.
+    every = layout.bubbles()
+    bubbles = [b for b in every if not sheet_id or printed(key, sheet_id, b)]
     values = m.darkness(image, bubbles, white, black)
     labels = [b.label for b in bubbles]
     levels = m.learn(values, labels, white, black)
     states, _ = m.states(values, labels, levels)
-    state = {id(b): s for b, s in zip(bubbles, states, strict=True)}
+    state = {id(b): m.EMPTY for b in every}
+    state.update({id(b): s for b, s in zip(bubbles, states, strict=True)})
     if sheet_id and kind == "named":
         out.staff_id, out.name, out.department = (
             sheet_id.staff_id,
@@ -368,12 +372,12 @@ def _decide(kind: str, bubbles, state) -> tuple[str | None, str]:
 # --- pictures for the review page -----------------------------------------------------------
 
 
-def _png(image, box, bubbles=(), state=None) -> bytes:
+def _png(image, box, bubbles=(), state=None, margin: float = 3) -> bytes:
     import cv2
 
-    part = crop(image, box, margin=6)
-    x0 = max(0.0, box[0] - 6)
-    y0 = max(0.0, box[1] - 6)
+    part = crop(image, box, margin=margin)
+    x0 = max(0.0, box[0] - margin)
+    y0 = max(0.0, box[1] - margin)
     colour = cv2.cvtColor(part, cv2.COLOR_GRAY2BGR)
     for b in bubbles:
         s = state.get(id(b)) if state else None

@@ -187,7 +187,10 @@ def _card(item: Item, n: int, kinds: dict[int, str]) -> str:
     if item.crop:
         mime = "image/png" if item.crop[:4] == b"\x89PNG" else "image/jpeg"
         data = base64.b64encode(item.crop).decode()
-        img = f'<img alt="{escape(what)}的扫描图" src="data:{mime};base64,{data}">'
+        width = ""
+        if mime == "image/png":  # shown larger than scanned: the crop is small
+            width = f' style="width:{round(1.6 * int.from_bytes(item.crop[16:20], "big"))}px"'
+        img = f'<img alt="{escape(what)}的扫描图"{width} src="data:{mime};base64,{data}">'
     seen = (
         f'<span class="seen">机器读到：{escape(item.seen) or "无"}</span>'
         if item.field.isdigit()
