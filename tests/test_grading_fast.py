@@ -380,7 +380,14 @@ def test_fast_path_equals_the_row_by_row_reference(tmp_path_factory, data):
     cells = [list(r) for r in ws.iter_rows(values_only=True)]
     assert cells[0] == results.score_header(key.question_count)
     assert [[r[0], r[1], r[2], r[3], r[4], r[5], r[7], *r[8:]] for r in cells[1:]] == [
-        [g[0], g[1], g[2], g[3], g[4], round(g[7], 2), "是" if g[8] else "否", *g[6]]
+        [
+            g[0],
+            *(results.safe_cell(v) for v in g[1:4]),
+            g[4],
+            round(g[7], 2),
+            "是" if g[8] else "否",
+            *g[6],
+        ]
         for g in expected[0]
     ]
 
