@@ -115,7 +115,8 @@ def _file_questions(path: Path, shown: str):
         # Every sheet with a header row (one sheet per type is common); none: the first, whose
         # missing header is then the problem reported.
         used = [(name, rows) for name, rows in sheets if find_layout(rows)] or sheets[:1]
-        questions, problems = [], []
+        questions: list = []
+        problems: list = []
         for name, rows in used:
             where = f"{shown}（工作表“{name}”）" if len(used) > 1 else shown
             found, more = sheet_questions(rows, where, first=len(questions) + 1)
@@ -154,7 +155,7 @@ def rule_texts(root: Path) -> dict[int, str]:
     for path in sorted((root / "content/rules").glob("*.md")):
         source, _ = read_markdown(path, str(path))
         data = source.meta.data if source else None
-        if isinstance(data, dict) and isinstance(data.get("rule"), int):
+        if source and isinstance(data, dict) and isinstance(data.get("rule"), int):
             keywords = " ".join(map(str, data.get("keywords") or []))
             parts = [str(data.get(k, "")) for k in ("title", "official", "summary")]
             texts[data["rule"]] = " ".join([*parts, keywords, keywords, source.body])
@@ -321,14 +322,22 @@ def _taxonomy(root: Path) -> tuple[set[str], set[str]]:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError, UnicodeDecodeError):
         return set(), set()
-    deps = {d.get("name") for d in data.get("departments") or [] if isinstance(d, dict)}
-    cats = {c.get("name") for c in data.get("categories") or [] if isinstance(c, dict)}
-    return deps - {None}, cats - {None}
+    deps = {
+        str(d["name"])
+        for d in data.get("departments") or []
+        if isinstance(d, dict) and d.get("name")
+    }
+    cats = {
+        str(c["name"])
+        for c in data.get("categories") or []
+        if isinstance(c, dict) and c.get("name")
+    }
+    return deps, cats
 
 
 def _case_titles(folder: Path) -> dict[str, list[str]]:
     """title → file names of the cases already there (read from their front matter)."""
-    titles = {}
+    titles: dict[str, list[str]] = {}
     for path in sorted(folder.glob("*.md")):
         try:
             head = path.read_text(encoding="utf-8").split("---", 2)[1]

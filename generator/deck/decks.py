@@ -143,7 +143,8 @@ def _piece_length(item) -> int:
 
 def fit_items(items: list, budget: int, width: int) -> tuple[list, list]:
     """(shown, left out): items clipped to ``width`` each, as many as fit in ``budget``."""
-    shown, used = [], 0
+    shown: list = []
+    used = 0
     for n, item in enumerate(items):
         if isinstance(item, str):
             item = first_sentence(item, width)

@@ -134,6 +134,8 @@ def printed(key: Key, sheet: SheetId, bubble: Bubble) -> bool:
     number than the widest version (a blank sheet serves every version and prints them all)."""
     if sheet.kind != "named" or bubble.field != "answer" or sheet.version not in key.versions:
         return True
+    if bubble.no is None:  # an answer bubble always has its question number
+        return True
     item = key.versions[sheet.version][bubble.no - 1]
     return not item.options or bubble.label in OPTION_LABELS[: len(item.options)]
 

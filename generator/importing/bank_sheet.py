@@ -12,6 +12,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..grading.sheet import cell_text, csv_text
 from ..model.cells import unguard as unsafe_cell
@@ -99,7 +100,7 @@ def read_sheets(name: str, raw: bytes) -> list[tuple[str, list[list[str]]]]:
     if name.lower().endswith(".csv"):
         import csv
 
-        text, delimiter = csv_text(name, raw, "题库文件")  # ConfigError when binary
+        text, delimiter = csv_text(Path(name), raw, "题库文件")  # ConfigError when binary
         rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
         return [("", rows)]
     from python_calamine import CalamineWorkbook
@@ -108,8 +109,8 @@ def read_sheets(name: str, raw: bytes) -> list[tuple[str, list[list[str]]]]:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(raw))
         sheets = []
         for sheet_name in workbook.sheet_names:
-            rows = workbook.get_sheet_by_name(sheet_name).iter_rows()
-            rows = [[cell_text(v) for v in row] for row in rows]
+            cells = workbook.get_sheet_by_name(sheet_name).iter_rows()
+            rows = [[cell_text(v) for v in row] for row in cells]
             if any(any(c.strip() for c in row) for row in rows):
                 sheets.append((sheet_name, rows))
         return sheets or [("", [])]

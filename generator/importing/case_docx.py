@@ -22,7 +22,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from ..sources.checks import patient_names, personal_numbers
-from .docx_read import HEADING_NAME, Docx, Paragraph, Run, Table
+from .docx_read import HEADING_NAME, Cell, Docx, Paragraph, Run, Table
 from .questions import ImportProblem, fold, rule_numbers
 
 CASE_SECTIONS = ("基本案情", "处理结果", "违反条款", "案例剖析", "警示启示")
@@ -253,9 +253,9 @@ def _cell_text(cell) -> str:
 
 def _html_table(rows) -> str:
     # Grid positions first, so a vertical merge can count the cells below it.
-    grid: list[list[tuple[int, object]]] = []
+    grid: list[list[tuple[int, Cell]]] = []
     for row in rows:
-        col, placed = 0, []
+        col, placed = 0, list[tuple[int, Cell]]()
         for cell in row:
             placed.append((col, cell))
             col += max(cell.span, 1)

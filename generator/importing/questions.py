@@ -344,6 +344,6 @@ def build_bank(
 
 def order_keys(question: dict) -> dict:
     """The keys in the order the bank files use."""
-    keys = ("id", "type", "stem", "options", "answer", "explanation", "rules", "rules_suggested")
-    keys += ("difficulty", "exam_only", "document")
+    keys: tuple[str, ...] = ("id", "type", "stem", "options", "answer", "explanation", "rules")
+    keys += ("rules_suggested", "difficulty", "exam_only", "document")
     return {k: question[k] for k in keys if k in question}

@@ -27,6 +27,6 @@ def unguard(text: str) -> str:
     return text
 
 
-def guard_row(values) -> list[str]:
+def guard_row(values) -> list[str | int | float]:
     """Every cell of a row of text (numbers we write ourselves need no guard; text does)."""
     return [v if isinstance(v, int | float) else guard(v) for v in values]

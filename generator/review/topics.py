@@ -29,7 +29,7 @@ _COMMON = {"医院", "医疗", "机构", "工作", "人员", "患者", "企业",
 
 
 def _bigrams(text: str) -> set[str]:
-    found = set()
+    found: set[str] = set()
     for run in _HAN.findall(text):
         found.update(run[i : i + 2] for i in range(len(run) - 1))
     return found - _COMMON
