@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import pytest
 
-from generator.model.chinese_order import pinyin_key
+from generator.model.order import pinyin_key
 
 PHONE = {"width": 390, "height": 844}
 PAGES = [

@@ -30,3 +30,8 @@ def people_order(people):
 
 def departments_order(names):
     return sorted(names, key=pinyin_key)
+
+
+def by_pinyin(items, name=lambda item: item):
+    """``items`` sorted by the pinyin of ``name(item)``."""
+    return sorted(items, key=lambda item: pinyin_key(name(item)))

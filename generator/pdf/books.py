@@ -15,8 +15,8 @@ from typing import Any
 
 from ..errors import ConfigError
 from ..model import links
-from ..model.chinese_order import by_pinyin
 from ..model.corpus import Case, Corpus, Rule, Story
+from ..model.order import by_pinyin
 from ..model.schemas import Department, HandbookSpec
 from ..model.terms import RISK_LEVELS
 from ..model.text import clip, date_cn, first_paragraph, list_items, plain_text

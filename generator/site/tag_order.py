@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from ..model.chinese_order import pinyin_key
+from ..model.order import pinyin_key
 
 
 def tag_by_pinyin(tag, *args) -> tuple:

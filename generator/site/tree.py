@@ -19,10 +19,10 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ..model import links
-from ..model.chinese_order import by_pinyin
 from ..model.corpus import Case, Corpus
 from ..model.downloads import Download
 from ..model.links import html_url, md_link
+from ..model.order import by_pinyin
 from .fragments import Fragments, cell
 from .selftest import write_selftest
 
