@@ -30,7 +30,17 @@ CHROMIUM_ARGS = [
 BROWSER_FIXTURES = {"browser", "page"}
 # Fixtures that build whole outputs or large corpora: a test using one is marked ``slow`` (left
 # out of ``make test-fast``).
-SLOW_FIXTURES = {"shipped_build", "mini_build", "synth_root", "big_site", "zensical_site"}
+SLOW_FIXTURES = {
+    "shipped_build",
+    "mini_build",
+    "synth_root",
+    "big_site",
+    "zensical_site",
+    "papers",  # exam papers, keys and sheets rendered (PDF)
+    "plans",  # study plans rendered (PDF)
+    "sittings",  # graded sittings and trend charts
+    "decks",  # slide decks
+}
 
 
 def pytest_collection_modifyitems(config, items):
