@@ -85,7 +85,9 @@ def read_absent(path: Path) -> list[Absentee]:
             ]
         )
     at = {c: header.index(c) for c in ABSENT_COLUMNS}
-    people, problems, seen = [], [], {}
+    people: list[Absentee] = []
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
     for number, values in rows[1:]:
         cell = {c: values[i] if i < len(values) else "" for c, i in at.items()}
         if not cell["工号"]:

@@ -106,6 +106,8 @@ class Grading:
 
     def codes(self, number: int) -> np.ndarray:
         """Which distinct text each graded person wrote for question ``number``."""
+        if self.sheet is None:
+            raise ValueError("Grading has no sheet: nobody was graded")
         return self.sheet.answers[number].codes[self.graded]
 
     @cached_property
@@ -165,7 +167,12 @@ def score(item: KeyItem, response: Response, scoring: str) -> float:
         return item.points if frozenset({response}) == item.answer else 0.0
     if response == item.answer:
         return item.points
-    if item.type == "multiple" and scoring == "partial_half" and response < item.answer:
+    if (
+        item.type == "multiple"
+        and scoring == "partial_half"
+        and isinstance(response, frozenset)  # read_choice's letters
+        and response < item.answer
+    ):
         return item.points / 2
     return 0.0
 

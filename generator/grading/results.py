@@ -127,6 +127,7 @@ def _totals(grading: Grading, part: slice) -> tuple[list[float], list[int]]:
 def _person(grading: Grading, form) -> list[tuple[list[str], np.ndarray]]:
     """工号, 姓名, 科室: each distinct text in its output form, and each person's code."""
     sheet = grading.sheet
+    assert sheet is not None  # callers return early when nobody was graded
     return [
         ([form(v) for v in sheet.person[c].values], sheet.person[c].codes[grading.graded])
         for c in ("工号", "姓名", "科室")

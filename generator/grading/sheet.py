@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from itertools import islice
 from operator import itemgetter
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -74,6 +75,8 @@ class Sheet:
     ):
         if rows is not None:
             numbers, person, answers, overflow = _from_rows(rows)
+        if numbers is None or person is None or answers is None or overflow is None:
+            raise TypeError("Sheet needs rows, or numbers, person, answers and overflow")
         self.numbers = numbers  # int64: each row's number as a spreadsheet shows it
         self.person = person  # 工号, 姓名, 科室, 版本 → folded texts
         self.answers = answers  # question number → raw cell texts (all share one ``values``)
@@ -167,7 +170,7 @@ def csv_text(path: Path, raw: bytes, what: str = "答题文件") -> tuple[str, s
     return text, (max(",\t;", key=first.count) if first else ",")
 
 
-def _csv_rows(path: Path, raw: bytes) -> tuple[Iterator[list[object]], int]:
+def _csv_rows(path: Path, raw: bytes) -> tuple[Iterator[list[str]], int]:
     text, delimiter = csv_text(path, raw)
     lines = io.StringIO(text, newline="")  # records end at \r\n, \r or \n, as csv reads them
     if '"' not in text and "\x00" not in text:
@@ -176,7 +179,7 @@ def _csv_rows(path: Path, raw: bytes) -> tuple[Iterator[list[object]], int]:
         return (line.rstrip("\r\n").split(delimiter) for line in lines), text.count("\n") + 1
     reader = csv.reader(lines, delimiter=delimiter)
 
-    def rows() -> Iterator[list[object]]:
+    def rows() -> Iterator[list[str]]:
         try:
             yield from reader
         except csv.Error as exc:
@@ -185,7 +188,7 @@ def _csv_rows(path: Path, raw: bytes) -> tuple[Iterator[list[object]], int]:
     return rows(), text.count("\n") + 1
 
 
-def _xlsx_rows(path: Path, raw: bytes) -> tuple[Iterator[list[object]], int]:
+def _xlsx_rows(path: Path, raw: bytes) -> tuple[Iterator[list[str]], int]:
     from python_calamine import CalamineError, CalamineWorkbook
 
     try:
@@ -199,7 +202,7 @@ def _xlsx_rows(path: Path, raw: bytes) -> tuple[Iterator[list[object]], int]:
     return _cells_as_text(sheet.iter_rows()), sheet.total_height
 
 
-def _cells_as_text(rows) -> Iterator[list[object]]:
+def _cells_as_text(rows) -> Iterator[list[str]]:
     for values in rows:
         yield [v if v.__class__ is str else cell_text(v) for v in values]
 
@@ -247,7 +250,7 @@ class _Encoder:
         return Column(list(seen), remap[codes] if len(codes) else codes)
 
 
-def _parse(path: Path, rows: Iterator[list[object]], question_count: int, advance) -> Sheet:
+def _parse(path: Path, rows: Iterator[list[str]], question_count: int, advance) -> Sheet:
     numbered = enumerate(rows, start=1)
     found = next(((n, names) for n, names in numbered if "".join(names).strip()), None)
     if found is None:
@@ -322,6 +325,8 @@ def _columns(path: Path, row: int, names: list[str], question_count: int) -> _Co
     person: dict[str, int] = {}
     questions: dict[int, int] = {}
     where = f"{path}:{row}"
+    target: dict[Any, int]
+    key: Any
     for index, name in enumerate(names):
         text = fold(name)
         if not text:

@@ -158,6 +158,7 @@ def _group(name: str, totals: np.ndarray, passed: np.ndarray) -> GroupStats:
 def _departments(grading: Grading) -> list[GroupStats]:
     if not grading.count:
         return []
+    assert grading.sheet is not None  # people were graded: from a sheet
     column = grading.sheet.person["科室"]
     names: dict[str, int] = {}
     group_of = np.array(
@@ -343,8 +344,10 @@ def _count_choices(s: ItemStats, grading: Grading, placements) -> None:
                 for label in response:
                     chosen[item.options[LABELS.index(label)]] += count
             elif item.type == "judge":
+                assert isinstance(response, str)  # read_judge: 对 or 错
                 chosen[response] += count
             elif response not in item.answer:
+                assert isinstance(response, str)  # read_fill: the folded text
                 seen = wrong.setdefault(response, [0, firsts[u]])
                 seen[0] += count
                 seen[1] = min(seen[1], firsts[u])

@@ -121,7 +121,7 @@ def _workbook(sheet_names: list[str]) -> str:
     )
 
 
-def _sheet_head(header: list[str], widths: list[float], freeze: tuple[int, int]) -> str:
+def _sheet_head(header: list[str], widths: Sequence[float], freeze: tuple[int, int]) -> str:
     columns, first_row = freeze
     pane = (
         f'<pane xSplit="{columns}" ySplit="{first_row}" '
@@ -157,7 +157,7 @@ def write_sheet(
     path: Path,
     sheet_name: str,
     header: list[str],
-    widths: list[float],
+    widths: Sequence[float],
     freeze: tuple[int, int],
     rows: Iterable[str],
     more: Sequence[SmallSheet] = (),

@@ -56,7 +56,7 @@ _SEVEN_DIGITS = re.compile(r"\d{7}")
 
 
 def personal_numbers(text: str, first_line: int, path: str) -> list[Problem]:
-    problems = []
+    problems: list[Problem] = []
     if not _SEVEN_DIGITS.search(text):
         return problems
     for offset, line in enumerate(text.split("\n")):
@@ -93,7 +93,8 @@ def patient_names(text: str, first_line: int, path: str) -> list[Problem]:
 
 def duplicates(entries: Iterable[tuple[Any, str, int]], what: str) -> list[Problem]:
     """One message for every kind of duplicate id: ``(value, path, line)`` in reading order."""
-    problems, seen = [], {}
+    problems: list[Problem] = []
+    seen: dict[Any, tuple[str, int]] = {}
     for value, path, line in entries:
         if value in seen:
             first_path, first_line = seen[value]

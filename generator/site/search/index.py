@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any, cast
 
 from ...model.links import page_address
 
@@ -199,10 +200,11 @@ def _js(call: str, *args) -> str:
 
 def _chunks(blocks, limit: int = CHUNK_CHARS):
     """Group blocks into chunks of about ``limit`` characters (long blocks are cut)."""
-    chunk, size = [], 0
+    chunk: list[tuple[int, str, str]] = []
+    size = 0
     for kind, anchor, text in blocks:
         if len(text) <= limit:
-            pieces = (text,)
+            pieces = [text]
         else:
             pieces = [text[i : i + limit] for i in range(0, len(text), limit)]
         for piece in pieces:
@@ -250,7 +252,7 @@ def _writer(cache: IndexCache | None):
         if cache.written.get(path) != text or not path.is_file():
             path.write_text(text, encoding="utf-8")
 
-    write.fresh = fresh
+    cast(Any, write).fresh = fresh  # read by IndexCache.cancelled
     return write
 
 
@@ -267,7 +269,8 @@ def page_chunks(entry: PageEntry, url: str, blocks: list) -> list[tuple]:
     chunks = []
     for chunk in _chunks(blocks):
         anchors: dict[str, int] = {}
-        sections, rows = [], []
+        sections: list[list[str]] = []
+        rows = []
         texts: dict[int, list[str]] = defaultdict(list)
         for kind, anchor, text in chunk:
             if anchor not in anchors:

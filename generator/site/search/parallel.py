@@ -133,6 +133,7 @@ def _work(receive: Connection, send: Connection) -> None:
                 found = entries.get(file)
                 if found is not None:
                     entry, url = found
+                    assert index is not None  # entries come from the index that "start" made
                     try:
                         index.add(file, page_chunks(entry, url, extract_blocks(html)))
                     except Exception as exc:
@@ -142,6 +143,8 @@ def _work(receive: Connection, send: Connection) -> None:
                 try:
                     if failed is not None:
                         raise failed
+                    if index is None:
+                        raise RuntimeError("index requested before start")
                     stats = index.finish(partial(chunks_from_site, Path(site_dir), None), meta)
                     _move_into(index.out, Path(site_dir) / "search")
                 except Exception as exc:  # the parent builds the index itself

@@ -17,6 +17,7 @@ gaps (``(id - previous id) << 4 | flags``), shard by the hash ``index.shard_of``
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import numpy as np
 
@@ -27,7 +28,14 @@ _LABEL = 28  # bits of chunk id << 4 | flags
 _LABEL_MASK = (1 << _LABEL) - 1
 _BATCH_CHARS = 1 << 18  # texts gathered before a batch is tokenised
 # What folds (index.FOLD) to a Latin/digit word: found in the unfolded text, then folded.
-_WORD_RANGES = ("09", "AZ", "az", "\uff10\uff19", "\uff21\uff3a", "\uff41\uff5a")
+_WORD_RANGES = (
+    ("0", "9"),
+    ("A", "Z"),
+    ("a", "z"),
+    ("\uff10", "\uff19"),
+    ("\uff21", "\uff3a"),
+    ("\uff41", "\uff5a"),
+)
 _WORD = re.compile("[" + "".join(f"{low}-{high}" for low, high in _WORD_RANGES) + "]+")
 
 
@@ -160,7 +168,8 @@ def _decimals(values: np.ndarray, block: int = 1 << 18) -> tuple[str, np.ndarray
     if not len(values):
         return "", np.zeros(1, dtype=np.int64)
     width = len(str(int(values.max())))
-    kind = np.uint32 if values.max() < 1 << 32 else np.uint64  # a narrower division is faster
+    # a narrower division is faster
+    kind: type[np.unsignedinteger[Any]] = np.uint32 if values.max() < 1 << 32 else np.uint64
     powers = (10 ** np.arange(width - 1, -1, -1, dtype=np.int64)).astype(kind)
     out, widths = [], []  # per number: its digits and its comma
     for at in range(0, len(values), block):
