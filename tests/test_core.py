@@ -223,6 +223,8 @@ def test_quiz_paper_replaces_only_its_own_files(mini_root, tmp_path, capsys):
             "key.json",
             "answer-sheet.xlsx",
             "answer-sheet.csv",
+            "answer-sheets.pdf",
+            "sheet-layout.json",
         ]
     )
     assert (folder / "答题表-已填写.xlsx").read_bytes() == b"the trainer's filled sheet"

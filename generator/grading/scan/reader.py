@@ -447,7 +447,7 @@ def scan(
 
 
 def _read_all(key: Key, refs: list[PageRef], workers: int, advance) -> Iterable[SheetRead]:
-    if workers > 1 and len(refs) > 1:
+    if workers > 1 and len(refs) > 3:  # starting processes costs more than a few pages
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
