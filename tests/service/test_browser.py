@@ -216,6 +216,10 @@ def test_trainer_dashboard(browser, served):
     listed = page.locator("main").text_content()
     assert "1005" in listed and "1004" in listed and "1002" not in listed and "1006" not in listed
     shot(page, "absent-list")
+    page.emulate_media(media="print")  # what the printer gets: no header bar, no buttons
+    assert page.locator("form.filters").is_hidden() and page.locator("header.top").is_hidden()
+    shot(page, "absent-list-print")
+    page.emulate_media(media="screen")
     csv_text = context.request.get(served.url + "/trainer/test-exam/absent?format=csv").text()
     assert csv_text.lstrip("\ufeff").startswith("工号,姓名,科室") and csv_text.count("\r\n") == 22
     assert errors == []

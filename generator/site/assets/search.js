@@ -237,6 +237,9 @@
   const TIER_WEIGHT = [4, 3, 2, 1];
   const FEW = 5; // fewer exact results than this: partial matches follow
   const MAX_SHARDS = 8; // index shards one query may load (~16 KB each)
+  // Partial candidates whose chunk one call of more(n) may read beyond n (~8 KB each): a bound
+  // is loose, so some read candidates fall short; this keeps a first screen within budget.
+  const PARTIAL_SLACK = 4;
 
   // --- splitting a phrase into parts ----------------------------------------------------------
   let lexicon = null;
@@ -530,6 +533,7 @@
     // At least n results in their final order (fewer when there are no more).
     async more(n) {
       await this.ready;
+      let reads = n + PARTIAL_SLACK; // partial candidates this call may still read
       if (this.named.length && !this.results.some((r) => r.group === 0)) {
         const named = await Promise.all(this.named.map((pid) => this.namedResult(pid)));
         this.results.push(...named);
@@ -545,10 +549,11 @@
         } else if (!this.partialOn && this.wantsPartial()) {
           this.partialOn = true;
           await this.preparePartial();
-        } else if (this.partialOn && this.nextPartial < this.partialCandidates.length) {
-          const want = Math.max(4, n - this.final().length);
+        } else if (this.partialOn && this.nextPartial < this.partialCandidates.length && reads > 0) {
+          const want = Math.min(reads, Math.max(4, n - this.final().length));
           const batch = this.partialCandidates.slice(this.nextPartial, this.nextPartial + want);
           this.nextPartial += batch.length;
+          reads -= batch.length;
           const verified = await Promise.all(batch.map((c) => this.verifyParts(c)));
           for (const r of verified) if (r) this.results.push(r);
         } else break;
