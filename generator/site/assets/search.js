@@ -24,7 +24,7 @@
   // Opened from disk a folder address shows a file listing: point at its index.html instead.
   const ON_DISK = window.location.protocol === "file:";
   const pageUrl = (u) => (ON_DISK && (u === "" || u.endsWith("/")) ? u + "index.html" : u);
-  const PAGE_STEP = 20;
+  const PAGE_STEP = 10;
 
   // --- loading ------------------------------------------------------------------------------
   const loads = new Map();
