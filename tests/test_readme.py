@@ -40,7 +40,15 @@ PREFIX = ".venv/bin/qinglian"
 # a reader has (scans, last year's exports): it is shown, not run.
 OWN_FILES = "需自备"
 RUN_BY_THE_TEST = (["exam", "serve"],)  # runs until stopped: the test starts its own server
-SUPPLIED = ("答题表.xlsx", "名单.xlsx", "private/2025-annual-grades")
+SUPPLIED = (
+    "答题表.xlsx",
+    "名单.xlsx",
+    "private/2025-annual-grades",
+    "扫描/",
+    "decisions.csv",
+    "2025年题库.xlsx",
+    "纪委案例/",
+)
 DEPARTMENTS = ("骨科", "药剂科", "心血管内科", "医保办")
 
 pytestmark = [pytest.mark.pdf, pytest.mark.service]
@@ -218,6 +226,61 @@ def _before(argv: list[str], root: Path) -> None:
         if "名单.xlsx" in argv and not (root / "名单.xlsx").exists():
             _roster(root / "名单.xlsx")
         _online_settings(root, root / argv[2])
+    if "名单.xlsx" in argv and not (root / "名单.xlsx").exists():
+        _roster(root / "名单.xlsx")
+    old_bank = root / "2025年题库.xlsx"
+    if argv[:2] == ["import", "bank"] and "2025年题库.xlsx" in argv and not old_bank.exists():
+        _old_bank(old_bank)
+    if argv[:2] == ["import", "case"] and "纪委案例/" in argv and not (root / "纪委案例").exists():
+        _word_cases(root / "纪委案例")
+    if argv[:2] == ["quiz", "scan"]:
+        if not (root / "扫描").exists():
+            _scans(root, Path(argv[2]).parent, root / "扫描")
+        if "decisions.csv" in argv and not (root / "decisions.csv").exists():
+            from generator.grading.scan.report import DECISION_COLUMNS
+
+            (root / "decisions.csv").write_text(",".join(DECISION_COLUMNS) + "\n", "utf-8")
+
+
+def _old_bank(path: Path, count: int = 12) -> None:
+    """Last year's bank as a survey platform exports it (title row, 选项A…, 正确答案, 条款)."""
+    from tests.import_fixtures import sheet_layout_a, shipped_questions, xlsx_bytes
+
+    questions = [dict(q, stem="【2025】" + q["stem"]) for q in shipped_questions()[:count]]
+    path.write_bytes(xlsx_bytes(sheet_layout_a(questions)))
+
+
+def _word_cases(folder: Path, count: int = 2) -> None:
+    """Cases received as Word documents (heading styles, the 日期/科室/条款 block)."""
+    from tests.import_fixtures import case_docx, shipped_cases
+
+    folder.mkdir()
+    for n, (meta, body) in enumerate(shipped_cases()[:count]):
+        meta = dict(meta, title=f"{meta['title']}（纪委通报改编{n + 1}）")
+        data, _, _ = case_docx(meta, body, "word")
+        (folder / f"案例{n + 1}.docx").write_bytes(data)
+
+
+def _scans(root: Path, papers: Path, folder: Path, count: int = 4) -> None:
+    """A copier's PDF of the first named answer sheets, filled in pencil (clear marks only)."""
+    from PIL import Image
+
+    from generator.exam.key import parse_key
+    from generator.exam.sheet_layout import SheetId
+    from tests.scan_fakes import fill, render
+
+    key_text = (root / papers / "key.json").read_text(encoding="utf-8")
+    key = parse_key(key_text, "key.json")
+    layout = json.loads((root / papers / "sheet-layout.json").read_text(encoding="utf-8"))
+    named = [s for s in layout["sheets"] if s.get("工号")][:count]
+    pages = []
+    for n, s in enumerate(named):
+        sheet = SheetId(key.exam, "named", s["version"], s["工号"])
+        image = render(root / papers / "answer-sheets.pdf", s["page"], 200)
+        filled, _ = fill(image, key, sheet, 200, seed=n, hard_share=0.0)
+        pages.append(Image.fromarray(filled))
+    folder.mkdir()
+    pages[0].save(folder / "复印机扫描.pdf", save_all=True, append_images=pages[1:], resolution=200)
 
 
 def _after(argv: list[str], root: Path) -> None:

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from ..exam.answer_sheet import header
 from ..exam.key import Key, parse_key
-from ..grading.grade import Result, grade
+from ..grading.grade import Grading, Result, grade
 from ..grading.sheet import Row, Sheet
 from ..model.answers import fold
 from ..model.cells import guard_row
@@ -66,6 +66,11 @@ def grade_person(sitting, person) -> Result:
 def exported_people(sitting):
     """Everyone who opened the paper, in department and 工号 order."""
     return sitting.people.filter(started_at__isnull=False).order_by("department", "staff_id")
+
+
+def grade_sitting(sitting) -> Grading:
+    """The sitting's answers graded in process, as ``quiz grade`` grades its export."""
+    return grade(sitting_key(sitting), Sheet(sheet_rows(sitting)))
 
 
 def sheet_rows(sitting) -> list[Row]:
