@@ -230,7 +230,7 @@ def paper(request, person: Person):
         for qid, sent in person.answers.values_list("question_id", "sent")
         if qid in number
     }
-    sections = []
+    sections: list[dict] = []
     for no, item, _ in shown:  # questions stay within their section (sitting.person_order)
         if not sections or sections[-1]["section"] != item["section"]:
             sections.append({"section": item["section"], "type": item["type"], "from": no})

@@ -115,7 +115,8 @@ def _one(sql: str, value) -> tuple | None:
 def session_data(session_key: str, now: dt.datetime) -> str | None:
     """The encoded data of an unexpired session, or None."""
     row = _one(_sql()["session"], session_key)
-    if row is None or _datetime(row[1]) <= now:
+    expires = None if row is None else _datetime(row[1])
+    if row is None or expires is None or expires <= now:
         return None
     return row[0]
 
@@ -136,9 +137,9 @@ def person(pk: int) -> Person | None:
 def store_answer(person_id: int, question_id: str, sent, canonical, now: dt.datetime) -> None:
     """Insert or replace one answer (one statement; autocommit commits it). JSON is written as
     JSON text and the time as UTC, the forms both backends store for these columns."""
-    saved = now.astimezone(dt.UTC)
+    saved: dt.datetime | str = now.astimezone(dt.UTC)
     if connection.vendor == "sqlite":
-        saved = saved.replace(tzinfo=None).isoformat(sep=" ")
+        saved = now.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
     params = [
         person_id,
         question_id,

@@ -21,8 +21,8 @@ OPEN_STATES = (Person.NOT_STARTED, Person.ANSWERING, Person.SUBMITTED, Person.TI
 CLOSED_STATES = (Person.SUBMITTED, Person.TIMED_OUT, Person.ABSENT)
 NO_DEPARTMENT = "（未填科室）"
 PAGE = 100
-_COLUMNS = ("id", "staff_id", "name", "department", "started_at", "extra_minutes", "submitted_at")
-_COLUMNS += ("score",)
+_COLUMNS: tuple[str, ...] = ("id", "staff_id", "name", "department", "started_at")
+_COLUMNS += ("extra_minutes", "submitted_at", "score")
 
 
 @dataclass

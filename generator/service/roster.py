@@ -89,7 +89,9 @@ def _entries(path: Path, table: list[list[str]]) -> list[Entry]:
     missing = [c for c in COLUMNS if c not in where]
     if missing:
         raise ValidationError([Problem(name, header_row, _header_problem(rows, missing))])
-    problems, entries, seen = [], [], {}
+    problems: list[Problem] = []
+    entries: list[Entry] = []
+    seen: dict[str, int] = {}
     for number, values in rows[1:]:
         cell = {c: values[i] if i < len(values) else "" for c, i in where.items()}
         staff_id = cell["工号"]

@@ -29,7 +29,10 @@ def _qr_uri(url: str) -> str:
 
 def render_slips(corpus: Corpus, settings: dict, people: list[tuple], out: Path) -> int:
     env = make_environment()
-    env.loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(PRINT)), env.loader])
+    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(PRINT))]
+    if env.loader is not None:
+        loaders.append(env.loader)
+    env.loader = jinja2.ChoiceLoader(loaders)
     local = timezone.localtime
     slips = [
         {"staff_id": s, "name": n, "department": d or "—", "code": shown(c)}

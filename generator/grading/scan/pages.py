@@ -149,7 +149,8 @@ def _gray(image: np.ndarray) -> np.ndarray:
         code = cv2.COLOR_BGRA2GRAY if image.shape[2] == 4 else cv2.COLOR_BGR2GRAY
         image = cv2.cvtColor(image, code)
     if image.dtype != np.uint8:
-        image = cv2.normalize(image, None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
+        # OpenCV's stubs require ``dst``; None lets it allocate, as its documentation says.
+        image = cv2.normalize(image, None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)  # type: ignore[call-overload]
     side = max(image.shape)
     if side > MAX_SIDE:
         f = MAX_SIDE / side

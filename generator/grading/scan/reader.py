@@ -171,7 +171,7 @@ def _read_page(key: Key, ref: PageRef) -> SheetRead:
         kind = sheet_id.kind
     else:
         fits = {k: layout_fit(image, lay, white, black) for k, lay in layouts.items()}
-        kind = max(fits, key=fits.get)
+        kind = max(fits, key=lambda k: fits[k])
     layout = layouts[kind]
     if layout_fit(image, layout, white, black) < MIN_FIT:
         return _unreadable(ref, gray, "版式与 key.json 不符（可能是另一场考试或旧版答题卡）")
@@ -286,7 +286,9 @@ def _qr(image: np.ndarray) -> SheetId | None:
     region = crop(image, (PAGE_W - 150, 48, PAGE_W - 42, 150))
     tries = [region, cv2.resize(region, None, fx=1.5, fy=1.5, interpolation=cv2.INTER_CUBIC)]
     for candidate in tries:
-        for found in zxingcpp.read_barcodes(candidate, formats=zxingcpp.BarcodeFormat.QRCode):
+        for found in zxingcpp.read_barcodes(
+            candidate, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+        ):
             sheet = read_qr_text(found.text)
             if sheet:
                 return sheet

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Sequence
 from pathlib import PurePath
 
 from ...errors import Problem, ValidationError
@@ -34,7 +35,7 @@ REPORT_COLUMNS = [
 DECISION_COLUMNS = ["文件", "页", "工号", "题号", "决定"]
 
 
-def _csv(head: list[str], rows: list[list[object]]) -> str:
+def _csv(head: list[str], rows: Sequence[Sequence[object]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(head)
