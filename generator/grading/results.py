@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -43,10 +44,11 @@ WRITE_CHUNK = 16_384  # people written at a time
 
 
 def _write_csv(path: Path, header: list[str], rows: list[list[object]]) -> None:
-    path.write_text(_csv_text(header, rows), encoding="utf-8-sig", newline="")
+    path.write_text(csv_document(header, rows), encoding="utf-8-sig", newline="")
 
 
-def _csv_text(header: list[str], rows: list[list[object]]) -> str:
+def csv_document(header: list[str], rows: Sequence[Sequence[object]]) -> str:
+    """A CSV text (CRLF lines, as Excel writes them) of a header and rows."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
@@ -300,7 +302,7 @@ def items_csv_text(stats: ExamStats, first_version: str) -> str:
         f"选项选择频率（按{first_version}卷标号，✓为正确）" if c == "选项选择频率" else c
         for c in ITEM_COLUMNS
     ]
-    return _csv_text(header, [item_row(s) for s in stats.items])
+    return csv_document(header, [item_row(s) for s in stats.items])
 
 
 def write_rejected_csv(grading: Grading, path: Path) -> None:
@@ -309,4 +311,4 @@ def write_rejected_csv(grading: Grading, path: Path) -> None:
 
 def rejected_csv_text(grading: Grading) -> str:
     rows = [[r.row, safe_cell(r.staff_id), safe_cell(r.name), r.reason] for r in grading.rejected]
-    return _csv_text(REJECTED_COLUMNS, rows)
+    return csv_document(REJECTED_COLUMNS, rows)

@@ -106,8 +106,30 @@ class RoundsSheet:
     points: list[str]
 
 
+class Turnout:
+    """应考 / 实考 / 缺考 and the pass rate of a group (``takers``, ``passed``, ``expected``)."""
+
+    takers: int
+    passed: int
+    expected: int
+
+    @property
+    def pass_rate(self) -> float:
+        return self.passed / self.takers if self.takers else 0.0
+
+    @property
+    def absent(self) -> int:
+        """缺考."""
+        return self.expected - self.takers
+
+    @property
+    def participation(self) -> float:
+        """参考率: 实考 ÷ 应考."""
+        return self.takers / self.expected if self.expected else 0.0
+
+
 @dataclass
-class DepartmentPlan:
+class DepartmentPlan(Turnout):
     name: str
     slug: str
     takers: int
@@ -125,27 +147,13 @@ class DepartmentPlan:
     expected: int = 0  # 应考 (实考 + 缺考; = 实考 without absent.csv)
 
     @property
-    def pass_rate(self) -> float:
-        return self.passed / self.takers if self.takers else 0.0
-
-    @property
-    def absent(self) -> int:
-        """缺考."""
-        return self.expected - self.takers
-
-    @property
-    def participation(self) -> float:
-        """参考率: 实考 ÷ 应考."""
-        return self.takers / self.expected if self.expected else 0.0
-
-    @property
     def nobody(self) -> bool:
         """Expected to sit, and nobody did: no figures, only the hospital's weak rules."""
         return self.takers == 0
 
 
 @dataclass
-class Review:
+class Review(Turnout):
     sitting: Sitting
     takers: int
     passed: int
@@ -154,18 +162,6 @@ class Review:
     plans: list[DepartmentPlan] = field(default_factory=list)
     min_takers: int = MIN_TAKERS
     expected: int = 0  # 应考
-
-    @property
-    def pass_rate(self) -> float:
-        return self.passed / self.takers if self.takers else 0.0
-
-    @property
-    def absent(self) -> int:
-        return self.expected - self.takers
-
-    @property
-    def participation(self) -> float:
-        return self.takers / self.expected if self.expected else 0.0
 
     @property
     def roster_known(self) -> bool:

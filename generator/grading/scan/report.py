@@ -8,14 +8,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Sequence
 from pathlib import PurePath
 
 from ...errors import Problem, ValidationError
 from ...exam.answer_sheet import header
 from ...exam.key import Key
 from ...exam.sheet_layout import shape
-from ..results import safe_cell
+from ..results import csv_document, safe_cell
 from .reader import EMPTY_ANSWER, IGNORE, Decisions, ScanResult, decision_key
 
 REVIEW_COLUMNS = ["工号", "版本", "题号", "原因", "文件", "页", "机读"]
@@ -35,14 +34,6 @@ REPORT_COLUMNS = [
 DECISION_COLUMNS = ["文件", "页", "工号", "题号", "决定"]
 
 
-def _csv(head: list[str], rows: Sequence[Sequence[object]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(head)
-    writer.writerows(rows)
-    return buffer.getvalue()
-
-
 def answers_csv(result: ScanResult) -> str:
     """The answer-sheet format ``quiz grade`` reads; ``?`` where a person must still decide."""
     n = result.key.question_count
@@ -51,7 +42,7 @@ def answers_csv(result: ScanResult) -> str:
         + [safe_cell(r[str(i)]) for i in range(1, n + 1)]
         for r in result.answer_rows()
     ]
-    return _csv(header(n), rows)
+    return csv_document(header(n), rows)
 
 
 def review_csv(result: ScanResult) -> str:
@@ -67,7 +58,7 @@ def review_csv(result: ScanResult) -> str:
         ]
         for i in result.items
     ]
-    return _csv(REVIEW_COLUMNS, rows)
+    return csv_document(REVIEW_COLUMNS, rows)
 
 
 def report_csv(result: ScanResult) -> str:
@@ -88,7 +79,7 @@ def report_csv(result: ScanResult) -> str:
                 p.reason,
             ]
         )
-    return _csv(REPORT_COLUMNS, rows)
+    return csv_document(REPORT_COLUMNS, rows)
 
 
 # --- the trainer's decisions ----------------------------------------------------------------
@@ -174,4 +165,4 @@ def _normal(field: str, value: str, labels) -> str:
 
 def decisions_csv(decisions: Decisions) -> str:
     rows = [[f, p, "", field, v] for (f, p, field), v in decisions.items()]
-    return _csv(DECISION_COLUMNS, rows)
+    return csv_document(DECISION_COLUMNS, rows)
