@@ -165,7 +165,9 @@ def query_figures(site: Path, throttle: bool) -> list[tuple]:
             ):
                 worst, worst_q, first_ms = 0, "", None
                 for q in queries:
+                    # a fresh page per query (meta.js counted): what one query costs a reader
                     requested.clear()
+                    page.goto(base)
                     page.evaluate("async (q) => (await new qlSearch.Query(q).more(10)).length", q)
                     files = [u[len(base) :] for u in requested if "/search/" in u]
                     size = script + sum((site / f).stat().st_size for f in files)
