@@ -10,10 +10,11 @@ import argparse
 from collections import Counter
 from pathlib import Path
 
-import yaml
 from rich.markup import escape
 
 from ..errors import BuildError, ConfigError, Problem, ValidationError
+from ..model.terms import SHORT_TYPE_NAMES
+from ..sources.files import read_markdown, read_yaml
 
 SHEETS = (".xlsx", ".xlsm", ".csv")
 PAPERS = (".docx", ".txt", ".md")
@@ -149,8 +150,6 @@ def _title_row(rows: list[list[str]]) -> str:
 
 
 def rule_texts(root: Path) -> dict[int, str]:
-    from ..sources.files import read_markdown
-
     texts = {}
     for path in sorted((root / "content/rules").glob("*.md")):
         source, _ = read_markdown(path, str(path))
@@ -168,10 +167,8 @@ def _other_banks(root: Path, out: Path) -> dict[str, str]:
     for path in sorted((root / "quizzes").glob("*.yml")):
         if path.resolve() == out.resolve():
             continue
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError, UnicodeDecodeError):
-            continue
+        located, _ = read_yaml(path, str(path))
+        data = located.data if located else None
         if isinstance(data, dict) and data.get("bank"):
             found[str(data["bank"])] = path.relative_to(root).as_posix()
     return found
@@ -230,8 +227,7 @@ def cmd_import_bank(args) -> int:
     text = bank_yaml(args.bank, title, questions)
 
     kinds = Counter(q["type"] for q in questions)
-    names = {"single": "单选", "multiple": "多选", "judge": "判断", "fill": "填空"}
-    parts = "、".join(f"{names[k]} {kinds[k]}" for k in names if kinds[k])
+    parts = "、".join(f"{name} {kinds[k]}" for k, name in SHORT_TYPE_NAMES.items() if kinds[k])
     suggested = sum(1 for q in questions if q.get("rules_suggested"))
     if args.dry_run:
         console.print(text, markup=False, highlight=False)
@@ -318,9 +314,9 @@ def _case_files(paths: list[Path]) -> list[Path]:
 
 def _taxonomy(root: Path) -> tuple[set[str], set[str]]:
     path = root / "site_config/taxonomy.yml"
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+    located, _ = read_yaml(path, str(path))
+    data = located.data if located else None
+    if not isinstance(data, dict):
         return set(), set()
     deps = {
         str(d["name"])
@@ -339,11 +335,8 @@ def _case_titles(folder: Path) -> dict[str, list[str]]:
     """title → file names of the cases already there (read from their front matter)."""
     titles: dict[str, list[str]] = {}
     for path in sorted(folder.glob("*.md")):
-        try:
-            head = path.read_text(encoding="utf-8").split("---", 2)[1]
-            data = yaml.safe_load(head)
-        except (OSError, UnicodeDecodeError, IndexError, yaml.YAMLError):
-            continue
+        source, _ = read_markdown(path, str(path))
+        data = source.meta.data if source else None
         if isinstance(data, dict) and data.get("title"):
             titles.setdefault(str(data["title"]), []).append(path.name)
     return titles
