@@ -307,7 +307,7 @@ def cmd_scan(args) -> int:
         review_html,
         scan,
     )
-    from ..grading.scan.reader import FAILED, IGNORE, Item, SheetRead, default_workers
+    from ..grading.scan.reader import default_workers
     from ..grading.sheet import read_bytes
     from ..outputs import staged_private_files
     from ..terminal import console, err, progress_factory
@@ -329,14 +329,13 @@ def cmd_scan(args) -> int:
     if not refs and not bad:
         raise ConfigError("没有找到扫描文件（PDF、JPEG、PNG 或 TIFF）")
     result = scan(
-        key, refs, decisions, workers=args.workers or default_workers(), progress=progress_factory()
+        key,
+        refs,
+        decisions,
+        workers=args.workers or default_workers(),
+        progress=progress_factory(),
+        unreadable=bad,
     )
-    for file, reason in bad:
-        read = SheetRead(file, 1, FAILED, reason)
-        read.items.append(Item(file, 1, "页", IGNORE, reason, (IGNORE,)))
-        if decisions.get((Path(file).name, 1, "页")) == IGNORE:
-            read.items, read.ignored, read.decided = [], True, 1
-        result.pages.append(read)
     stamp = dt.datetime.now().strftime("%Y%m%d%H%M%S")
     outputs = ("answers.csv", "review.csv", "review.html", "scan-report.csv")
     with staged_private_files(out, outputs) as tmp:

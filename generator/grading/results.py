@@ -43,10 +43,6 @@ REJECTED_COLUMNS = ["行号", "工号", "姓名", "原因"]
 WRITE_CHUNK = 16_384  # people written at a time
 
 
-def _write_csv(path: Path, header: list[str], rows: list[list[object]]) -> None:
-    path.write_text(csv_document(header, rows), encoding="utf-8-sig", newline="")
-
-
 def csv_document(header: list[str], rows: Sequence[Sequence[object]]) -> str:
     """A CSV text (CRLF lines, as Excel writes them) of a header and rows."""
     buffer = io.StringIO()

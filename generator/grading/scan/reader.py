@@ -435,12 +435,19 @@ def scan(
     decisions: Decisions | None = None,
     workers: int = 1,
     progress: Callable | None = None,
+    unreadable: Iterable[tuple[str, str]] = (),
 ) -> ScanResult:
-    """Read every page; ``decisions`` (from ``parse_decisions``) settle earlier review items."""
+    """Read every page; ``decisions`` (from ``parse_decisions``) settle earlier review items.
+    ``unreadable`` files (file, reason: ``page_refs``' second answer) are reported as one page
+    each, to be set aside like any page that is not a sheet."""
     refs = list(pages)
     shown, task = progress("读取答题卡", len(refs)) if progress and refs else (None, None)
     with shown if shown is not None else nullcontext():
         reads = list(_read_all(key, refs, workers, lambda: shown.advance(task) if shown else None))
+    for file, reason in unreadable:
+        read = SheetRead(file, 1, FAILED, reason)
+        read.items.append(Item(file, 1, "页", IGNORE, reason, (IGNORE,)))
+        reads.append(read)
     _repeats(reads)  # before decisions: a sheet scanned twice is reviewed once
     for read in reads:
         _apply(read, decisions or {})

@@ -161,8 +161,3 @@ def _normal(field: str, value: str, labels) -> str:
     if kind in ("single", "multiple"):
         return "".join(sorted(set(value.upper())))
     return value
-
-
-def decisions_csv(decisions: Decisions) -> str:
-    rows = [[f, p, "", field, v] for (f, p, field), v in decisions.items()]
-    return csv_document(DECISION_COLUMNS, rows)
