@@ -11,25 +11,18 @@ Usage: .venv/bin/python bench/search_phrases.py [--site dist/site] [--dir /dev/s
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import shutil
 import sys
 import tempfile
-import threading
 from pathlib import Path
 from urllib.parse import unquote
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.served_site import index_bytes, served  # noqa: E402
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, copy_root  # noqa: E402
 from tests.search_helpers import HELD_OUT_PHRASES, PHRASES  # noqa: E402
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 def run(site: Path, show: bool) -> list[str]:
@@ -45,38 +38,30 @@ def run(site: Path, show: bool) -> list[str]:
 def run_list(site: Path, show: bool, label: str, phrases) -> list[str]:
     from playwright.sync_api import sync_playwright
 
-    handler = functools.partial(_Quiet, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
     script = (site / "assets" / "search.js").stat().st_size
     empty, top5, worst, worst_q, lines = 0, 0, 0, "", []
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page()
-            requested: list[str] = []
-            page.on("request", lambda r: requested.append(r.url))
-            page.goto(base)
-            for phrase, want in phrases:
-                requested.clear()
-                got = page.evaluate(
-                    "async (q) => (await new qlSearch.Query(q).more(10)).map((r) => r.url)",
-                    phrase,
-                )
-                got = [unquote(u) for u in got]
-                files = [u[len(base) :] for u in requested if "/search/" in u]
-                size = script + sum((site / f).stat().st_size for f in files)
-                if size > worst:
-                    worst, worst_q = size, phrase
-                empty += not got
-                rank = got.index(want) + 1 if want in got else 0
-                top5 += 0 < rank <= 5
-                if show:
-                    lines.append(f"  {phrase}: {len(got)} 个结果，期望页面排第 {rank or '—'}")
-            browser.close()
-    finally:
-        server.shutdown()
+    with served(site) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        requested: list[str] = []
+        page.on("request", lambda r: requested.append(r.url))
+        page.goto(base)
+        for phrase, want in phrases:
+            requested.clear()
+            got = page.evaluate(
+                "async (q) => (await new qlSearch.Query(q).more(10)).map((r) => r.url)",
+                phrase,
+            )
+            got = [unquote(u) for u in got]
+            size = script + index_bytes(site, base, requested)
+            if size > worst:
+                worst, worst_q = size, phrase
+            empty += not got
+            rank = got.index(want) + 1 if want in got else 0
+            top5 += 0 < rank <= 5
+            if show:
+                lines.append(f"  {phrase}: {len(got)} 个结果，期望页面排第 {rank or '—'}")
+        browser.close()
     n = len(phrases)
     lines.append(
         f"{n} 个{label}：{empty} 个一无所获，{top5} 个的期望页面在前 5 名；"

@@ -25,14 +25,11 @@ the pages) swamps the time they compute.
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import resource
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -41,6 +38,7 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.served_site import index_bytes, served  # noqa: E402
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, copy_root  # noqa: E402
 from tests.search_helpers import PHRASES, TERMS  # noqa: E402
 from tests.synth import synthesize  # noqa: E402
@@ -134,9 +132,12 @@ def breakdown(root: Path) -> str:
     return "、".join(laps)
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+def throttled_page(browser, url: str):
+    """A new page with the CPU throttled 4× (a mid-range phone), opened at ``url``."""
+    page = browser.new_page()
+    page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": 4})
+    page.goto(url)
+    return page
 
 
 def query_figures(site: Path, throttle: bool) -> list[tuple]:
@@ -146,65 +147,51 @@ def query_figures(site: Path, throttle: bool) -> list[tuple]:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
-    handler = functools.partial(_Quiet, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
     script = (site / "assets" / "search.js").stat().st_size
     figures = []
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page()
-            requested: list[str] = []
-            page.on("request", lambda r: requested.append(r.url))
-            page.goto(base)
-            for kind, queries, typed in (
-                ("词语", TERMS, "开单提成"),
-                ("日常说法", [q for q, _ in PHRASES], "医药代表吃饭"),
-            ):
-                worst, worst_q, first_ms = 0, "", None
-                for q in queries:
-                    # a fresh page per query (meta.js counted): what one query costs a reader
-                    requested.clear()
-                    page.goto(base)
-                    page.evaluate("async (q) => (await new qlSearch.Query(q).more(10)).length", q)
-                    files = [u[len(base) :] for u in requested if "/search/" in u]
-                    size = script + sum((site / f).stat().st_size for f in files)
-                    if size > worst:
-                        worst, worst_q = size, q
-                if throttle:  # a fresh page: nothing loaded yet
-                    fresh = browser.new_page()
-                    cdp = fresh.context.new_cdp_session(fresh)
-                    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
-                    fresh.goto(base + "cases/")
-                    box = fresh.locator("header input[type=search]")
-                    start = time.perf_counter()
-                    box.fill(typed)
-                    try:
-                        fresh.locator("header [data-search-results] a[href]").first.wait_for(
-                            timeout=10_000
-                        )
-                        first_ms = (time.perf_counter() - start) * 1000
-                    except PlaywrightTimeout:  # no result for it (the search before phrases)
-                        first_ms = float("nan")
-                    fresh.close()
-                    # the query alone, timed in the page (no typing, no 120 ms pause, no driver)
-                    fresh = browser.new_page()
-                    cdp = fresh.context.new_cdp_session(fresh)
-                    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
-                    fresh.goto(base + "cases/")
-                    in_page = fresh.evaluate(
-                        "async (q) => { const t = performance.now();"
-                        " await new qlSearch.Query(q).more(8); return performance.now() - t; }",
-                        typed,
+    with served(site) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        requested: list[str] = []
+        page.on("request", lambda r: requested.append(r.url))
+        page.goto(base)
+        for kind, queries, typed in (
+            ("词语", TERMS, "开单提成"),
+            ("日常说法", [q for q, _ in PHRASES], "医药代表吃饭"),
+        ):
+            worst, worst_q, first_ms = 0, "", None
+            for q in queries:
+                # a fresh page per query (meta.js counted): what one query costs a reader
+                requested.clear()
+                page.goto(base)
+                page.evaluate("async (q) => (await new qlSearch.Query(q).more(10)).length", q)
+                size = script + index_bytes(site, base, requested)
+                if size > worst:
+                    worst, worst_q = size, q
+            if throttle:  # a fresh page: nothing loaded yet
+                fresh = throttled_page(browser, base + "cases/")
+                box = fresh.locator("header input[type=search]")
+                start = time.perf_counter()
+                box.fill(typed)
+                try:
+                    fresh.locator("header [data-search-results] a[href]").first.wait_for(
+                        timeout=10_000
                     )
-                    fresh.close()
-                    first_ms = (first_ms, in_page)
-                figures.append((kind, worst, worst_q, first_ms))
-            browser.close()
-    finally:
-        server.shutdown()
+                    first_ms = (time.perf_counter() - start) * 1000
+                except PlaywrightTimeout:  # no result for it (the search before phrases)
+                    first_ms = float("nan")
+                fresh.close()
+                # the query alone, timed in the page (no typing, no 120 ms pause, no driver)
+                fresh = throttled_page(browser, base + "cases/")
+                in_page = fresh.evaluate(
+                    "async (q) => { const t = performance.now();"
+                    " await new qlSearch.Query(q).more(8); return performance.now() - t; }",
+                    typed,
+                )
+                fresh.close()
+                first_ms = (first_ms, in_page)
+            figures.append((kind, worst, worst_q, first_ms))
+        browser.close()
     return figures
 
 

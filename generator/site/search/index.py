@@ -181,11 +181,6 @@ class IndexStats:
     script_bytes: int = 0
 
 
-def html_path(source: str, directory_urls: bool) -> tuple[str, str]:
-    """(file, url) of a docs page in the built site, both relative to the site root."""
-    return page_address(source, directory_urls)
-
-
 def shard_of(token: str, shards: int) -> int:
     h = 0
     for ch in token:
@@ -309,7 +304,7 @@ class IndexWriter:
         self.out = out
         self.write = write or (lambda path, text: path.write_text(text, encoding="utf-8"))
         self.queue = [
-            (entry, *html_path(entry.source, directory_urls))
+            (entry, *page_address(entry.source, directory_urls))
             for entry in sorted(pages, key=lambda e: site_order(e.source))
         ]
         self.turn = {file: i for i, (_, file, _) in enumerate(self.queue)}

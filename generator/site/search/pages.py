@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...model import links
 from ...model.corpus import Corpus
-from .index import PageEntry, html_path
+from .index import PageEntry
 
 SEARCH_PAGE = "search/index.md"
 LISTINGS = ("cases/index.md",)  # lists of other pages: last among equal hits
@@ -42,7 +42,7 @@ def search_meta(corpus: Corpus, directory_urls: bool, has_selftest: bool) -> dic
     without hits and for a query naming a rule); the words a phrase is split into."""
 
     def url(path: str) -> str:
-        return html_path(path, directory_urls)[1]
+        return links.page_address(path, directory_urls)[1]
 
     meta = {
         "page": url(SEARCH_PAGE),
