@@ -82,11 +82,17 @@ class DrawnExam:
 
 def section_title(index: int, section: ExamSection) -> str:
     """一、单选题（共 20 题，每题 2 分，共 40 分）"""
-    numeral = CHINESE_NUMERALS[index] if index < len(CHINESE_NUMERALS) else str(index + 1)
-    return (
-        f"{numeral}、{TYPE_NAMES[section.type]}（共 {section.count} 题，每题 {number(section.points)} 分，"
-        f"共 {number(section.count * section.points)} 分）"
+    return section_heading(
+        index, section.type, section.count, section.points, section.count * section.points
     )
+
+
+def section_heading(index: int, kind: str, count: int, each: float | None, total: float) -> str:
+    """A section's heading on the printed paper and the online one; ``each=None`` leaves out
+    每题 … 分 (questions of different points)."""
+    numeral = CHINESE_NUMERALS[index] if index < len(CHINESE_NUMERALS) else str(index + 1)
+    per_question = f"每题 {number(each)} 分，" if each is not None else ""
+    return f"{numeral}、{TYPE_NAMES[kind]}（共 {count} 题，{per_question}共 {number(total)} 分）"
 
 
 def draw(exam: Exam, banks: list[Bank], line: LineOf | None = None) -> DrawnExam:

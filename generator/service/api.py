@@ -237,7 +237,7 @@ def paper(request, person: Person):
         sections[-1]["to"] = no
     for index, s in enumerate(sections):
         points = [item["points"] for _, item, _ in shown[s["from"] - 1 : s["to"]]]
-        s["title"] = section_heading(index, s["type"], len(points), points)
+        s["title"] = _section_title(index, s["type"], points)
     return JsonResponse(
         {**_status(person, now), "questions": questions, "answers": saved, "sections": sections}
     )
@@ -359,14 +359,12 @@ def _pass_score(sitting) -> float:
     return _PASS[sitting.pk]
 
 
-def section_heading(index: int, kind: str, count: int, points: list[float]) -> str:
+def _section_title(index: int, kind: str, points: list[float]) -> str:
     """一、单选题（共 20 题，每题 2 分，共 40 分）, as the printed paper heads its sections."""
-    from ..model.numbers import number
-    from ..model.terms import CHINESE_NUMERALS, TYPE_NAMES
+    from ..exam.draw import section_heading
 
-    numeral = CHINESE_NUMERALS[index] if index < len(CHINESE_NUMERALS) else str(index + 1)
-    each = f"每题 {number(points[0])} 分，" if len(set(points)) == 1 else ""
-    return f"{numeral}、{TYPE_NAMES[kind]}（共 {count} 题，{each}共 {number(sum(points))} 分）"
+    each = points[0] if len(set(points)) == 1 else None
+    return section_heading(index, kind, len(points), each, sum(points))
 
 
 def _review(person: Person) -> list[dict]:

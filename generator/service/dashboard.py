@@ -293,7 +293,7 @@ def reopen(request, exam_id: str):
         messages.error(request, f"{person.name} 还没有开始作答，无需重新开放")
     else:
         extra = person.extra_minutes
-        if person.started_at is not None and person.ends_at() < now + dt.timedelta(minutes=10):
+        if person.ends_at() < now + dt.timedelta(minutes=10):
             # at least ten more minutes (as far as the sitting's end allows)
             extra += int((now - person.ends_at()).total_seconds() // 60) + 10
         Person.objects.filter(pk=person.pk).update(

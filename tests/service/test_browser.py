@@ -103,6 +103,15 @@ def test_candidate_flow_on_a_phone(browser, served):
     context.close()
 
 
+def _desktop(browser):
+    """A desktop-sized Chinese browser context, its page and the page's script errors."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return context, page, errors
+
+
 def _aligned(page, table: str) -> None:
     """Every number of the table sits under its own column header (left and right edges)."""
     boxes = page.evaluate(
@@ -143,10 +152,7 @@ def test_trainer_dashboard(browser, served):
     done.post("/api/submit")
     for _ in range(5):  # 1004 mistypes the code until locked out
         Candidate(served.url).login("1004", "WRONGCODE")
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    context, page, errors = _desktop(browser)
     page.goto(served.url + "/trainer/")
     page.get_by_label("用户名").fill("zhang")
     page.get_by_label("密码").fill("trainer-password-2026")
@@ -230,10 +236,7 @@ def test_trainer_dashboard(browser, served):
 def test_candidate_paper_on_a_desktop_with_navigator_and_review(browser, served):
     from .conftest import execute_sql
 
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    context, page, errors = _desktop(browser)
     page.goto(served.url + "/")
     page.get_by_label("工号").fill("1007")
     page.get_by_label("考试码").fill("WRONGCODE")

@@ -21,31 +21,32 @@ def open_exam(root, roster, *extra, check=False):
     )  # fmt: skip
 
 
-def test_a_title_row_above_the_header_is_named_with_the_header_row(tmp_path):
+def open_roster_text(tmp_path, text, name="r.csv"):
+    """Open the test exam with a roster written from ``text``: (root, roster, process)."""
     root = exam_root(tmp_path)
-    roster = tmp_path / "名单.csv"
-    roster.write_text("2026年度廉洁考试名单,,\n工号,姓名,科室\n1001,张三,骨科\n", encoding="utf-8")
-    proc = open_exam(root, roster)
+    roster = tmp_path / name
+    roster.write_text(text, encoding="utf-8")
+    return root, roster, open_exam(root, roster)
+
+
+def test_a_title_row_above_the_header_is_named_with_the_header_row(tmp_path):
+    text = "2026年度廉洁考试名单,,\n工号,姓名,科室\n1001,张三,骨科\n"
+    root, roster, proc = open_roster_text(tmp_path, text, "名单.csv")
     assert proc.returncode == 1
     assert f"{roster}:1: 这一行是标题“2026年度廉洁考试名单”，不是表头；表头在第 2 行" in proc.stderr
     assert not (root / "private").exists()
 
 
 def test_wrong_column_names_list_the_headers_found(tmp_path):
-    root = exam_root(tmp_path)
-    roster = tmp_path / "r.csv"
-    roster.write_text("员工号,姓名,部门\n1001,张三,骨科\n", encoding="utf-8")
-    proc = open_exam(root, roster)
+    _, roster, proc = open_roster_text(tmp_path, "员工号,姓名,部门\n1001,张三,骨科\n")
     assert (
         f"{roster}:1: 表头缺少列：工号、科室（找到的表头：“员工号”、“姓名”、“部门”" in proc.stderr
     )
 
 
 def test_an_empty_department_is_located(tmp_path):
-    root = exam_root(tmp_path)
-    roster = tmp_path / "r.csv"
-    roster.write_text("工号,姓名,科室\n1001,张三,骨科\n1002,李四,\n1003,,骨科\n", encoding="utf-8")
-    proc = open_exam(root, roster)
+    text = "工号,姓名,科室\n1001,张三,骨科\n1002,李四,\n1003,,骨科\n"
+    root, roster, proc = open_roster_text(tmp_path, text)
     assert proc.returncode == 1
     assert f"{roster}:3: 工号 1002（李四）缺少科室" in proc.stderr
     assert f"{roster}:4: 工号 1003 缺少姓名" in proc.stderr  # all problems at once
