@@ -26,6 +26,8 @@ from pathlib import Path
 
 from ..errors import ConfigError
 from ..exam.key import Key, load_key
+from ..grading.attendance import Absentee
+from ..model.cells import unguard
 from ..model.terms import CHINESE_NUMERALS
 
 ABSENT_FILE = "absent.csv"  # 工号, 姓名, 科室: who was expected and did not sit (exam export)
@@ -47,13 +49,6 @@ class Person:
     full: float
     passed: bool
     scores: list[float | None]  # by printed question number − 1 (None: no such column/blank)
-
-
-@dataclass
-class Absentee:
-    staff_id: str
-    name: str
-    department: str
 
 
 @dataclass
@@ -194,11 +189,6 @@ def _table(path: Path, required: tuple[str, ...]) -> tuple[list[str], list[tuple
     return header, rows
 
 
-def _unsafe(value: str) -> str:
-    """Undo the grader's formula guard (a leading ' before =, +, -, @)."""
-    return value[1:] if value[:1] == "'" and value[1:2] in ("=", "+", "-", "@") else value
-
-
 def _number(path: Path, line: int, column: str, value: str, blank_ok: bool = False):
     if value == "" and blank_ok:
         return None
@@ -218,9 +208,9 @@ def _read_scores(path: Path) -> tuple[list[Person], int]:
             raise ConfigError(f"{path}:{line}: 合格“{passed}”应为“是”或“否”")
         people.append(
             Person(
-                staff_id=_unsafe(row.get("工号", "")),
-                name=_unsafe(row.get("姓名", "")),
-                department=_unsafe(row.get("科室", "")) or NO_DEPARTMENT,
+                staff_id=unguard(row.get("工号", "")),
+                name=unguard(row.get("姓名", "")),
+                department=unguard(row.get("科室", "")) or NO_DEPARTMENT,
                 version=row.get("版本", ""),
                 total=_number(path, line, "得分", row.get("得分", "")),
                 full=_number(path, line, "满分", row.get("满分", "")),
@@ -241,7 +231,7 @@ def _read_absent(path: Path, graded: set[str]) -> list[Absentee]:
     _, rows = _table(path, ABSENT_REQUIRED)
     found, problems, seen = [], [], set()
     for line, row in rows:
-        staff = _unsafe(row.get("工号", ""))
+        staff = unguard(row.get("工号", ""))
         if not staff:
             problems.append(f"{path}:{line}: 工号是空的")
         elif staff in graded:
@@ -253,8 +243,8 @@ def _read_absent(path: Path, graded: set[str]) -> list[Absentee]:
             found.append(
                 Absentee(
                     staff_id=staff,
-                    name=_unsafe(row.get("姓名", "")),
-                    department=_unsafe(row.get("科室", "")) or NO_DEPARTMENT,
+                    name=unguard(row.get("姓名", "")),
+                    department=unguard(row.get("科室", "")) or NO_DEPARTMENT,
                 )
             )
     if problems:
