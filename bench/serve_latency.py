@@ -103,7 +103,7 @@ def main() -> None:
     print(f"完整站点构建（qinglian build --only site）：{full:.1f} 秒")
     print(f"qinglian serve 启动到首页可访问：{first:.1f} 秒")
     shown = "、".join(f"{s:.2f}" for s in latencies)
-    print(f"保存一个案例后预览显示新内容：{shown} 秒（最慢 {max(latencies):.2f} 秒，目标 ≤ 3 秒）")
+    print(f"保存一个案例后预览显示新内容：{shown} 秒（最慢 {max(latencies):.2f} 秒，目标 ≤ 2 秒）")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ exit codes). Subcommands live in ``commands/``; console output in ``terminal.py`
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from pathlib import Path
 
@@ -233,5 +234,19 @@ def main(argv: list[str] | None = None) -> int:
         return INTERNAL_ERROR_EXIT
 
 
+def run() -> None:
+    """The console script ``qinglian``: ``main`` and exit with its code.
+
+    Everything a command made dies with the process, so the interpreter's last full garbage
+    collection at exit only walks it: for a site of a thousand cases (pages, Markdown parsers,
+    templates) about 0.3 s of a 4 s build. ``gc.freeze`` moves every object out of the
+    collector's reach first; memory is returned by the process ending, as it would be anyway.
+    (Not in ``main``, which tests call many times in one process.)
+    """
+    code = main()
+    gc.freeze()
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -9,6 +9,7 @@ import gzip
 import json
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -274,13 +275,18 @@ def test_ready_html_set_aside_comes_out_as_python_markdown_passes_it(plain_site)
         assert re.sub(r"\n+", "\n", html).strip() == re.sub(r"\n+", "\n", whole).strip(), path
 
 
-def test_navigation_rendered_once_per_folder_changes_no_byte(synth_root, plain_site, tmp_path):
-    """Material's sidebar and tabs, kept per folder for pages outside the navigation (the
-    default), are those rendered for every page (``cache_navigation: false``)."""
+def test_parts_rendered_once_and_reused_change_no_byte(synth_root, plain_site, tmp_path):
+    """Material's sidebar and tabs, kept per folder for pages outside the navigation, and its
+    styles, config and scripts blocks, kept per depth (the defaults), are those rendered for
+    every page (``cache_navigation: false``, ``cache_blocks: false``)."""
     _, warned, plain, _ = plain_site
     root = copy_root(synth_root, tmp_path / "root")
     text = (root / "mkdocs.yml").read_text(encoding="utf-8")
-    text = text.replace("plugins:\n", "plugins:\n  - qinglian:\n      cache_navigation: false\n", 1)
+    text = text.replace(
+        "plugins:\n",
+        "plugins:\n  - qinglian:\n      cache_navigation: false\n      cache_blocks: false\n",
+        1,
+    )
     (root / "mkdocs.yml").write_text(text, "utf-8")
     writer, config_file = engine.prepare(load_corpus(root), tmp_path / "w", pages=True)
     assert engine.run_mkdocs(config_file, pages=writer.pages) == warned
@@ -291,7 +297,25 @@ def test_a_custom_dir_overriding_the_navigation_switches_the_cache_off(tmp_path)
     """A hospital's partials/nav.html may depend on the page: then it is rendered for each."""
     from jinja2 import DictLoader, Environment
 
-    from generator.site.plugin import _material_partials
+    from generator.site.plugin import NAV_PARTIALS, _material_own
 
     env = Environment(loader=DictLoader({"partials/nav.html": "{{ page.title }}"}))
-    assert not _material_partials(env)
+    assert not _material_own(env, NAV_PARTIALS)
+
+
+def test_a_custom_main_template_switches_the_block_cache_off():
+    """A hospital's main.html may fill the cached blocks from the page: then they are rendered
+    for each page, and the theme's own templates are what the cache needs."""
+    import material
+    from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemLoader
+
+    from generator.site.plugin import BLOCK_TEMPLATES, _material_own
+
+    theme = Path(material.__file__).parent / "templates"
+    own = Environment(loader=FileSystemLoader(str(theme)))
+    assert _material_own(own, BLOCK_TEMPLATES)
+    custom = DictLoader(
+        {"main.html": '{% extends "base.html" %}{% block scripts %}{{ page.url }}{% endblock %}'}
+    )
+    env = Environment(loader=ChoiceLoader([custom, FileSystemLoader(str(theme))]))
+    assert not _material_own(env, BLOCK_TEMPLATES)

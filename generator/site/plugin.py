@@ -17,18 +17,23 @@ generated config runs it too; with nothing handed to it, it changes nothing in t
   listing of a thousand cases has tens of thousands. Built without the plugin, the same blocks are
   raw HTML and come out the same.
 - ``on_env``: Jinja's ``auto_reload`` as configured (default off: no template file changes during
-  a build, so no check of its modification time on every include); and Material's navigation
-  sidebar and header tabs rendered once per folder for the pages that are not in the
-  navigation (``cache_navigation``, below).
+  a build, so no check of its modification time on every include); and parts of Material's
+  page template rendered once and reused where they are the same for many pages
+  (``cache_navigation``, ``cache_blocks``, below).
 
 Material renders the sidebar and the tabs for every page. For a page that is not in the
 navigation (every case, story, risk…) nothing in them is marked active, so they differ only by
 their relative links, which are the same for every page in sibling folders (``cases/a/``,
-``cases/b/``). The partials are wrapped through Jinja's documented loader API (a ``ChoiceLoader``
-puts a one-line template of ours in front of each, which includes the theme's own and keeps its
-output per folder) — only where the partials are Material's own: a ``custom_dir`` that overrides
-any of them (a navigation that depends on the page) switches it off, as does
-``cache_navigation: false``.
+``cases/b/``). Likewise the ``styles``, ``config`` and ``scripts`` blocks of Material's
+``base.html`` (stylesheets, the theme's settings and translations as JSON, scripts) depend on
+the page only through ``base_url``, the relative way up to the site root: they are rendered once
+per depth. Both go through Jinja's documented APIs: a ``ChoiceLoader`` puts small templates of
+ours in front of the theme's — a one-line partial that includes the theme's own and keeps its
+output per folder, and a ``main.html`` that extends the theme's and wraps each block's
+``super()`` in a ``{% call %}`` that renders it only the first time per depth. Only where the
+templates are Material's own: a ``custom_dir`` that overrides any of them (a template that may
+depend on the page) switches that cache off, as do ``cache_navigation: false`` and
+``cache_blocks: false``.
 """
 
 from __future__ import annotations
@@ -56,7 +61,11 @@ _TOKEN_PARAGRAPH = re.compile(r"<p>QINGLIANHTMLBLOCK(\d+)X</p>")
 # and the partials they include.
 NAV_PARTIALS = ("partials/nav.html", "partials/tabs.html")
 NAV_INCLUDED = ("partials/nav-item.html", "partials/tabs-item.html", "partials/logo.html")
-_ORIGINAL = "qinglian-original"  # prefix of the theme's own partials, behind our wrappers
+# Blocks of Material's base.html that depend on the page only through ``base_url``, and the
+# templates that must be Material's own for that to hold (icons.html: included by ``styles``).
+DEPTH_BLOCKS = ("styles", "config", "scripts")
+BLOCK_TEMPLATES = ("main.html", "base.html", "partials/icons.html")
+_ORIGINAL = "qinglian-original"  # prefix of the theme's own templates, behind our wrappers
 
 
 class QinglianConfig(base.Config):
@@ -64,6 +73,8 @@ class QinglianConfig(base.Config):
     auto_reload = c.Type(bool, default=False)
     # Material's sidebar and tabs rendered once per folder for pages outside the navigation.
     cache_navigation = c.Type(bool, default=True)
+    # Material's styles, config and scripts blocks rendered once per page depth.
+    cache_blocks = c.Type(bool, default=True)
 
 
 class QinglianPlugin(BasePlugin[QinglianConfig]):
@@ -104,8 +115,13 @@ class QinglianPlugin(BasePlugin[QinglianConfig]):
 
     def on_env(self, env, *, config, files):
         env.auto_reload = self.config.auto_reload
-        if self.config.cache_navigation and _material_partials(env):
-            cache_navigation(env)
+        wrappers: dict[str, str] = {}
+        if self.config.cache_navigation and _material_own(env, NAV_PARTIALS + NAV_INCLUDED):
+            wrappers |= navigation_wrappers(env)
+        if self.config.cache_blocks and _material_own(env, BLOCK_TEMPLATES):
+            wrappers |= block_wrappers(env)
+        if wrappers:
+            _put_in_front(env, wrappers)
         return env
 
     @event_priority(-100)  # after other plugins: the HTML as it is written
@@ -130,8 +146,8 @@ def add_pages(files, config, pages: dict[str, str]):
     return Files(sorted(docs + added, key=lambda f: site_order(f.src_uri)) + theme)
 
 
-def _material_partials(env) -> bool:
-    """True if the navigation partials are Material's own (no ``custom_dir`` overrides them)."""
+def _material_own(env, names) -> bool:
+    """True if the templates ``names`` are Material's own (no ``custom_dir`` overrides them)."""
     from jinja2 import TemplateNotFound
 
     try:
@@ -139,7 +155,7 @@ def _material_partials(env) -> bool:
     except ImportError:  # another theme
         return False
     home = Path(material.__file__).parent
-    for name in NAV_PARTIALS + NAV_INCLUDED:
+    for name in names:
         try:
             _, filename, _ = env.loader.get_source(env, name)
         except TemplateNotFound:
@@ -149,10 +165,19 @@ def _material_partials(env) -> bool:
     return True
 
 
-def cache_navigation(env) -> None:
-    """Put a wrapper in front of each of Material's navigation partials that renders it once
-    per key (``_key``) and reuses the output."""
-    from jinja2 import ChoiceLoader, DictLoader, PrefixLoader, pass_context
+def _put_in_front(env, wrappers: dict[str, str]) -> None:
+    """Templates ``wrappers`` (name → source) in front of the theme's; the theme's own stay
+    reachable as ``qinglian-original/<name>``."""
+    from jinja2 import ChoiceLoader, DictLoader, PrefixLoader
+
+    original = env.loader
+    env.loader = ChoiceLoader([DictLoader(wrappers), PrefixLoader({_ORIGINAL: original}), original])
+
+
+def navigation_wrappers(env) -> dict[str, str]:
+    """Wrappers for Material's navigation partials that render each once per key (``_key``)
+    and reuse the output."""
+    from jinja2 import pass_context
     from markupsafe import Markup
 
     rendered: dict[tuple, str] = {}
@@ -171,9 +196,32 @@ def cache_navigation(env) -> None:
         return Markup(html)
 
     env.globals["qinglian_include_cached"] = include_cached
-    wrappers = {name: f'{{{{ qinglian_include_cached("{name}") }}}}' for name in NAV_PARTIALS}
-    original = env.loader
-    env.loader = ChoiceLoader([DictLoader(wrappers), PrefixLoader({_ORIGINAL: original}), original])
+    return {name: f'{{{{ qinglian_include_cached("{name}") }}}}' for name in NAV_PARTIALS}
+
+
+def block_wrappers(env) -> dict[str, str]:
+    """A ``main.html`` extending the theme's whose ``DEPTH_BLOCKS`` are rendered once per
+    ``base_url`` (a page's depth; pages without one — 404.html — apart) and reused."""
+    from jinja2 import pass_context
+    from markupsafe import Markup
+
+    rendered: dict[tuple, str] = {}
+
+    @pass_context
+    def per_depth(context, name: str, caller):
+        key = (name, context.get("base_url"), context.get("page") is None)
+        html = rendered.get(key)
+        if html is None:
+            html = rendered[key] = caller()
+        return Markup(html)
+
+    env.globals["qinglian_per_depth"] = per_depth
+    blocks = "".join(
+        f'{{% block {name} %}}{{% call qinglian_per_depth("{name}") %}}{{{{ super() }}}}'
+        "{% endcall %}{% endblock %}"
+        for name in DEPTH_BLOCKS
+    )
+    return {"main.html": f'{{% extends "{_ORIGINAL}/main.html" %}}{blocks}'}
 
 
 def _base(url: str) -> str:
