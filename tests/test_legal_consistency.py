@@ -21,6 +21,7 @@ from generator.sources.content_rules import (
     check_content,
     check_legal_basis,
     check_rule_page,
+    crimes,
     sentences,
 )
 from generator.sources.loader import load_corpus
@@ -80,6 +81,14 @@ def test_rule_page_penalty_wording(corpus):
     assert "政务纪律" in found.warnings[0].message
 
 
+def test_crimes_are_read_however_the_judgment_is_worded():
+    assert crimes("法院以受贿罪判处其有期徒刑2年") == {"受贿罪"}
+    assert crimes("李某犯受贿罪，被判处有期徒刑2年") == {"受贿罪"}
+    assert crimes("其行为构成非国家工作人员受贿罪") == {"非国家工作人员受贿罪"}
+    assert crimes("涉嫌犯罪问题移送司法机关依法处理") == set()
+    assert crimes("构成犯罪的，依法追究刑事责任") == set()
+
+
 def test_sentences_are_read_in_both_numeral_styles():
     assert [s.months for s in sentences("判处有期徒刑三年六个月，并处罚金")] == [42]
     assert [s.months for s in sentences("判处有期徒刑2年")] == [24]
@@ -98,6 +107,12 @@ OLD = {
         "院领导",
         "2023年至2024年，冯某收受器械企业回扣共计500万元。",
         "冯某被开除党籍、开除公职。法院以受贿罪判处其有期徒刑2年，并处罚金50万元。",
+        "数额特别巨大",
+    ),
+    "bribery-500-wan-worded-as-committed": (
+        "院领导",
+        "2023年至2024年，冯某收受器械企业回扣共计500万元。",
+        "冯某被开除党籍、开除公职。冯某犯受贿罪，被判处有期徒刑2年，并处罚金50万元。",
         "数额特别巨大",
     ),
     "non-state-500-wan": (

@@ -106,9 +106,13 @@ def fines(text: str) -> list[float]:
     return amounts(text, before="罚金")
 
 
+_CRIME = re.compile(r"(?:以|犯|构成)([\u4e00-\u9fff]{2,12}?罪)")
+
+
 def crimes(text: str) -> set[str]:
-    """Crimes a text convicts of: '以受贿罪判处…' → {'受贿罪'}."""
-    return set(re.findall(r"以([\u4e00-\u9fff]{2,12}?罪)", text))
+    """Crimes a text convicts of, however the judgment is worded: '以受贿罪判处…', '犯受贿罪，
+    被判处…', '构成受贿罪' → {'受贿罪'}. ('构成犯罪', '涉嫌犯罪' name no crime.)"""
+    return {name for name in _CRIME.findall(text) if "犯罪" not in name}
 
 
 # ---- the thresholds the 法规依据 page states (the page is checked to still state them) -------
