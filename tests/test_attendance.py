@@ -92,7 +92,7 @@ def test_absent_list_remembers_lines_and_reads_excel_saves(tmp_path):
     path.write_bytes(b"")
     with pytest.raises(ValidationError) as caught:
         read_absent(path)
-    assert [str(p) for p in caught.value.problems] == [f"{path}:1: {EMPTY_ABSENT}"]
+    assert [str(p) for p in caught.value.problems] == [f"{path}: {EMPTY_ABSENT}"]
 
 
 def test_quiz_grade_counts_a_listed_person_with_answers_as_present(tmp_path, capsys):

@@ -365,7 +365,7 @@ def test_review_reads_absent_list_as_the_grader_does(sitting, tmp_path):
     with pytest.raises(ValidationError) as caught:
         load_sitting(folder)
     assert [str(p) for p in caught.value.problems] == [
-        f"{folder / 'absent.csv'}:1: 缺考名单是空的：第一行应为表头 工号、姓名、科室"
+        f"{folder / 'absent.csv'}: 缺考名单是空的：第一行应为表头 工号、姓名、科室"
         "（没有人缺考时只留表头这一行）"
     ]
 

@@ -23,7 +23,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import ConfigError, Problem, ValidationError
+from ..errors import WHOLE_FILE, ConfigError, Problem, ValidationError
 from ..model.answers import fold
 from ..model.cells import guard_row, unguard
 from ..model.order import pinyin_key
@@ -93,7 +93,7 @@ def parse_absent(path: Path) -> tuple[list[Absentee], list[Problem]]:
     rows = [(n, [unguard(fold(v)) for v in r]) for n, r in enumerate(table, start=1) if any(r)]
     where = str(path)
     if not rows:
-        return [], [Problem(where, 1, EMPTY_ABSENT)]
+        return [], [Problem(where, WHOLE_FILE, EMPTY_ABSENT)]
     header_row, header = rows[0]
     missing = [c for c in ABSENT_COLUMNS if c not in header]
     if missing:
