@@ -10,16 +10,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+WHOLE_FILE = 0  # Problem.line of a problem about a file as a whole (its format, a duplicate…)
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One thing wrong with the sources, located for the editor."""
+    """One thing wrong with the sources, located for the editor: ``path:line: message``, or
+    ``path: message`` when it concerns the whole file (``line`` is ``WHOLE_FILE``; such problems
+    sort before the file's located ones)."""
 
     path: str
     line: int
     message: str
 
     def __str__(self) -> str:
+        if self.line == WHOLE_FILE:
+            return f"{self.path}: {self.message}"
         return f"{self.path}:{self.line}: {self.message}"
 
 

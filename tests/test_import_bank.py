@@ -287,7 +287,18 @@ def test_unreadable_inputs_get_chinese_messages(tmp_path, capsys):
     assert main(["import", "bank", str(fake), "--bank", "x", "--dry-run"]) == 1
     assert "不是有效的 xlsx 文件" in capsys.readouterr().err
     assert main(["import", "bank", str(empty), "--bank", "x", "--dry-run"]) == 1
-    assert f"{empty}:第1行: 找不到表头" in capsys.readouterr().err
+    assert f"{empty}: 找不到表头：前 10 行中应有一行列名" in capsys.readouterr().err
+    text, word = tmp_path / "试卷.txt", tmp_path / "试卷.docx"
+    text.write_text("一、单选题\n请认真作答\n", encoding="utf-8")
+    word.write_bytes(b"PK\x03\x04 broken")
+    assert main(["import", "bank", str(text), str(word), "--bank", "x", "--dry-run"]) == 1
+    # problems with a whole file name no row or paragraph
+    assert capsys.readouterr().err.splitlines() == [
+        f"{word}: 不是 Word 文档（.docx），或文件已损坏：请用 Word 或 WPS 打开，另存为 .docx 后再导入",
+        f"{text}: 没有找到题目：题目应以题号开头（如 1. 或 1、或（1）），选项以 A. 开头，"
+        "并有“答案：”一行或把答案写在题干括号里",
+        "共 2 个问题，请逐条修改后再运行。",
+    ]
     assert main(["import", "bank", str(empty), "--bank", "X Y", "--dry-run"]) == 1
     assert "只能用小写字母" in capsys.readouterr().err
 

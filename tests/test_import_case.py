@@ -132,11 +132,55 @@ def test_unreadable_documents(tmp_path, capsys):
         z.writestr("hello.txt", "x")
     (tmp_path / "空.docx").write_bytes(buf.getvalue())
     assert main(["--root", str(REPO), "import", "case", str(tmp_path), "--dry-run"]) == 1
-    err = capsys.readouterr().err
-    assert f"{tmp_path / '旧.doc'}:第1段: 不支持旧格式 .doc，请用 Word 或 WPS 另存为 .docx" in err
-    assert f"{tmp_path / '坏.docx'}:第1段: 不是 Word 文档（.docx）：文件不是 zip 包" in err
-    assert f"{tmp_path / '空.docx'}:第1段: 不是 Word 文档（.docx）：包中没有正文" in err
-    assert "Traceback" not in err
+    again = "请用 Word 或 WPS 打开，另存为 .docx 后再导入"
+    # about the whole file: ``path: message``, never a made-up 第1段
+    assert capsys.readouterr().err.splitlines() == [
+        f"{tmp_path / '坏.docx'}: 不是 Word 文档（.docx），或文件已损坏：{again}",
+        f"{tmp_path / '旧.doc'}: 不支持旧格式 .doc，请用 Word 或 WPS 另存为 .docx",
+        f"{tmp_path / '空.docx'}: 不是 Word 文档（.docx）：文件中没有正文（word/document.xml）；{again}",
+        "共 3 个问题，请逐条修改后再运行。",
+    ]
+    text, renamed = tmp_path / "案例.txt", tmp_path / "改名.docx"
+    text.write_text("某医院医生收受红包案\n基本案情\n", encoding="utf-8")
+    renamed.write_bytes(b"\xd0\xcf\x11\xe0" + bytes(508))  # a .doc given a .docx name
+    assert main(["--root", str(REPO), "import", "case", str(text), str(renamed)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"{renamed}: 这是旧格式的 Word 或 WPS 文档（.doc、.wps），只是文件名以 .docx 结尾：{again}",
+        f"{text}: 不是 Word 文档：import case 只导入 .docx；请把 .txt 文件的内容复制到 Word 或 WPS 中，"
+        "另存为 .docx 后再导入",
+        "共 2 个问题，请逐条修改后再运行。",
+    ]
+
+
+def test_duplicates_are_named_per_file_and_paragraph_problems_per_paragraph(tmp_path, capsys):
+    """A case given twice, or one already in cases/, is a problem with the file (no paragraph);
+    a problem inside a document keeps its 第N段, in the same list."""
+    root = copy_root(REPO, tmp_path / "root")
+    folder = tmp_path / "案例"
+    folder.mkdir()
+    data, _, _ = case_docx(META, BODY)
+    (folder / "甲.docx").write_bytes(data)
+    (folder / "乙.docx").write_bytes(data)
+    bad = dict(META, title="另一个案例", department="不存在的科")
+    (folder / "丙.docx").write_bytes(case_docx(bad, BODY)[0])
+    args = ["--root", str(root), "import", "case", str(folder)]
+    assert main(args) == 1
+    shipped = next(p.name for p in (root / "cases").glob("*.md") if META["title"] in p.read_text())
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0].startswith(f"{folder / '丙.docx'}:第3段: 未知的科室“不存在的科”")
+    assert lines[1:] == [
+        f"{folder / '乙.docx'}: {root / 'cases' / shipped} 已有同名案例：是否已经录入过？"
+        "请改标题或删去其中一个",
+        f"{folder / '甲.docx'}: 与 {folder / '乙.docx'} 是同一案例（标题和日期相同）",
+        "共 3 个问题，请逐条修改后再运行。",
+    ]
+    (root / "cases" / shipped).unlink()
+    assert main([*args[:-1], str(folder / "甲.docx")]) == 0
+    target = next(iter(capsys.readouterr().out.split(" → ")[1:])).split("（")[0]
+    assert main([*args[:-1], str(folder / "甲.docx")]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        f"{folder / '甲.docx'}: {target} 已存在（同一标题和日期）：加 --force 覆盖"
+    )
 
 
 def test_folder_import_writes_cases_that_pass_check(tmp_path, capsys):

@@ -15,6 +15,8 @@ import pytest
 from pypdf import PdfReader
 
 from generator.cli import main
+from generator.errors import ValidationError
+from generator.grading.attendance import Absentee, read_absent
 from generator.model import links
 from generator.review import topics
 from generator.review.plans import QuestionGap, RuleGap, _readings, _sheet, review, sheet_case
@@ -331,9 +333,41 @@ def test_absentee_list_that_contradicts_the_grades(sitting, tmp_path, capsys):
         == 1
     )
     err = capsys.readouterr().err
-    assert "absent.csv:2: 工号 G1 已有成绩" in err
-    assert "absent.csv:3: 工号是空的" in err and "absent.csv:5: 工号 A1 重复" in err
-    assert "Traceback" not in err and not (tmp_path / "o").exists()
+    absent = folder / "absent.csv"
+    # the grader's reader (the same lines quiz grade --absent prints) plus review's own check
+    assert err.splitlines() == [
+        f"{absent}:2: 工号 G1（甲）在 scores.csv 中已有成绩，不能同时列为缺考"
+        "（quiz grade 写出的缺考名单不列有成绩的人，这个文件被改过；"
+        "请删除这一行，或用 quiz grade 的 --absent 选项重新评分）",
+        f"{absent}:3: 缺少工号",
+        f"{absent}:5: 工号 A1 重复（第 4 行已有）",
+        "共 3 个问题，请逐条修改后再运行。",
+    ]
+    assert not (tmp_path / "o").exists()
+
+
+def test_review_reads_absent_list_as_the_grader_does(sitting, tmp_path):
+    """One reader: an absent.csv saved by Excel on a Chinese Windows (GB18030, tab-separated,
+    a guarded cell) reads the same in review as in quiz grade; a header-only list means nobody
+    was absent (应考 = 实考, yet the roster is known), an empty file is a located problem."""
+    root, results = sitting
+    folder = _with_absentees(results, tmp_path / "grades", "")
+    (folder / "absent.csv").write_bytes(
+        "工号\t姓名\t科室\r\n'-9\t钱某\t医保办\r\n".encode("gb18030")
+    )
+    loaded = load_sitting(folder)
+    assert loaded.absent == read_absent(folder / "absent.csv") == [Absentee("-9", "钱某", "医保办")]
+    assert (loaded.sat(), loaded.missing(), loaded.departments[-1]) == (16, 1, "医保办")
+    (folder / "absent.csv").write_text("工号,姓名,科室\n", encoding="utf-8")
+    header_only = load_sitting(folder)
+    assert header_only.roster_known and header_only.missing() == 0
+    (folder / "absent.csv").write_bytes(b"")
+    with pytest.raises(ValidationError) as caught:
+        load_sitting(folder)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{folder / 'absent.csv'}: 缺考名单是空的：第一行应为表头 工号、姓名、科室"
+        "（没有人缺考时只留表头这一行）"
+    ]
 
 
 def test_talking_points_never_nest_quotation_marks():

@@ -128,7 +128,7 @@ def _file_questions(path: Path, shown: str):
         try:
             lines = paragraph_lines(read_docx(raw))
         except DocxError as exc:
-            return [], [ImportProblem(shown, 1, str(exc), "第1段")], ""
+            return [], [ImportProblem.whole_file(shown, str(exc))], ""
         questions, problems = text_questions(lines, shown, unit="段")
     else:
         lines = decode_text(raw).splitlines()
@@ -312,6 +312,15 @@ def _case_files(paths: list[Path]) -> list[Path]:
     return files
 
 
+def _not_docx(suffix: str) -> str:
+    """Why a file given to ``import case`` is not read, and what to do instead."""
+    kind = f" {suffix} 文件" if suffix else "这个文件"
+    return (
+        f"不是 Word 文档：import case 只导入 .docx；请把{kind}的内容复制到 Word 或 WPS 中，"
+        "另存为 .docx 后再导入"
+    )
+
+
 def _taxonomy(root: Path) -> tuple[set[str], set[str]]:
     path = root / "site_config/taxonomy.yml"
     located, _ = read_yaml(path, str(path))
@@ -362,16 +371,16 @@ def cmd_import_case(args) -> int:
         suffix = path.suffix.lower()
         if suffix in OLD_FORMATS:
             problems.append(
-                ImportProblem(shown, 1, f"不支持旧格式 {suffix}，{OLD_FORMATS[suffix]}", "第1段")
+                ImportProblem.whole_file(shown, f"不支持旧格式 {suffix}，{OLD_FORMATS[suffix]}")
             )
             continue
         if suffix != ".docx":
-            problems.append(ImportProblem(shown, 1, "不是 .docx 文件", "第1段"))
+            problems.append(ImportProblem.whole_file(shown, _not_docx(suffix)))
             continue
         try:
             docx = read_docx(_read(path))
         except DocxError as exc:
-            problems.append(ImportProblem(shown, 1, str(exc), "第1段"))
+            problems.append(ImportProblem.whole_file(shown, str(exc)))
             continue
         case = convert_case(docx, shown, departments, categories)
         problems += case.problems
@@ -381,18 +390,18 @@ def cmd_import_case(args) -> int:
         target = out / f"{case.id}.md"
         if case.id in ids:
             problems.append(
-                ImportProblem(shown, 1, f"与 {ids[case.id]} 是同一案例（标题和日期相同）", "第1段")
+                ImportProblem.whole_file(shown, f"与 {ids[case.id]} 是同一案例（标题和日期相同）")
             )
         elif target.exists() and not args.force:
             problems.append(
-                ImportProblem(
-                    shown, 1, f"{_shown(target)} 已存在（同一标题和日期）：加 --force 覆盖", "第1段"
+                ImportProblem.whole_file(
+                    shown, f"{_shown(target)} 已存在（同一标题和日期）：加 --force 覆盖"
                 )
             )
         elif others := [n for n in titles.get(case.meta["title"], []) if n != target.name]:
             other = others[0]
             message = f"{_shown(out / other)} 已有同名案例：是否已经录入过？请改标题或删去其中一个"
-            problems.append(ImportProblem(shown, 1, message, "第1段"))
+            problems.append(ImportProblem.whole_file(shown, message))
         ids[case.id] = shown
         cases.append((path, case, target))
     if problems:

@@ -71,8 +71,8 @@ def register(sub, root_opt: argparse.ArgumentParser) -> None:
         "--absent",
         type=Path,
         metavar="absent.csv",
-        help="缺考名单（列 工号、姓名、科室，exam export 生成）：报告增加 应考/实考/缺考 与各科室参考率；"
-        "不指定时使用答题表旁的 absent.csv（如有）",
+        help="缺考名单（列 工号、姓名、科室，exam export 生成或自备）：报告增加 应考/实考/缺考 与各科室参考率；"
+        "名单上的人若有答卷则按实考计并提醒；不指定时使用答题表旁的 absent.csv（如有）",
     )
     p.set_defaults(func=cmd_grade)
 
@@ -266,6 +266,7 @@ def cmd_grade(args) -> int:
             f"应考 {t.expected} 人，实考 {t.present} 人，缺考 {t.absent} 人（参考率 {t.rate:.1%}；"
             f"缺考名单 {escape(_shown(absent_path))}）。"
         )
+        _say_listed_but_graded(absent_path, report.attendance.listed_but_graded)
     console.print(
         f"输出 → {escape(_shown(report.folder))}/：{'、'.join([*report.files, 'key.json'])}"
     )
@@ -280,6 +281,22 @@ def cmd_grade(args) -> int:
     if len(grading.rejected) > SHOW_REJECTED:
         err.print(f"  ……另有 {len(grading.rejected) - SHOW_REJECTED} 行")
     return REJECTED_EXIT
+
+
+def _say_listed_but_graded(path: Path, people) -> None:
+    """A 提醒 (path:line, like ``check``'s) for each person on the absent list who has answers:
+    counted as present, as ``grading.attendance`` documents."""
+    from ..terminal import err
+
+    for a in people[:SHOW_REJECTED]:
+        who = f"工号 {a.staff_id}" + (f"（{a.name}）" if a.name else " ")
+        err.print(
+            f"{path}:{a.line}: 提醒：{who}列在缺考名单中，但答题表中有其答卷并已评分，"
+            "按实考计（成绩目录的 absent.csv 不再列出此人）",
+            markup=False,
+        )
+    if len(people) > SHOW_REJECTED:
+        err.print(f"  ……另有 {len(people) - SHOW_REJECTED} 人同样按实考计", markup=False)
 
 
 def _keep_key(key: Path, folder: Path) -> None:

@@ -133,12 +133,10 @@ def sheet_questions(
     layout = find_layout(rows)
     if layout is None:
         return [], [
-            ImportProblem(
+            ImportProblem.whole_file(
                 path,
-                1,
                 "找不到表头：前 10 行中应有一行列名，至少包括“题干”（或 题目、试题）和“答案”"
                 "（或 正确答案、标准答案）",
-                "第1行",
             )
         ]
     problems: list[ImportProblem] = []

@@ -215,12 +215,10 @@ def text_questions(
     paper.finish()
     if not paper.questions:
         paper.problems.append(
-            ImportProblem(
+            ImportProblem.whole_file(
                 path,
-                1,
                 "没有找到题目：题目应以题号开头（如 1. 或 1、或（1）），选项以 A. 开头，"
                 "并有“答案：”一行或把答案写在题干括号里",
-                f"第1{unit}",
             )
         )
     return paper.questions, paper.problems

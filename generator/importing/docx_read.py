@@ -40,6 +40,9 @@ class DocxError(ValueError):
     """The bytes are not a Word document we can read (the message is Chinese)."""
 
 
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the compound-file header of .doc / .wps / .xls files
+
+
 @dataclass
 class Run:
     text: str = ""
@@ -113,8 +116,13 @@ class _Reader:
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
         except zipfile.BadZipFile:
+            if data.startswith(OLE_MAGIC):
+                raise DocxError(
+                    "这是旧格式的 Word 或 WPS 文档（.doc、.wps），只是文件名以 .docx 结尾："
+                    "请用 Word 或 WPS 打开，另存为 .docx 后再导入"
+                ) from None
             raise DocxError(
-                "不是 Word 文档（.docx）：文件不是 zip 包；.doc 请先另存为 .docx"
+                "不是 Word 文档（.docx），或文件已损坏：请用 Word 或 WPS 打开，另存为 .docx 后再导入"
             ) from None
         self.names = set(self.zip.namelist())
         self.main = self._main_part()
@@ -142,7 +150,10 @@ class _Reader:
                         return target
         if "word/document.xml" in self.names:
             return "word/document.xml"
-        raise DocxError("不是 Word 文档（.docx）：包中没有正文 word/document.xml")
+        raise DocxError(
+            "不是 Word 文档（.docx）：文件中没有正文（word/document.xml）；"
+            "请用 Word 或 WPS 打开，另存为 .docx 后再导入"
+        )
 
     def _rels(self, part: str) -> dict[str, str]:
         folder, name = posixpath.split(part)

@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..errors import Problem
+from ..errors import WHOLE_FILE, Problem
 from ..model.terms import CHINESE_NUMERALS, OPTION_LABELS, TYPE_NAMES, rule_label
 
 MAX_OPTIONS = 8  # A–H
@@ -21,12 +21,20 @@ MAX_OPTIONS = 8  # A–H
 
 @dataclass(frozen=True, order=True)
 class ImportProblem(Problem):
-    """A problem in a file someone gave us, located as they see it: ``第5行（第3题）``."""
+    """A problem in a file someone gave us, located as they see it: ``第5行（第3题）``, or about
+    the whole file (``ImportProblem.whole_file``: ``path: message``, no row or paragraph)."""
 
     where: str = ""
 
     def __str__(self) -> str:
+        if self.line == WHOLE_FILE and not self.where:
+            return f"{self.path}: {self.message}"
         return f"{self.path}:{self.where or self.line}: {self.message}"
+
+    @classmethod
+    def whole_file(cls, path: str, message: str) -> ImportProblem:
+        """A problem with the file itself: its format, its reading, a duplicate of another."""
+        return cls(path, WHOLE_FILE, message)
 
 
 @dataclass

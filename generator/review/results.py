@@ -12,29 +12,30 @@ numbers to question ids, rules and points; without one, per-department question 
 possible (``review`` says so), while ``trend`` still compares departments, rules and questions
 from the two CSV files.
 
-``absent.csv`` (工号, 姓名, 科室; written by ``exam export`` and copied by ``quiz grade`` into the
-results folder) lists who was expected and did not sit: 应考 = 实考 + 缺考 per department, and a
-department where nobody sat still appears. Without it, 应考 = 实考.
+``absent.csv`` (工号, 姓名, 科室; ``quiz grade --absent`` writes it into the results folder from
+``exam export``'s list or the trainer's own, leaving out anyone who was graded) lists who was
+expected and did not sit: 应考 = 实考 + 缺考 per department, and a department where nobody sat
+still appears. Without it, 应考 = 实考. It is read by the grader's reader
+(``grading.attendance.parse_absent``); a 工号 that is also in scores.csv is an error here, located
+(see the policy in ``grading.attendance``).
 """
 
 from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..errors import ConfigError
+from ..errors import ConfigError, Problem, ValidationError
 from ..exam.key import Key, load_key
-from ..grading.attendance import Absentee
+from ..grading.attendance import NO_DEPARTMENT, Absentee, parse_absent
 from ..model.cells import unguard
 from ..model.terms import CHINESE_NUMERALS
 
 ABSENT_FILE = "absent.csv"  # 工号, 姓名, 科室: who was expected and did not sit (exam export)
-ABSENT_REQUIRED = ("工号", "姓名", "科室")
 SCORE_REQUIRED = ("工号", "姓名", "科室", "版本", "得分", "满分", "合格")
 ITEM_REQUIRED = ("题目ID", "难度")
-NO_DEPARTMENT = "（未填科室）"  # as the grader's report names it
 _QUESTION_COLUMN = re.compile(r"^第(\d+)题$")
 _RULE_LABEL = re.compile(r"第([一二三四五六七八九]|\d+)条")
 
@@ -227,29 +228,24 @@ def _read_scores(path: Path) -> tuple[list[Person], int]:
 
 
 def _read_absent(path: Path, graded: set[str]) -> list[Absentee]:
-    """absent.csv (工号, 姓名, 科室); a 工号 that was also graded is a contradiction, said as one."""
-    _, rows = _table(path, ABSENT_REQUIRED)
-    found, problems, seen = [], [], set()
-    for line, row in rows:
-        staff = unguard(row.get("工号", ""))
-        if not staff:
-            problems.append(f"{path}:{line}: 工号是空的")
-        elif staff in graded:
-            problems.append(f"{path}:{line}: 工号 {staff} 已有成绩（scores.csv），不能同时列为缺考")
-        elif staff in seen:
-            problems.append(f"{path}:{line}: 工号 {staff} 重复")
-        else:
-            seen.add(staff)
-            found.append(
-                Absentee(
-                    staff_id=staff,
-                    name=unguard(row.get("姓名", "")),
-                    department=unguard(row.get("科室", "")) or NO_DEPARTMENT,
-                )
-            )
+    """absent.csv by the one reader (``grading.attendance.parse_absent``), plus review's own
+    check: the grader never lists a graded person as absent, so a 工号 that is also in
+    scores.csv means the file was edited by hand — an error here (``quiz grade`` reconciles)."""
+    people, problems = parse_absent(path)
+    problems += [
+        Problem(
+            str(path),
+            a.line,
+            f"工号 {a.staff_id}{f'（{a.name}）' if a.name else ' '}在 scores.csv 中已有成绩，"
+            "不能同时列为缺考（quiz grade 写出的缺考名单不列有成绩的人，这个文件被改过；"
+            "请删除这一行，或用 quiz grade 的 --absent 选项重新评分）",
+        )
+        for a in people
+        if a.staff_id in graded
+    ]
     if problems:
-        raise ConfigError("\n".join(problems))
-    return found
+        raise ValidationError(problems)
+    return [replace(a, department=a.department or NO_DEPARTMENT) for a in people]
 
 
 def _read_items(path: Path) -> dict[str, ItemRow]:
