@@ -168,6 +168,19 @@ def test_without_directory_urls_the_offline_copy_is_the_site_unchanged(file_urls
     assert (unpacked / page).read_bytes() == (site / page).read_bytes()
 
 
+def test_zensical_builds_file_urls_as_well(tmp_path):
+    from tests.conftest import MINI, copy_root
+
+    root = copy_root(MINI, tmp_path / "root")
+    _set_directory_urls(root, "false")
+    site = tmp_path / "site"
+    build_site(load_corpus(root), site, engine="zensical")
+    assert (site / "rules" / "r1.html").is_file()
+    broken, checked = broken_links(site, folders_serve_index=False)
+    assert broken == [] and checked > 1000
+    assert [u for u in search_urls(site) if not names_file(site, u, False)] == []
+
+
 def test_with_directory_urls_links_and_search_resolve_as_served(mini_build):
     _, out, _ = mini_build
     site = out / "site"
@@ -229,3 +242,25 @@ def test_without_directory_urls_a_reader_moves_between_pages(file_urls_site, ser
     assert all(u.startswith(base[: base.index("/", 8)]) for u in page.requested), [
         u for u in page.requested if not u.startswith(base[: base.index("/", 8)])
     ]
+
+
+def test_preview_follows_the_sites_addresses(mini_root, tmp_path):
+    """``qinglian serve`` writes the tree and the config a build would, file URLs included."""
+    import filecmp
+
+    from generator.site import engine
+    from generator.site.preview import Preview, preview_config
+
+    _set_directory_urls(mini_root, "false")
+    preview = Preview(mini_root, tmp_path / "work", on_problems=lambda exc: None)
+    assert preview.regenerate(strict=True) and preview.corpus is not None
+    assert preview.writer is not None and preview.writer.directory_urls is False
+    config = preview_config(preview.corpus, tmp_path / "work").read_text("utf-8")
+    assert re.search(r"(?m)^use_directory_urls: false$", config)
+    listing = (preview.docs / "cases" / "index.md").read_text(encoding="utf-8")
+    assert re.search(r'<a href="r\d-[\w-]+\.html">', listing)
+    fresh = tmp_path / "fresh"
+    engine.prepare(load_corpus(mini_root), fresh)
+    (fresh / "docs" / "quiz" / "questions.js").unlink(missing_ok=True)  # written by builds only
+    for page in ("cases/index.md", "cases/by-rule.md", "index.md", "quiz/r1.md"):
+        assert filecmp.cmp(fresh / "docs" / page, preview.docs / page, shallow=False), page
