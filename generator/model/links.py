@@ -68,7 +68,9 @@ def page_url(path: str, directory_urls: bool = True) -> str:
 @functools.lru_cache(maxsize=65536)
 def html_url(here: str, target: str, directory_urls: bool = True) -> str:
     """A link for raw HTML, which MkDocs does not rewrite: ``target``'s URL relative to the
-    folder of ``here``'s URL (``cases/`` → ``x/``; ``cases/index.html`` → ``x.html``)."""
+    folder of ``here``'s URL. From ``cases/index.md`` to ``cases/x.md`` it is ``x/`` (URLs
+    ``cases/`` and ``cases/x/``) or, without directory URLs, ``x.html`` (``cases/index.html``
+    and ``cases/x.html``)."""
     here_url, target_url = page_url(here, directory_urls), page_url(target, directory_urls)
     rel = _relpath(target_url or ".", posixpath.dirname(here_url) or ".")
     if rel == ".":
