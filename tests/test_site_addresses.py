@@ -113,6 +113,25 @@ def test_directory_urls_come_from_the_content_roots_mkdocs_yml(mini_root):
         directory_urls(load_corpus(mini_root))
 
 
+def test_published_addresses_follow_the_sites_urls(mini_root):
+    """QR codes and printed links (handbooks, decks, review plans) name the pages the site has."""
+    from generator.deck.decks import _url as deck_url
+    from generator.pdf.books import site_url
+
+    corpus = load_corpus(mini_root)
+    base = corpus.hospital.site_url.rstrip("/")
+    case = links.case_page(corpus.cases[0].id)
+    assert links.published_url(corpus, "rules/r1.md") == base + "/rules/r1/"
+    assert site_url(corpus, case) == f"{base}/{case[:-3]}/"
+    _set_directory_urls(mini_root, "false")
+    corpus = load_corpus(mini_root)
+    assert links.published_url(corpus, "rules/r1.md", "x") == base + "/rules/r1.html#x"
+    assert links.published_url(corpus, "index.md") == base + "/index.html"
+    assert site_url(corpus, case) == deck_url(corpus, case) == f"{base}/{case[:-3]}.html"
+    practice = links.practice_set_url(base, rules=(3, 5), directory_urls=False)
+    assert practice == base + "/quiz/practice.html?rules=3,5"
+
+
 @pytest.fixture(scope="module")
 def file_urls_site(tmp_path_factory):
     """The mini fixture built with ``use_directory_urls: false``: (site, unpacked offline copy)."""

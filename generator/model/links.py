@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import functools
 import posixpath
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .corpus import Corpus
 
 
 def _relpath(path: str, start: str) -> str:
@@ -124,6 +128,13 @@ def absolute_url(base: str, path: str, anchor: str = "", directory_urls: bool = 
     """The published address of a page: ``base`` (hospital site_url) + its URL."""
     url = page_url(path, directory_urls)
     return base.rstrip("/") + "/" + url + (f"#{anchor}" if anchor else "")
+
+
+def published_url(corpus: Corpus, path: str, anchor: str = "") -> str:
+    """The published address of a page of ``corpus``'s site (QR codes, handbooks, decks, review
+    plans): its hospital's site_url and the URLs its mkdocs.yml chooses."""
+    directory_urls = uses_directory_urls(corpus.site_config)
+    return absolute_url(corpus.hospital.site_url, path, anchor, directory_urls)
 
 
 def practice_set_page() -> str:
