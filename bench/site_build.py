@@ -127,7 +127,7 @@ def breakdown(root: Path) -> str:
         lap("生成 Markdown")
         engine.run_mkdocs(config, pages=writer.pages)
         lap("MkDocs")
-        engine.index_site(corpus, work / "site", writer, True)
+        engine.index_site(corpus, work / "site", writer)
         lap("搜索索引")
     return "、".join(laps)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -214,3 +215,10 @@ HELD_OUT_PHRASES = [
     ("医药代表统方", "rules/r1/"),
     ("挂床住院", "rules/r2/"),
 ]
+
+
+def call_data(path: Path):
+    """The last argument of a ``qlSearch.<call>(…);`` index file."""
+    text = path.read_text(encoding="utf-8")
+    inside = text[text.index("(") + 1 : text.rindex(")")]
+    return json.loads(f"[{inside}]")[-1]

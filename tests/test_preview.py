@@ -67,18 +67,18 @@ def test_cached_and_stopped_index_builds_end_equal_to_a_fresh_index(mini_root, t
     writer, config = engine.prepare(corpus, tmp_path / "w")
     engine.run_mkdocs(config)
     site = tmp_path / "w" / "site"
-    engine.index_site(corpus, site, writer, True)
+    engine.index_site(corpus, site, writer)
     shutil.copytree(site / "search", tmp_path / "ref")
     shutil.rmtree(site / "search")
     cache = IndexCache()
     cache.page_blocks = lambda path, real=cache.page_blocks: (  # stop after a few pages
         setattr(cache, "cancel", len(cache.blocks) >= 3) or real(path)
     )
-    engine.index_site(corpus, site, writer, True, cache)
+    engine.index_site(corpus, site, writer, cache)
     assert cache.cancel and not (site / "search" / "meta.js").exists()
     del cache.page_blocks
-    engine.index_site(corpus, site, writer, True, cache)
-    engine.index_site(corpus, site, writer, True, cache)  # all cached: same files again
+    engine.index_site(corpus, site, writer, cache)
+    engine.index_site(corpus, site, writer, cache)  # all cached: same files again
     (tmp_path / "ref" / "index.html").unlink()  # the search page itself, from the engine
     assert _same_tree(tmp_path / "ref", site / "search")
 

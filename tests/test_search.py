@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import json
 import re
 import shutil
 from pathlib import Path
@@ -14,6 +13,7 @@ import pytest
 from tests.search_helpers import (
     PHRASES,
     TERMS,
+    call_data,
     page_texts,
     result_urls,
     site_relative,
@@ -84,22 +84,15 @@ def test_rule_page_first_for_its_own_terms(site, texts, page, shipped_build):
     assert checked >= 40
 
 
-def _call_data(path: Path):
-    """The last argument of a ``qlSearch.<call>(…);`` index file."""
-    text = path.read_text(encoding="utf-8")
-    inside = text[text.index("(") + 1 : text.rindex(")")]
-    return json.loads(f"[{inside}]")[-1]
-
-
 def test_pages_rank_rules_first_then_other_pages_then_newer_cases(site, shipped_build):
     """Pages are numbered in site order; meta.rank orders them for ties (assets/search.js)."""
     from generator.model.links import case_page
     from generator.sources.loader import load_corpus
 
     site_dir = site[0] / "search"
-    meta = _call_data(site_dir / "meta.js")
+    meta = call_data(site_dir / "meta.js")
     firsts = list(itertools.accumulate(meta["starts"]))
-    urls = [_call_data(site_dir / "c" / f"{cid}.js")["u"] for cid in firsts]
+    urls = [call_data(site_dir / "c" / f"{cid}.js")["u"] for cid in firsts]
     assert sorted(meta["rank"]) == list(range(len(urls)))
     by_rank = [url for _, url in sorted(zip(meta["rank"], urls, strict=True))]
     corpus = load_corpus(shipped_build[0])

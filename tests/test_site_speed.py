@@ -188,7 +188,7 @@ def test_index_built_beside_mkdocs_is_the_index_built_after(shipped_build, tmp_p
     (tmp_path / "site" / "search" / "meta.js").unlink()
     corpus = load_corpus(root)
     writer = engine.write_tree(corpus, tmp_path / "docs")  # the page list, as the build had it
-    stats = engine.index_site(corpus, tmp_path / "site", writer, True)
+    stats = engine.index_site(corpus, tmp_path / "site", writer)
     assert stats == report.site.index
     after, beside = _files(tmp_path / "site" / "search"), _files(site / "search")
     assert after.keys() == beside.keys()

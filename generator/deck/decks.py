@@ -174,7 +174,7 @@ def chunks(items: list[str], budget: int) -> list[list[str]]:
 
 
 def _url(corpus: Corpus, path: str) -> str:
-    return links.absolute_url(corpus.hospital.site_url, path)
+    return links.published_url(corpus, path)
 
 
 def _points(markdown: str, limit: int = 5, width: int = 64) -> list[list[tuple[str, bool]]]:

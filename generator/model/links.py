@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import functools
 import posixpath
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .corpus import Corpus
 
 
 def _relpath(path: str, start: str) -> str:
@@ -30,6 +34,19 @@ def md_link(here: str, target: str) -> str:
     return _relpath(target, posixpath.dirname(here) or ".")
 
 
+def served_file(url: str) -> str:
+    """The file a relative site URL (no query or anchor) is served from: a folder URL (``a/b/``,
+    ``""``, ``.``, ``..``) from the folder's ``index.html``, any other URL from itself. What a web
+    server does, and what a page opened from disk (file://) needs spelled out."""
+    if not url:
+        return "index.html"
+    if url.endswith("/"):
+        return url + "index.html"
+    if url.rpartition("/")[2] in (".", ".."):
+        return url + "/index.html"
+    return url
+
+
 def page_address(path: str, directory_urls: bool = True) -> tuple[str, str]:
     """(file, URL) of docs page ``path`` in the built site, both relative to the site root, as
     MkDocs and Zensical place pages: ``a/b.md`` → ``a/b/index.html``, ``a/b/`` (directory URLs)
@@ -38,26 +55,39 @@ def page_address(path: str, directory_urls: bool = True) -> tuple[str, str]:
     if not path.endswith(".md"):
         return path, path
     stem = path[:-3]
-    if stem == "index" or stem.endswith("/index"):
-        return f"{stem}.html", stem[: -len("index")] if directory_urls else f"{stem}.html"
-    if directory_urls:
-        return f"{stem}/index.html", f"{stem}/"
-    return f"{stem}.html", f"{stem}.html"
+    if not directory_urls:
+        url = f"{stem}.html"
+    elif stem == "index" or stem.endswith("/index"):
+        url = stem[: -len("index")]
+    else:
+        url = f"{stem}/"
+    return served_file(url), url
 
 
-def page_url(path: str) -> str:
-    """The directory URL MkDocs gives a page (``use_directory_urls``), relative to the site root."""
-    return page_address(path)[1]
+def page_url(path: str, directory_urls: bool = True) -> str:
+    """The URL MkDocs gives a page (``use_directory_urls``), relative to the site root."""
+    return page_address(path, directory_urls)[1]
 
 
 @functools.lru_cache(maxsize=65536)
-def html_url(here: str, target: str) -> str:
-    """A link for raw HTML, which MkDocs does not rewrite: final URL relative to ``here``'s URL."""
-    here_url, target_url = page_url(here), page_url(target)
-    rel = _relpath(target_url or ".", here_url.rstrip("/") or ".")
+def html_url(here: str, target: str, directory_urls: bool = True) -> str:
+    """A link for raw HTML, which MkDocs does not rewrite: ``target``'s URL relative to the
+    folder of ``here``'s URL. From ``cases/index.md`` to ``cases/x.md`` it is ``x/`` (URLs
+    ``cases/`` and ``cases/x/``) or, without directory URLs, ``x.html`` (``cases/index.html``
+    and ``cases/x.html``)."""
+    here_url, target_url = page_url(here, directory_urls), page_url(target, directory_urls)
+    rel = _relpath(target_url or ".", posixpath.dirname(here_url) or ".")
     if rel == ".":
         return "./"
-    return rel + "/" if target_url.endswith("/") and not rel.endswith("/") else rel
+    folder = not target_url or target_url.endswith("/")  # (the site root's URL is "")
+    return rel + "/" if folder and not rel.endswith("/") else rel
+
+
+def uses_directory_urls(site_config: dict | None) -> bool:
+    """Whether the site has directory URLs: the content root's mkdocs.yml
+    ``use_directory_urls``, true unless it says otherwise (as in MkDocs)."""
+    value = (site_config or {}).get("use_directory_urls", True)
+    return True if value is None else bool(value)
 
 
 # Where the site puts each kind of page. The site writer, the templates, the self-test and the
@@ -94,9 +124,17 @@ def rule_anchor(n: int) -> str:
     return f"rule-{n}"
 
 
-def absolute_url(base: str, path: str, anchor: str = "") -> str:
-    """The published address of a page: ``base`` (hospital site_url) + its directory URL."""
-    return base.rstrip("/") + "/" + page_url(path) + (f"#{anchor}" if anchor else "")
+def absolute_url(base: str, path: str, anchor: str = "", directory_urls: bool = True) -> str:
+    """The published address of a page: ``base`` (hospital site_url) + its URL."""
+    url = page_url(path, directory_urls)
+    return base.rstrip("/") + "/" + url + (f"#{anchor}" if anchor else "")
+
+
+def published_url(corpus: Corpus, path: str, anchor: str = "") -> str:
+    """The published address of a page of ``corpus``'s site (QR codes, handbooks, decks, review
+    plans): its hospital's site_url and the URLs its mkdocs.yml chooses."""
+    directory_urls = uses_directory_urls(corpus.site_config)
+    return absolute_url(corpus.hospital.site_url, path, anchor, directory_urls)
 
 
 def practice_set_page() -> str:
@@ -104,7 +142,7 @@ def practice_set_page() -> str:
     return "quiz/practice.md"
 
 
-def practice_set_url(base: str, rules=(), ids=()) -> str:
+def practice_set_url(base: str, rules=(), ids=(), directory_urls: bool = True) -> str:
     """The published address of a practice set: rules and/or question ids in the query."""
     from urllib.parse import quote
 
@@ -113,5 +151,5 @@ def practice_set_url(base: str, rules=(), ids=()) -> str:
         query.append("rules=" + ",".join(str(n) for n in rules))
     if ids:
         query.append("ids=" + ",".join(quote(i, safe="-_") for i in ids))
-    url = absolute_url(base, practice_set_page())
+    url = absolute_url(base, practice_set_page(), directory_urls=directory_urls)
     return url + ("?" + "&".join(query) if query else "")

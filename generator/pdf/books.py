@@ -416,7 +416,7 @@ _CONTENTS = {
 
 def site_url(corpus: Corpus, path: str, anchor: str = "") -> str:
     """The intranet address of a generated page (``rules/r1.md`` → ``…/rules/r1/``)."""
-    return links.absolute_url(corpus.hospital.site_url, path, anchor)
+    return links.published_url(corpus, path, anchor)
 
 
 def _case_view(corpus: Corpus, case: Case) -> CaseView:

@@ -236,7 +236,7 @@ def _rule_gap(corpus: Corpus, n: int, rate, hospital) -> RuleGap:
         title=rule.title if rule else "",
         rate=rate,
         hospital=hospital,
-        url=links.absolute_url(corpus.hospital.site_url, links.rule_page(n)) if rule else "",
+        url=links.published_url(corpus, links.rule_page(n)) if rule else "",
     )
 
 
@@ -293,7 +293,11 @@ def _plan(corpus, sitting, name, people, hospital_q, hospital_r, result, rules_o
         questions=worst,
         study_rules=study,
         practice=practice,
-        practice_url=links.practice_set_url(corpus.hospital.site_url, rules=study_numbers),
+        practice_url=links.practice_set_url(
+            corpus.hospital.site_url,
+            rules=study_numbers,
+            directory_urls=links.uses_directory_urls(corpus.site_config),
+        ),
         readings=readings,
         sheet=_sheet(corpus, name, study, worst, readings, own=not (flagged or all_right)),
         all_right=all_right,
@@ -341,15 +345,13 @@ def sheet_case(corpus: Corpus, department: str, rule: int) -> Case | None:
 
 
 def _readings(corpus: Corpus, department: str, rules: list[int]) -> list[Reading]:
-    base = corpus.hospital.site_url
     return [
-        Reading(case, links.absolute_url(base, links.case_page(case.id)), reasons)
+        Reading(case, links.published_url(corpus, links.case_page(case.id)), reasons)
         for case, reasons in fitting_cases(corpus, department, rules)
     ]
 
 
 def _sheet(corpus, department, study, worst, readings, own: bool) -> RoundsSheet:
-    base = corpus.hospital.site_url
     top = next((g for g in study if g.rule in corpus.rules), None)
     rule = corpus.rules[top.rule] if top else None
     case = sheet_case(corpus, department, top.rule) if top else None
@@ -375,7 +377,7 @@ def _sheet(corpus, department, study, worst, readings, own: bool) -> RoundsSheet
     case_sections = case.sections if case else {}
     return RoundsSheet(
         case=case,
-        case_url=links.absolute_url(base, links.case_page(case.id)) if case else "",
+        case_url=links.published_url(corpus, links.case_page(case.id)) if case else "",
         case_text=clip(
             plain_text(case.summary or first_paragraph(case_sections.get("基本案情", ""))), 150
         )
@@ -383,7 +385,7 @@ def _sheet(corpus, department, study, worst, readings, own: bool) -> RoundsSheet
         else "",
         lesson=clip(plain_text(first_paragraph(case_sections.get("警示启示", ""))), 120),
         rule=rule,
-        rule_url=links.absolute_url(base, links.rule_page(rule.rule)) if rule else "",
+        rule_url=links.published_url(corpus, links.rule_page(rule.rule)) if rule else "",
         explain=clip(plain_text(first_paragraph(rule.sections.get("释义", ""))), 150)
         if rule
         else "",

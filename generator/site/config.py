@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import ConfigError
+from ..model import links
 from ..model.corpus import Corpus
 from ..model.markdown import Tagged
 from .plugin import NAME as PLUGIN
@@ -51,16 +52,25 @@ def _plugin_name(entry) -> str:
     return next(iter(entry)) if isinstance(entry, dict) else str(entry)
 
 
-def site_config(
-    corpus: Corpus, logo: str, *, directory_urls: bool = True, engine: str = "mkdocs"
-) -> dict:
+def directory_urls(corpus: Corpus) -> bool:
+    """The content root's mkdocs.yml ``use_directory_urls`` (true unless it says false): the
+    site's addresses, its generated links, its search index and its offline copy follow it."""
+    value = (corpus.site_config or {}).get("use_directory_urls")
+    if value is not None and not isinstance(value, bool):
+        raise ConfigError(
+            f"{corpus.root / 'mkdocs.yml'}: use_directory_urls 应为 true 或 false，而不是“{value}”"
+        )
+    return links.uses_directory_urls(corpus.site_config)
+
+
+def site_config(corpus: Corpus, logo: str, *, engine: str = "mkdocs") -> dict:
     """The config to build the generated tree with: docs/ and site/ beside the config file."""
     if corpus.site_config is None:
         raise ConfigError(f"{corpus.root / 'mkdocs.yml'}: 缺少站点配置文件 mkdocs.yml")
     config = copy.deepcopy(corpus.site_config)
     config.update(site_identity(corpus))
     config["docs_dir"], config["site_dir"] = "docs", "site"
-    config["use_directory_urls"] = directory_urls
+    config["use_directory_urls"] = directory_urls(corpus)
     theme = config.setdefault("theme", {"name": "material"})
     if isinstance(theme, str):
         theme = config["theme"] = {"name": theme}

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..errors import BuildError, ConfigError
 from ..model.corpus import Corpus
-from .config import site_config, write_config
+from .config import directory_urls, site_config, write_config
 from .search import IndexCache, IndexStats, build_index
 from .search.index import indexed_part
 from .search.pages import search_meta, search_pages
@@ -66,7 +66,6 @@ def prepare(
     work: Path,
     extras: SiteExtras | None = None,
     *,
-    directory_urls: bool = True,
     engine: str = "mkdocs",
     pages: bool = False,
 ) -> tuple[TreeWriter, Path]:
@@ -75,18 +74,24 @@ def prepare(
     ``pages``: keep the Markdown pages in memory (``writer.pages``), for ``run_mkdocs`` to
     hand MkDocs directly — writing a thousand small files is a good part of a build on a slow
     disk. Without it (Zensical, ``mkdocs build -f``) every page is written into ``docs``.
+    The tree's links and the config follow the content root's ``use_directory_urls``.
     """
-    if engine == "mkdocs" and not directory_urls:  # (fragments.py links to directory URLs)
-        raise ConfigError("MkDocs 站点只支持目录式地址（use_directory_urls: true）")
     docs = work / "docs"
     shutil.rmtree(docs, ignore_errors=True)
     docs.mkdir(parents=True)
-    writer = write_tree(corpus, docs, extras, pages_in_memory=pages, engine=engine)
+    writer = write_tree(
+        corpus,
+        docs,
+        extras,
+        pages_in_memory=pages,
+        engine=engine,
+        directory_urls=directory_urls(corpus),
+    )
     bank = docs / "quiz" / "questions.json"
     if bank.exists():  # the same data for pages opened from disk, where fetch is not allowed
         data = bank.read_text(encoding="utf-8")
         (docs / "quiz" / "questions.js").write_text(f"window.__qlQuestionBank = {data};\n", "utf-8")
-    config = site_config(corpus, site_logo(corpus), directory_urls=directory_urls, engine=engine)
+    config = site_config(corpus, site_logo(corpus), engine=engine)
     return writer, write_config(config, work / "mkdocs.yml")
 
 
@@ -157,14 +162,14 @@ def index_site(
     corpus: Corpus,
     site_dir: Path,
     writer: TreeWriter,
-    directory_urls: bool,
     cache: IndexCache | None = None,
 ) -> IndexStats:
+    """The search index of a built site, at the URLs the writer's tree has."""
     return build_index(
         site_dir,
         search_pages(corpus, writer.written, writer.unsearched),
-        directory_urls,
-        search_meta(corpus, directory_urls, bool(corpus.public_questions)),
+        writer.directory_urls,
+        search_meta(corpus, writer.directory_urls, bool(corpus.public_questions)),
         cache,
     )
 
@@ -175,10 +180,10 @@ def build_site(
     extras: SiteExtras | None = None,
     *,
     engine: str = "mkdocs",
-    directory_urls: bool = True,
     parallel: bool = True,
 ) -> SiteReport:
-    """Build the static site into ``site_dir`` (which must not exist yet).
+    """Build the static site into ``site_dir`` (which must not exist yet), with the addresses
+    the content root's mkdocs.yml chooses (``use_directory_urls``).
 
     ``parallel``: index the pages for search in a second process while MkDocs renders them.
     """
@@ -188,15 +193,13 @@ def build_site(
     in_process = engine == "mkdocs"
     with tempfile.TemporaryDirectory(prefix=".site-", dir=site_dir.parent) as scratch:
         work = Path(scratch)
-        writer, config_file = prepare(
-            corpus, work, extras, directory_urls=directory_urls, engine=engine, pages=in_process
-        )
+        writer, config_file = prepare(corpus, work, extras, engine=engine, pages=in_process)
         worker = None
         if in_process and parallel:
             from .search.parallel import start_worker
 
             pages = search_pages(corpus, writer.written, writer.unsearched)
-            worker = start_worker(pages, directory_urls, work / "index")
+            worker = start_worker(pages, writer.directory_urls, work / "index")
         fed = [0]
 
         def feed(file: str, html: str) -> None:
@@ -219,7 +222,7 @@ def build_site(
             (work / "site" / "search.json").unlink(missing_ok=True)
         shutil.move(str(work / "site"), str(site_dir))
         if worker is not None:
-            meta = search_meta(corpus, directory_urls, bool(corpus.public_questions))
+            meta = search_meta(corpus, writer.directory_urls, bool(corpus.public_questions))
             report.index = worker.finish(site_dir, meta)
             report.parallel_index = report.index is not None
     if in_process:  # every page MkDocs wrote went by (404.html, a theme template, did not)
@@ -227,5 +230,5 @@ def build_site(
     else:  # (a walk of the whole site opens every folder twice)
         report.pages = sum(1 for _ in site_dir.rglob("*.html")) - (site_dir / "404.html").exists()
     if report.index is None:
-        report.index = index_site(corpus, site_dir, writer, directory_urls)
+        report.index = index_site(corpus, site_dir, writer)
     return report

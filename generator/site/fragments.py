@@ -3,7 +3,8 @@
 Every listing links every case it lists, so on a site with a thousand cases these tables are most
 of the text an engine would parse. Where the engine is MkDocs (``html=True``) they are written as
 ready HTML — a raw HTML block, which Python-Markdown passes through untouched — with the final
-relative URLs MkDocs gives pages (``links.html_url``), marked for our MkDocs plugin to set aside
+relative URLs MkDocs gives pages (``links.html_url``, with or without directory URLs as the
+site's ``use_directory_urls`` says), marked for our MkDocs plugin to set aside
 while Python-Markdown reads the page (``plugin.py``). Zensical rewrites relative links, even in
 raw HTML, into its own URL scheme, so for it (``html=False``) they stay Markdown tables with
 ``.md`` links, which it resolves and checks itself.
@@ -54,9 +55,10 @@ def _ready(html: str) -> str:
 class Fragments:
     """The generated blocks of one tree: ready HTML (``html``) or Markdown."""
 
-    def __init__(self, corpus: Corpus, html: bool = True):
+    def __init__(self, corpus: Corpus, html: bool = True, directory_urls: bool = True):
         self.corpus = corpus
         self.html = html
+        self.directory_urls = directory_urls
         self.rules: dict[int, Rule] = corpus.rules
         self._rows: dict[tuple, str] = {}
 
@@ -66,7 +68,7 @@ class Fragments:
         for label, target, anchor, sep in items:
             fragment = f"#{anchor}" if anchor else ""
             if self.html:
-                href = escape(links.html_url(here, target) + fragment)
+                href = escape(links.html_url(here, target, self.directory_urls) + fragment)
                 out.append(f'{text(sep)}<a href="{href}">{text(label)}</a>')
             else:
                 out.append(f"{sep}[{cell(label)}]({links.md_link(here, target)}{fragment})")
@@ -97,15 +99,24 @@ class Fragments:
 
     def case_table(self, cases: list[Case], here: str) -> str:
         """日期 | 案例 | 科室 | 类别 | 涉及条款, one row per case, linked from page ``here``."""
-        url = links.page_url(here)
-        # A row's links are the same from every page whose URL is a sibling folder of this one
-        # (cases/by-rule/, cases/<id>/) and whose source is in the same folder (cases/), unless
-        # one of them points into that page's own folder.
+        url = links.page_url(here, self.directory_urls)
         folder = here.rpartition("/")[0]
-        shared = (folder, url.rsplit("/", 2)[0], url.count("/")) if url.count("/") >= 2 else None
+        if not self.directory_urls:
+            # Links are relative to the URL's folder (cases/ for cases/by-rule.html): the same
+            # from every page whose URL and source are in the same folders.
+            shared: tuple | None = (folder, url.rpartition("/")[0])
+        elif url.count("/") >= 2:
+            # A row's links are the same from every page whose URL is a sibling folder of this
+            # one (cases/by-rule/, cases/<id>/) and whose source is in the same folder (cases/),
+            # unless one of them points into that page's own folder.
+            shared = (folder, url.rsplit("/", 2)[0], url.count("/"))
+        else:
+            shared = None
         rows = []
         for case in cases:
-            inside = shared is None or any(t.startswith(url) for t in self._targets(case))
+            inside = shared is None or (
+                self.directory_urls and any(t.startswith(url) for t in self._targets(case))
+            )
             key = (case.id, here if inside else shared)
             row = self._rows.get(key)
             if row is None:
@@ -120,7 +131,7 @@ class Fragments:
     def _targets(self, case: Case) -> list[str]:
         """The URLs (from the site root) a case's row links to."""
         pages = [links.case_page(case.id), *(links.rule_page(n) for n in case.rules)]
-        return [links.page_url(p) for p in pages]
+        return [links.page_url(p, self.directory_urls) for p in pages]
 
     def case_details(self, case: Case, here: str) -> str:
         """The details box at the top of a case page (a two-column table; its header is hidden)."""

@@ -1,8 +1,10 @@
 """The portable edition (U盘版): the built site as files that work opened from disk (file://).
 
-The same pages as ``dist/site`` (every page is ``…/index.html``); a link to a folder (``../quiz/``,
-``.``) opened from disk shows a file listing, so every relative folder link gets its
-``index.html`` here — in ``href``/``src`` and in the self-test's JSON attributes. Search and the
+The same pages as ``dist/site``. With directory URLs (every page is ``…/index.html``) a link to a
+folder (``../quiz/``, ``.``) opened from disk shows a file listing, so every relative folder link
+is pointed at the file a web server would serve for it (``links.served_file``: its
+``index.html``) — in ``href``/``src`` and in the self-test's JSON attributes. A site built with
+``use_directory_urls: false`` links to files already, and nothing here changes it. Search and the
 self-test load their data by ``<script>`` tags (assets/search.js adds ``index.html`` to its result
 links itself when opened from disk), so nothing is fetched. The result is one zip file.
 """
@@ -13,6 +15,8 @@ import re
 import shutil
 import zipfile
 from pathlib import Path
+
+from ..model.links import served_file
 
 ZIP_NAME = "清廉知识库-离线版.zip"
 FOLDER = "清廉知识库-离线版"
@@ -27,22 +31,14 @@ _FOLDER_LINK = re.compile(r'((?:href|src|data-home|data-src)=")((?![a-z]+:|/)[^"
 _JSON_FOLDER = re.compile(r"(&#34;|&quot;)((?:\.\./)*[\w.-]+(?:/[\w.-]+)*/)(&#34;|&quot;)")
 
 
-def _with_index(link: str) -> str | None:
-    if link.rsplit("/", 1)[-1] in (".", ".."):
-        return link + "/index.html"
-    if link.endswith("/"):
-        return link + "index.html"
-    return None
-
-
 def _attr(m: re.Match) -> str:
     prefix, link, end = m.groups()
-    target = _with_index(link)
-    return f"{prefix}{target}{end}" if target else m.group()
+    # (an empty link, href="" or href="#x", stays: it is this very page)
+    return f"{prefix}{served_file(link)}{end}" if link else m.group()
 
 
 def _json(m: re.Match) -> str:
-    return f"{m.group(1)}{m.group(2)}index.html{m.group(3)}"
+    return f"{m.group(1)}{served_file(m.group(2))}{m.group(3)}"
 
 
 def fix_folder_links(site: Path) -> int:

@@ -225,8 +225,10 @@ def block_wrappers(env) -> dict[str, str]:
 
 
 def _base(url: str) -> str:
-    """The folder relative links on a page at ``url`` are computed from."""
-    return url if not url or url.endswith("/") else posixpath.dirname(url) + "/"
+    """The folder relative links on a page at ``url`` are computed from: ``a/b/`` for ``a/b/``
+    and ``a/b/c.html``, ``""`` for ``c.html`` (the site root)."""
+    folder = posixpath.dirname(url)
+    return folder + "/" if folder else ""
 
 
 def _key(context, state: dict):

@@ -20,7 +20,7 @@ from pathlib import Path
 from ..errors import ValidationError
 from ..model.corpus import Corpus
 from ..sources.loader import SourceCache
-from .config import site_config, write_config
+from .config import directory_urls, site_config, write_config
 from .engine import index_site, located_warning
 from .search import IndexCache
 from .tree import TreeWriter, site_logo, write_tree
@@ -62,6 +62,7 @@ class Preview:
         self.indexing = threading.Lock()
         self.index_cache = IndexCache()
         self.site_dir: Path | None = None  # the served site, once built
+        self.directory_urls = True  # use_directory_urls, as the first load of mkdocs.yml said
 
     def regenerate(self, strict: bool = False) -> bool:
         """Load the sources and bring ``docs/`` up to date; False (tree kept) on problems.
@@ -79,7 +80,11 @@ class Preview:
             return False
         if self.writer is None:
             shutil.rmtree(self.docs, ignore_errors=True)
-        writer = write_tree(corpus, self.docs, previous=self.writer)
+            # (the served config is written once, at the start: its addresses stay)
+            self.directory_urls = directory_urls(corpus)
+        writer = write_tree(
+            corpus, self.docs, previous=self.writer, directory_urls=self.directory_urls
+        )
         self.corpus, self.writer = corpus, writer
         return True
 
@@ -87,7 +92,7 @@ class Preview:
         self.site_dir = site_dir
         with self.indexing:
             if self.corpus is not None and self.writer is not None:
-                index_site(self.corpus, site_dir, self.writer, True, self.index_cache)
+                index_site(self.corpus, site_dir, self.writer, self.index_cache)
 
     def watch(self) -> None:
         while not self.stop.wait(POLL_SECONDS):

@@ -57,12 +57,12 @@ def question_data(corpus: Corpus) -> dict:
     return {"rules": rules, "types": TYPE_NAMES, "questions": questions, "sets": sets}
 
 
-def page_data(here: str, corpus: Corpus) -> dict[str, str]:
+def page_data(here: str, corpus: Corpus, directory_urls: bool = True) -> dict[str, str]:
     """``data-*`` attributes of a quiz container: URLs relative to the page, so any sub-path works."""
-    rule_urls = {str(n): html_url(here, links.rule_page(n)) for n in corpus.rules}
+    rule_urls = {str(n): html_url(here, links.rule_page(n), directory_urls) for n in corpus.rules}
     return {
-        "src": html_url(here, DATA),
-        "home": html_url(here, "quiz/index.md"),
+        "src": html_url(here, DATA, directory_urls),
+        "home": html_url(here, "quiz/index.md", directory_urls),
         "rules": json.dumps(rule_urls, separators=(",", ":")),
     }
 
@@ -70,7 +70,7 @@ def page_data(here: str, corpus: Corpus) -> dict[str, str]:
 def write_selftest(writer: TreeWriter) -> None:
     """Write ``quiz/index.md``, ``quiz/r<N>.md`` per rule with questions, ``quiz/practice.md``
     (a set chosen by the URL's query) and the question data."""
-    corpus = writer.corpus
+    corpus, urls = writer.corpus, writer.directory_urls
     by_rule = {n: qs for n, qs in corpus.practice_by_rule.items() if qs}
     text = json.dumps(question_data(corpus), ensure_ascii=False, separators=(",", ":"))
     writer.emit(DATA, text)
@@ -80,10 +80,10 @@ def write_selftest(writer: TreeWriter) -> None:
         by_rule=by_rule,
         total=len(corpus.public_questions),
         random_count=min(RANDOM_COUNT, len(corpus.public_questions)),
-        quiz=page_data("quiz/index.md", corpus),
+        quiz=page_data("quiz/index.md", corpus, urls),
     )
     here = links.practice_set_page()  # ?rules=3,5 or ?ids=…: the sets study plans link to
-    writer.page(here, "quiz_practice.md.j2", quiz=page_data(here, corpus))
+    writer.page(here, "quiz_practice.md.j2", quiz=page_data(here, corpus, urls))
     for n, questions in by_rule.items():
         here = links.practice_page(n)
         writer.page(
@@ -91,5 +91,5 @@ def write_selftest(writer: TreeWriter) -> None:
             "quiz_rule.md.j2",
             rule=corpus.rules[n],
             questions=questions,
-            quiz=page_data(here, corpus),
+            quiz=page_data(here, corpus, urls),
         )

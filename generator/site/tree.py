@@ -7,6 +7,7 @@ that reads mkdocs.yml can build it too.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import os
@@ -51,7 +52,9 @@ def _yaml_string(value: object) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
-def make_environment() -> Environment:
+def make_environment(directory_urls: bool = True) -> Environment:
+    """The templates' environment; ``url(here, target)`` links raw HTML to the URL ``target``
+    has with or without directory URLs (``links.html_url``)."""
     env = Environment(
         loader=PackageLoader("generator.site", "templates"),
         undefined=StrictUndefined,
@@ -62,7 +65,7 @@ def make_environment() -> Environment:
     )
     env.globals.update(
         link=md_link,
-        url=html_url,
+        url=functools.partial(html_url, directory_urls=directory_urls),
         rule_page=links.rule_page,
         case_page=links.case_page,
         story_page=links.story_page,
@@ -84,11 +87,15 @@ class TreeWriter:
         extras: SiteExtras,
         pages_in_memory: bool = False,
         ready_html: bool = True,
+        directory_urls: bool = True,
     ):
         self.corpus, self.docs, self.extras = corpus, docs, extras
         self.pages_in_memory = pages_in_memory  # Markdown pages only in ``texts`` (see pages)
-        self.env = make_environment()
-        self.fragments = self.env.globals["fragments"] = Fragments(corpus, html=ready_html)
+        self.directory_urls = directory_urls  # the site's use_directory_urls
+        self.env = make_environment(directory_urls)
+        self.fragments = self.env.globals["fragments"] = Fragments(
+            corpus, html=ready_html, directory_urls=directory_urls
+        )
         self.written: list[str] = []  # docs-relative paths of the pages, in writing order
         self.unsearched: set[str] = set()  # pages whose front matter says search: exclude
         self.sources: dict[str, str] = {}  # docs-relative page → the source file it renders
@@ -118,7 +125,7 @@ class TreeWriter:
             "has_selftest": bool(c.public_questions),
             "pages": c.pages,
             "m": self.env.get_template("_macros.md.j2").make_module(
-                {"link": md_link, "url": html_url, "rules": c.rules}
+                {"link": md_link, "url": self.env.globals["url"], "rules": c.rules}
             ),
         }
 
@@ -354,6 +361,7 @@ def write_tree(
     previous: TreeWriter | None = None,
     pages_in_memory: bool = False,
     engine: str = "mkdocs",
+    directory_urls: bool = True,
 ) -> TreeWriter:
     """Write the whole Markdown tree into ``docs`` (which should be empty).
 
@@ -362,9 +370,15 @@ def write_tree(
     ``pages_in_memory``: the Markdown pages go to ``writer.pages``, not into ``docs``.
     ``engine``: the generated tables are ready HTML for MkDocs, Markdown for Zensical
     (``fragments.py``).
+    ``directory_urls``: the site's ``use_directory_urls``, which links in raw HTML follow.
     """
     writer = TreeWriter(
-        corpus, docs, extras or SiteExtras(), pages_in_memory, ready_html=engine == "mkdocs"
+        corpus,
+        docs,
+        extras or SiteExtras(),
+        pages_in_memory,
+        ready_html=engine == "mkdocs",
+        directory_urls=directory_urls,
     )
     if previous is not None:
         writer.previous = previous.texts
