@@ -141,3 +141,10 @@ def test_tags_and_departments_in_pinyin_order(shipped_build):
 
 def _read(site, path: str) -> str:
     return (site / path / "index.html").read_text(encoding="utf-8")
+
+
+def test_tags_are_not_exported_for_other_tools_unless_asked(shipped_build):
+    """Material's tags.json (every page and its tags) is read by nothing on the site."""
+    _, out, _ = shipped_build
+    assert (out / "site" / "tags" / "index.html").is_file()
+    assert not (out / "site" / "tags.json").exists()

@@ -106,12 +106,15 @@ PINYIN_TAGS = "tag:yaml.org,2002:python/name:generator.site.tag_order.tag_by_pin
 
 
 def _pinyin_tags(plugin):
-    """Material's tags plugin with tags in pinyin order (unless mkdocs.yml says otherwise)."""
+    """Material's tags plugin with tags in pinyin order, and without its ``tags.json`` export (a
+    list of every page and its tags for other tools, which nothing on the site reads) — unless
+    mkdocs.yml says otherwise."""
     if _plugin_name(plugin) != "tags":
         return plugin
     options = dict(plugin.get("tags") or {}) if isinstance(plugin, dict) else {}
     for key in ("tags_sort_by", "listings_tags_sort_by"):
         options.setdefault(key, Tagged(PINYIN_TAGS, yaml.ScalarNode(PINYIN_TAGS, "")))
+    options.setdefault("export", False)
     return {"tags": options}
 
 
