@@ -319,3 +319,30 @@ def test_a_custom_main_template_switches_the_block_cache_off():
     )
     env = Environment(loader=ChoiceLoader([custom, FileSystemLoader(str(theme))]))
     assert not _material_own(env, BLOCK_TEMPLATES)
+
+
+def test_a_hospitals_main_template_filling_a_cached_block_from_the_page_is_honoured(
+    mini_root, tmp_path
+):
+    """With a ``custom_dir`` whose main.html puts the page's own address into the ``scripts``
+    block, every page carries its own (the block cache is off), and the theme's blocks still
+    render (the hospital's template extends them)."""
+    (mini_root / "overrides").mkdir()
+    (mini_root / "overrides" / "main.html").write_text(
+        '{% extends "base.html" %}{% block scripts %}{{ super() }}'
+        '<meta name="ql-page" content="{{ page.url }}">{% endblock %}',
+        encoding="utf-8",
+    )
+    config = (mini_root / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("theme:\n", "theme:\n  custom_dir: overrides\n", 1)
+    (mini_root / "mkdocs.yml").write_text(config, encoding="utf-8")
+    writer, config_file = engine.prepare(load_corpus(mini_root), tmp_path / "w", pages=True)
+    engine.run_mkdocs(config_file, pages=writer.pages)
+    site = tmp_path / "w" / "site"
+    pages = [p for p in site.rglob("index.html") if p.parent != site / "search"]
+    assert len(pages) > 10
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        url = page.parent.relative_to(site).as_posix() + "/"
+        assert f'<meta name="ql-page" content="{"" if url == "./" else url}">' in html, page
+        assert "assets/javascripts/bundle." in html  # the theme's own block, via super()
