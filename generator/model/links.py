@@ -85,9 +85,9 @@ def html_url(here: str, target: str, directory_urls: bool = True) -> str:
 
 def uses_directory_urls(site_config: dict | None) -> bool:
     """Whether the site has directory URLs: the content root's mkdocs.yml
-    ``use_directory_urls``, true unless it says otherwise (as in MkDocs)."""
-    value = (site_config or {}).get("use_directory_urls", True)
-    return True if value is None else bool(value)
+    ``use_directory_urls`` (a bool, checked on loading), true unless it says otherwise (as in
+    MkDocs)."""
+    return (site_config or {}).get("use_directory_urls") is not False
 
 
 # Where the site puts each kind of page. The site writer, the templates, the self-test and the

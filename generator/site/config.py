@@ -53,13 +53,9 @@ def _plugin_name(entry) -> str:
 
 
 def directory_urls(corpus: Corpus) -> bool:
-    """The content root's mkdocs.yml ``use_directory_urls`` (true unless it says false): the
-    site's addresses, its generated links, its search index and its offline copy follow it."""
-    value = (corpus.site_config or {}).get("use_directory_urls")
-    if value is not None and not isinstance(value, bool):
-        raise ConfigError(
-            f"{corpus.root / 'mkdocs.yml'}: use_directory_urls 应为 true 或 false，而不是“{value}”"
-        )
+    """The content root's mkdocs.yml ``use_directory_urls`` (true unless it says false; checked
+    on loading): the site's addresses, its generated links, its search index and its offline
+    copy follow it."""
     return links.uses_directory_urls(corpus.site_config)
 
 

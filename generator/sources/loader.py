@@ -198,7 +198,7 @@ def load_corpus(root: Path, cache: SourceCache | None = None) -> Corpus:
 
     for page in pages:
         page.slug = Path(page.path).stem
-    site_config = read_site_config(root) if (root / "mkdocs.yml").is_file() else None
+    site_config = read_site_config(root)
     markdown = (
         MarkdownDialect.from_config(site_config.get("markdown_extensions"))
         if site_config is not None
