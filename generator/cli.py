@@ -17,6 +17,7 @@ from .terminal import (
     describe_os_error,
     err,
     print_problems,
+    print_reminder,
     progress_factory,
     write_crash_log,
 )
@@ -38,7 +39,7 @@ def cmd_check(args) -> int:
         print_problems(exc)
     warnings = content.warnings + suggested_rules(corpus)
     for warning in warnings:
-        err.print(f"{warning.path}:{warning.line}: 提醒：{warning.message}", markup=False)
+        print_reminder(warning)
     if warnings:
         err.print(f"另有 {len(warnings)} 条提醒（不影响通过），请编辑逐条查看。")
     if problems:

@@ -11,11 +11,12 @@ import os
 import sys
 import tempfile
 import traceback
+from dataclasses import replace
 from pathlib import Path
 
 from rich.console import Console
 
-from .errors import ValidationError
+from .errors import Problem, ValidationError
 
 console = Console(stderr=False, highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -25,6 +26,12 @@ def print_problems(exc: ValidationError) -> None:
     for problem in exc.problems:
         err.print(str(problem), markup=False)
     err.print(f"[bold red]共 {len(exc.problems)} 个问题[/]，请逐条修改后再运行。")
+
+
+def print_reminder(problem: Problem) -> None:
+    """A finding that does not fail the command (``check``'s warnings, the grader's notes):
+    located as a problem is (``path:line: 提醒：…``, or ``path: 提醒：…`` for a whole file)."""
+    err.print(str(replace(problem, message=f"提醒：{problem.message}")), markup=False)
 
 
 def progress_factory():
