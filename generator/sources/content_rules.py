@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import Problem
-from ..model.corpus import Bank, Case, Corpus, Page, Rule
+from ..model.corpus import Bank, Case, Corpus, Page, RiskRegister, Rule, Story
 from ..model.terms import CHINESE_NUMERALS, OPTION_LABELS, rule_label
 from .checks import personal_numbers
 
@@ -737,6 +737,9 @@ def check_bank(bank: Bank, corpus: Corpus) -> Findings:
 # ---- personal data in YAML text ----------------------------------------------------------------
 
 
+REMINDERS = "content/reminders.yml"
+
+
 def _strings(value: Any, loc: tuple = ()) -> Iterator[tuple[tuple, str]]:
     if isinstance(value, str):
         yield loc, value
@@ -748,16 +751,14 @@ def _strings(value: Any, loc: tuple = ()) -> Iterator[tuple[tuple, str]]:
             yield from _strings(item, (*loc, i))
 
 
-def personal_data(corpus: Corpus, records: Iterable[Any]) -> Findings:
-    """ID, phone and bank-card numbers anywhere in YAML records (Markdown bodies are checked on
-    loading)."""
+def personal_data(corpus: Corpus, records: Iterable[tuple[str, tuple, Any]]) -> Findings:
+    """ID, phone and bank-card numbers anywhere in YAML records: ``(path, key path of the record
+    in its file, record)`` (Markdown bodies are checked on loading)."""
     found = Findings()
-    for record in records:
-        path = getattr(record, "path", "")
+    for path, at, record in records:
         data = record.model_dump(mode="json", exclude={"path", "body", "body_line", "slug"})
         for loc, text in _strings(data):
-            for problem in personal_numbers(text, corpus.line_of(path, *loc), path):
-                found.errors.append(problem)
+            found.errors += personal_numbers(text, corpus.line_of(path, *at, *loc), path)
     return found
 
 
@@ -781,14 +782,15 @@ def check_content(corpus: Corpus) -> Findings:
         first = corpus.banks[0]
         for message in balance_messages(everything):
             found.add(WARNING, first.path, 1, f"全部题库合计：{message}")
-    found.extend(
-        personal_data(corpus, [*corpus.banks, *corpus.risks, *corpus.cases, *corpus.stories])
-    )
-    reminders = "content/reminders.yml"
-    for i, reminder in enumerate(corpus.reminders):
-        for loc, text in _strings(reminder.model_dump(mode="json")):
-            line = corpus.line_of(reminders, "reminders", i, *loc)
-            found.errors += personal_numbers(text, line, reminders)
+    files: list[Bank | RiskRegister | Case | Story] = [
+        *corpus.banks,
+        *corpus.risks,
+        *corpus.cases,
+        *corpus.stories,
+    ]
+    records: list[tuple[str, tuple, Any]] = [(r.path, (), r) for r in files]
+    records += [(REMINDERS, ("reminders", i), r) for i, r in enumerate(corpus.reminders)]
+    found.extend(personal_data(corpus, records))
     found.errors.sort()
     found.warnings.sort()
     return found
