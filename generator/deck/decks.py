@@ -31,7 +31,14 @@ from ..errors import ConfigError
 from ..model import links
 from ..model.corpus import Case, Corpus, Rule
 from ..model.text import clip as clip_text
-from ..model.text import date_cn, first_paragraph, list_items, plain_text, quoted
+from ..model.text import (
+    cut_open_quote,
+    date_cn,
+    first_paragraph,
+    list_items,
+    plain_text,
+    quoted,
+)
 from ..outputs import staged_files
 from . import slides
 from .slides import Brand
@@ -118,10 +125,7 @@ def first_sentence(text: str, limit: int) -> str:
     sentence = m[1] if m else text
     if length(sentence) <= limit:
         return sentence
-    cut = clip(sentence, max(1, limit - 2))
-    if cut.count("“") > cut.count("”"):  # never end inside a quotation: cut before it opens
-        cut = cut[: cut.rindex("“")].rstrip("，、：；") + "……"
-    return cut
+    return cut_open_quote(clip(sentence, max(1, limit - 2)))
 
 
 def fit_sections(sections: list[tuple[str, str]], budget: int) -> list[tuple[str, str]]:

@@ -49,6 +49,12 @@ def quoted(text: str) -> str:
     """“text”, its own quotation marks made single (‘…’), as the style guide writes a quotation
     inside a quotation; an inner quotation left open by clipping is cut before it opens."""
     inner = re.sub(r'"([^"]*)"', r"‘\1’", text).replace("“", "‘").replace("”", "’")
-    if inner.count("‘") > inner.count("’"):
-        inner = inner[: inner.rindex("‘")].rstrip("，、：；") + "……"
-    return f"“{inner}”"
+    return f"“{cut_open_quote(inner, '‘', '’')}”"
+
+
+def cut_open_quote(text: str, opening: str = "“", closing: str = "”") -> str:
+    """``text`` cut before a quotation it opens and does not close, with an ellipsis: a clipped
+    text never ends inside a quotation."""
+    if text.count(opening) > text.count(closing):
+        return text[: text.rindex(opening)].rstrip("，、：；") + "……"
+    return text
