@@ -112,21 +112,23 @@ def weasyprint_html():
 
 def render_pdf(html: str, out_path: Path) -> int:
     """Render ``html`` with WeasyPrint into ``out_path`` atomically; returns the page count."""
-    HTML = weasyprint_html()
-    _quiet_font_tools()
-    out_path = Path(out_path)
-    # Relative references in the templates (the hospital logo is inlined) resolve here.
-    document = HTML(string=html, base_url=str(TEMPLATES) + os.sep).render()
-    with replacing(out_path) as tmp:
+    document = _document(html)
+    with replacing(Path(out_path)) as tmp:
         document.write_pdf(tmp)
     return len(document.pages)
 
 
 def pdf_bytes(html: str) -> bytes:
     """Render ``html`` with WeasyPrint into PDF bytes (for assembling pages further)."""
+    return _document(html).write_pdf()
+
+
+def _document(html: str):
+    """WeasyPrint's laid-out document of ``html``."""
     HTML = weasyprint_html()
     _quiet_font_tools()
-    return HTML(string=html, base_url=str(TEMPLATES) + os.sep).render().write_pdf()
+    # Relative references in the templates (the hospital logo is inlined) resolve here.
+    return HTML(string=html, base_url=str(TEMPLATES) + os.sep).render()
 
 
 def _quiet_font_tools() -> None:
