@@ -19,11 +19,18 @@ class ExportReport:
     answering: int  # people answering right now (open sitting only)
 
 
+def absentees(people) -> list:
+    """The grader's ``Absentee`` records of these people (for absent.csv and report.html)."""
+    from ..grading.attendance import Absentee
+
+    return [Absentee(p.staff_id, p.name, p.department) for p in people]
+
+
 def absent_csv(people) -> str:
     """``absent.csv``: one row per person who never started (the grader's format and writer)."""
-    from ..grading.attendance import Absentee, absent_csv_text
+    from ..grading.attendance import absent_csv_text
 
-    return absent_csv_text([Absentee(p.staff_id, p.name, p.department) for p in people])
+    return absent_csv_text(absentees(people))
 
 
 def absent_people(sitting) -> list:
