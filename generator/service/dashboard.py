@@ -168,17 +168,18 @@ def sitting(request, exam_id: str):
 @never_cache
 @login_required
 def progress(request, exam_id: str):
-    """The counts and the page of people the trainer is looking at (same filters)."""
+    """The counts and the page of people the trainer is looking at (same filters): as data, and
+    as the sitting page's own HTML for its 10-second refresh (one renderer: the templates)."""
     s = _sitting(request, exam_id)
     context = _workbench(request, s)
-    people = render_to_string("exam/trainer_people.html", context, request=request)
     return JsonResponse(
         {
             "states": context["states"],
             "departments": context["departments"],
             "total": context["total"],
             "closed": context["closed"],
-            "people": people,
+            "progress": render_to_string("exam/trainer_progress.html", context, request=request),
+            "people": render_to_string("exam/trainer_people.html", context, request=request),
         }
     )
 
