@@ -277,13 +277,12 @@ def cmd_admin(args) -> int:
         if getpass.getpass("再输入一次：") != password:
             raise ConfigError("两次输入的密码不一致")
     _setup(args)
-    from ..service.models import Sitting
+    from ..service.models import Sitting, no_such_sitting
     from ..service.trainers import grant, set_role, set_trainer
 
     unknown = [e for e in args.sitting if not Sitting.objects.filter(exam_id=e).exists()]
     if unknown:  # before the account is touched: nothing half-done
-        known = "、".join(Sitting.objects.values_list("exam_id", flat=True)) or "（无）"
-        raise ConfigError(f"数据库中没有考试“{'、'.join(unknown)}”（已有：{known}）")
+        raise no_such_sitting(unknown)
     if args.keep_password:
         set_role(args.name, args.role)
         created = False

@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 
 from ..model.corpus import Corpus, Rule
+from ..model.schemas import Question
 from ..model.terms import rule_label
 from ..model.text import clip, list_items, plain_text
-from ..sources.schemas import Question
 
 DOCUMENT_TOPIC = "九项准则文件本身（文号、印发部门、印发时间等）"
 MIN_SHARED = 3  # two-character words shared with a red line before it counts as the topic

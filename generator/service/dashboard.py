@@ -168,17 +168,18 @@ def sitting(request, exam_id: str):
 @never_cache
 @login_required
 def progress(request, exam_id: str):
-    """The counts and the page of people the trainer is looking at (same filters)."""
+    """The counts and the page of people the trainer is looking at (same filters): as data, and
+    as the sitting page's own HTML for its 10-second refresh (one renderer: the templates)."""
     s = _sitting(request, exam_id)
     context = _workbench(request, s)
-    people = render_to_string("exam/trainer_people.html", context, request=request)
     return JsonResponse(
         {
             "states": context["states"],
             "departments": context["departments"],
             "total": context["total"],
             "closed": context["closed"],
-            "people": people,
+            "progress": render_to_string("exam/trainer_progress.html", context, request=request),
+            "people": render_to_string("exam/trainer_people.html", context, request=request),
         }
     )
 
@@ -351,25 +352,18 @@ def _attachment(body: bytes, filename: str, kind: str) -> HttpResponse:
     return response
 
 
-def _absentees(s: Sitting) -> list:
-    """Who never opened the paper, for 应考/实考/缺考 in report.html (as quiz grade --absent)."""
-    from ..grading.attendance import Absentee
-    from .export import absent_people
-
-    return [Absentee(p.staff_id, p.name, p.department) for p in absent_people(s)]
-
-
 def results(s: Sitting) -> dict[str, bytes]:
     """scores.csv, items.csv, report.html exactly as ``quiz grade`` makes them from the export."""
     from ..grading.checker import result_files
     from ..grading.report import Catalogue
+    from .export import absent_people, absentees
     from .scoring import grade_sitting
 
     catalogue = Catalogue(
         rule_titles={int(n): t for n, t in s.rule_titles.items()},
         stems={item["id"]: item["stem"] for item in s.paper},
     )
-    files = result_files(grade_sitting(s), catalogue, absent=_absentees(s))
+    files = result_files(grade_sitting(s), catalogue, absent=absentees(absent_people(s)))
     return {name: files[name] for name in RESULT_FILES if name in files}
 
 

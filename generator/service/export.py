@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ConfigError
 from ..outputs import staged_private_files
 
 
@@ -19,11 +18,18 @@ class ExportReport:
     answering: int  # people answering right now (open sitting only)
 
 
+def absentees(people) -> list:
+    """The grader's ``Absentee`` records of these people (for absent.csv and report.html)."""
+    from ..grading.attendance import Absentee
+
+    return [Absentee(p.staff_id, p.name, p.department) for p in people]
+
+
 def absent_csv(people) -> str:
     """``absent.csv``: one row per person who never started (the grader's format and writer)."""
-    from ..grading.attendance import Absentee, absent_csv_text
+    from ..grading.attendance import absent_csv_text
 
-    return absent_csv_text([Absentee(p.staff_id, p.name, p.department) for p in people])
+    return absent_csv_text(absentees(people))
 
 
 def absent_people(sitting) -> list:
@@ -36,13 +42,12 @@ def absent_people(sitting) -> list:
 def export(exam_id: str, out: Path) -> ExportReport:
     from django.utils import timezone
 
-    from .models import AuditLog, Person, Sitting
+    from .models import AuditLog, Person, Sitting, no_such_sitting
     from .scoring import answers_csv, exported_people
 
     sitting = Sitting.objects.filter(exam_id=exam_id).first()
     if sitting is None:
-        known = "、".join(Sitting.objects.values_list("exam_id", flat=True)) or "（无）"
-        raise ConfigError(f"数据库中没有考试“{exam_id}”（已有：{known}）")
+        raise no_such_sitting([exam_id])
     now = timezone.now()
     absent = absent_people(sitting)
     answering = 0

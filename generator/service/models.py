@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import F
 from django.utils import timezone
 
+from ..errors import ConfigError
+
 _PAPERS: dict[int, list[dict]] = {}
 
 
@@ -66,6 +68,12 @@ class Sitting(models.Model):
 
     def closes_at(self) -> dt.datetime:
         return min(self.closed_at, self.ends_at) if self.closed_at else self.ends_at
+
+
+def no_such_sitting(exam_ids: list[str]) -> ConfigError:
+    """The error for exam ids not in the database, naming the sittings that are."""
+    known = "、".join(Sitting.objects.values_list("exam_id", flat=True)) or "（无）"
+    return ConfigError(f"数据库中没有考试“{'、'.join(exam_ids)}”（已有：{known}）")
 
 
 class Person(models.Model):

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from ..model.order import pinyin_key
+from ..grading.attendance import NO_DEPARTMENT, DepartmentAttendance
+from ..model.order import people_order, pinyin_key
 from .models import Person, Sitting, Throttle
 
 OPEN_STATES = (Person.NOT_STARTED, Person.ANSWERING, Person.SUBMITTED, Person.TIMED_OUT)
 CLOSED_STATES = (Person.SUBMITTED, Person.TIMED_OUT, Person.ABSENT)
-NO_DEPARTMENT = "（未填科室）"
 PAGE = 100
 _COLUMNS: tuple[str, ...] = ("id", "staff_id", "name", "department", "started_at")
 _COLUMNS += ("extra_minutes", "submitted_at", "score")
@@ -53,18 +53,11 @@ def states(sitting: Sitting, now: dt.datetime) -> tuple[str, ...]:
 def roll(sitting: Sitting, now: dt.datetime) -> list[Entry]:
     """Everyone of the sitting, by department then name in pinyin order."""
     entries = []
-    for person in sitting.people.only(*_COLUMNS):
+    for person in people_order(sitting.people.only(*_COLUMNS)):
         person.sitting = sitting
         state = person.state(now)
         ends = person.ends_at() if person.started_at and state == Person.ANSWERING else None
         entries.append(Entry(person, state, ends))
-    entries.sort(
-        key=lambda e: (
-            pinyin_key(e.person.department or ""),
-            pinyin_key(e.person.name),
-            e.person.staff_id,
-        )
-    )
     return entries
 
 
@@ -96,13 +89,13 @@ def counts(entries: list[Entry], shown: tuple[str, ...]) -> tuple[list[dict], di
 
 
 def _row(name: str, c: Counter, shown: tuple[str, ...]) -> dict:
-    expected = sum(c.values())
-    present = expected - c[Person.NOT_STARTED] - c[Person.ABSENT]
+    missing = c[Person.NOT_STARTED] + c[Person.ABSENT]
+    turnout = DepartmentAttendance(name, sum(c.values()) - missing, missing)
     return {
         "department": name,
-        "total": expected,
+        "total": turnout.expected,
         "counts": [c[s] for s in shown],
         "pairs": [(s, c[s]) for s in shown],
-        "present": present,
-        "rate": f"{present / expected:.0%}" if expected else "—",
+        "present": turnout.present,
+        "rate": f"{turnout.rate:.0%}" if turnout.expected else "—",
     }

@@ -96,13 +96,12 @@ def set_role(name: str, role: str | None) -> None:
 
 def grant(name: str, exam_id: str, by: str) -> None:
     """Let trainer ``name`` see and manage the sitting ``exam_id`` (logged)."""
-    from .models import AuditLog, Sitting
+    from .models import AuditLog, Sitting, no_such_sitting
 
     user = _existing(name)
     sitting = Sitting.objects.filter(exam_id=exam_id).first()
     if sitting is None:
-        known = "、".join(Sitting.objects.values_list("exam_id", flat=True)) or "（无）"
-        raise ConfigError(f"数据库中没有考试“{exam_id}”（已有：{known}）")
+        raise no_such_sitting([exam_id])
     if not sitting.trainers.filter(pk=user.pk).exists():
         sitting.trainers.add(user)
         AuditLog.objects.create(user=by, action="grant", exam_id=exam_id, target=name)
