@@ -51,11 +51,7 @@ def check_sheet(
     sheet = read_sheet(sheet_path, key.question_count, progress=progress)
     grading = grade(key, sheet, progress=progress)
     stats = analyse(grading)
-    present = None
-    if absent is not None:
-        present = attendance(
-            grading.person("科室").tolist(), set(grading.person("工号").tolist()), absent
-        )
+    present = _attendance(grading, absent)
     catalogue = catalogue or Catalogue()
     notes = []
     if not results.xlsx_fits(grading):
@@ -76,11 +72,7 @@ def result_files(
     when ``absent`` is given) in memory, byte for byte as ``check_sheet`` writes them (the exam
     service offers them for download)."""
     stats = analyse(grading)
-    present = None
-    if absent is not None:
-        present = attendance(
-            grading.person("科室").tolist(), set(grading.person("工号").tolist()), absent
-        )
+    present = _attendance(grading, absent)
     first = next(iter(grading.key.versions))
     notes: list[str] = []
     files = {
@@ -95,6 +87,13 @@ def result_files(
     html = render_report(grading, stats, catalogue or Catalogue(), notes, present)
     out["report.html"] = html.encode()
     return out
+
+
+def _attendance(grading: Grading, absent: list[Absentee] | None) -> Attendance | None:
+    """应考/实考/缺考 of the graded people and the absent list, when one was given."""
+    if absent is None:
+        return None
+    return attendance(grading.person("科室").tolist(), set(grading.person("工号").tolist()), absent)
 
 
 def catalogue_of(corpus: Corpus) -> Catalogue:
