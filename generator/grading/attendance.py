@@ -27,6 +27,7 @@ from ..errors import WHOLE_FILE, ConfigError, Problem, ValidationError
 from ..model.answers import fold
 from ..model.cells import guard_row, unguard
 from ..model.order import pinyin_key
+from .results import csv_document
 
 ABSENT_COLUMNS = ("工号", "姓名", "科室")
 NO_DEPARTMENT = "（未填科室）"
@@ -154,9 +155,5 @@ def attendance(present_departments: list[str], present_ids: set[str], absent) ->
 
 
 def absent_csv_text(absentees: list[Absentee]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(ABSENT_COLUMNS)
-    for a in absentees:
-        writer.writerow(guard_row([a.staff_id, a.name, a.department]))
-    return "\ufeff" + buffer.getvalue()
+    rows = [guard_row([a.staff_id, a.name, a.department]) for a in absentees]
+    return "\ufeff" + csv_document(list(ABSENT_COLUMNS), rows)
