@@ -14,6 +14,7 @@ from ...errors import Problem, ValidationError
 from ...exam.answer_sheet import header
 from ...exam.key import Key
 from ...exam.sheet_layout import shape
+from ...model.cells import unguard
 from ..results import csv_document, safe_cell
 from .reader import EMPTY_ANSWER, IGNORE, Decisions, ScanResult, decision_key
 
@@ -108,7 +109,7 @@ def parse_decisions(text: str, name: str, key: Key) -> Decisions:
     for line, row in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in row):
             continue
-        cells = [c.strip().removeprefix("'") for c in row] + [""] * 5
+        cells = [unguard(c.strip()) for c in row] + [""] * 5
         file, page, _, field, value = cells[:5]
         if not file or not page.isdigit():
             problems.append(Problem(name, line, "缺少文件名或页码"))

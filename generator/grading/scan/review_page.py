@@ -106,7 +106,7 @@ SCRIPT = """
   }
   function cell(text) {
     text = String(text);
-    if (/^[=+\\-@\\t\\r]/.test(text)) text = "'" + text;
+    if (/^'*[=+\\-@\\t\\r]/.test(text)) text = "'" + text;  // model/cells.py guard
     return /[",\\r\\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
   }
   document.getElementById('save').addEventListener('click', () => {
