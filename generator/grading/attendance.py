@@ -18,12 +18,10 @@ policy for someone on the list who also has answers:
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import WHOLE_FILE, ConfigError, Problem, ValidationError
+from ..errors import WHOLE_FILE, Problem, ValidationError
 from ..model.answers import fold
 from ..model.cells import guard_row, unguard
 from ..model.order import pinyin_key
@@ -81,16 +79,10 @@ def parse_absent(path: Path) -> tuple[list[Absentee], list[Problem]]:
     A missing or unreadable file, or one that is not CSV text, is a ConfigError; a missing
     header column is the only problem reported alone (no row can be read without it).
     """
-    from .sheet import csv_text, read_bytes
+    from .sheet import csv_table, read_bytes
 
     path = Path(path)
-    raw = read_bytes(path, "缺考名单")
-    text, delimiter = csv_text(path, raw, what="缺考名单")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        table = list(reader)
-    except csv.Error as exc:
-        raise ConfigError(f"{path}:{reader.line_num}: CSV 格式错误（{exc}）") from None
+    table = csv_table(path, read_bytes(path, "缺考名单"), "缺考名单")
     rows = [(n, [unguard(fold(v)) for v in r]) for n, r in enumerate(table, start=1) if any(r)]
     where = str(path)
     if not rows:
