@@ -105,21 +105,16 @@ class ScanResult:
         """Pages that become answer rows (identified, not a repeat)."""
         return [p for p in self.pages if p.identified and p.status == READ]
 
-    def answer_rows(self) -> list[dict[str, str]]:
-        """answers.csv rows: 工号, 姓名, 科室, 版本 and each number's cell (``?`` undecided)."""
+    def answer_rows(self) -> list[list[str]]:
+        """answers.csv rows in ``answer_sheet.header`` order: 工号, 姓名, 科室, 版本 and each
+        number's cell (``?`` undecided)."""
         labels = shape(self.key)
-        rows = []
-        for p in self.sheets:
-            row = {
-                "工号": p.staff_id,
-                "姓名": p.name,
-                "科室": p.department,
-                "版本": p.version or "?",
-            }
-            for no in range(1, self.key.question_count + 1):
-                row[str(no)] = _cell(self.key, p, no, labels[no - 1][0])
-            rows.append(row)
-        return rows
+        numbers = range(1, self.key.question_count + 1)
+        return [
+            [p.staff_id, p.name, p.department, p.version or "?"]
+            + [_cell(self.key, p, no, labels[no - 1][0]) for no in numbers]
+            for p in self.sheets
+        ]
 
 
 def _cell(key: Key, sheet: SheetRead, no: int, kind: str) -> str:

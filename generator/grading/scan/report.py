@@ -37,13 +37,8 @@ DECISION_COLUMNS = ["文件", "页", "工号", "题号", "决定"]
 
 def answers_csv(result: ScanResult) -> str:
     """The answer-sheet format ``quiz grade`` reads; ``?`` where a person must still decide."""
-    n = result.key.question_count
-    rows = [
-        [safe_cell(r[c]) for c in ("工号", "姓名", "科室", "版本")]
-        + [safe_cell(r[str(i)]) for i in range(1, n + 1)]
-        for r in result.answer_rows()
-    ]
-    return csv_document(header(n), rows)
+    rows = [[safe_cell(cell) for cell in row] for row in result.answer_rows()]
+    return csv_document(header(result.key.question_count), rows)
 
 
 def review_csv(result: ScanResult) -> str:
