@@ -8,7 +8,9 @@ from hypothesis import strategies as st
 
 from generator.cli import main
 from generator.errors import ValidationError
+from generator.exam.key import parse_key
 from generator.grading.attendance import EMPTY_ABSENT, Absentee, attendance, read_absent
+from generator.grading.checker import check_sheet, result_files
 from generator.model.cells import FORMULA_STARTS, guard, unguard
 from generator.model.order import departments_order
 from tests.quiz_helpers import ROWS, write_csv, write_key
@@ -124,3 +126,17 @@ def test_quiz_grade_counts_a_listed_person_with_answers_as_present(tmp_path, cap
         "共 2 个问题，请逐条修改后再运行。",
     ]
     assert not again.exists()
+
+
+def test_result_files_are_the_files_quiz_grade_writes(tmp_path):
+    """The exam service's downloads (``result_files``) are byte for byte what ``check_sheet``
+    writes, absent.csv and rejected.csv included."""
+    key = parse_key(write_key(tmp_path).read_text("utf-8"))
+    answers = write_csv(tmp_path / "answers.csv", [*ROWS, ["", "无工号", "内科", "A"]])
+    absent = [Absentee("2001", "钱某", "医保办")]
+    report = check_sheet(key, answers, tmp_path / "grades", absent=absent)
+    files = result_files(report.grading, absent=absent)
+    assert {"absent.csv", "rejected.csv"} <= set(files)
+    assert sorted(files) == sorted(set(report.files) - {"scores.xlsx"})
+    for name, data in files.items():
+        assert data == (tmp_path / "grades" / name).read_bytes(), name

@@ -25,7 +25,14 @@ from generator.exam.sheet_layout import SheetId, layout_for, layout_json
 from generator.exam.sheet_layout import printed as is_printed
 from generator.exam.sheets import SheetText, write_sheets_pdf
 from generator.grading.grade import grade
-from generator.grading.scan import PageRef, parse_decisions, read_page, review_html, scan
+from generator.grading.scan import (
+    PageRef,
+    page_refs,
+    parse_decisions,
+    read_page,
+    review_html,
+    scan,
+)
 from generator.grading.scan.reader import BLANK_PAGE, OTHER_EXAM, READ, UNIDENTIFIED
 from generator.grading.sheet import Row
 from generator.sources.exams import load_exam
@@ -138,6 +145,28 @@ def test_rotation_is_reported(printed):
     filled, _ = fill(render(pdf, 1, 150), key, sheets[0], 150, 3)
     read = read_page(key, PageRef("x.png", 1, image=np.ascontiguousarray(filled[::-1, ::-1])))
     assert (read.status, read.rotation) == (READ, 180)
+
+
+def test_a_multi_page_tiff_is_read_page_by_page(printed, tmp_path):
+    """A copier's TIFF stack: every page found, and each page read is that page."""
+    key, pdf, sheets, _ = printed
+    people = [f"2000{i:04d}" for i in range(3)]
+    pages = [
+        fill(render(pdf, 2, 150), key, sheets[1], 150, 60 + i, staff_digits=digits)[0]
+        for i, digits in enumerate(people)
+    ]
+    ok, data = cv2.imencodemulti(".tiff", pages)
+    assert ok
+    (tmp_path / "stack.tif").write_bytes(data.tobytes())
+    (tmp_path / "broken.tif").write_bytes(b"II*\x00 not really a tiff")
+    refs, bad = page_refs([tmp_path / "stack.tif", tmp_path / "broken.tif"])
+    assert [(r.page, r.path.name) for r in refs] == [
+        (1, "stack.tif"),
+        (2, "stack.tif"),
+        (3, "stack.tif"),
+    ]
+    assert bad == [(str(tmp_path / "broken.tif"), "无法读取 TIFF 图像")]
+    assert [read_page(key, r).staff_id for r in refs] == people
 
 
 def test_two_marks_in_a_single_choice_go_to_review(printed):

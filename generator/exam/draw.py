@@ -33,8 +33,6 @@ from ..model.terms import OPTION_LABELS as LABELS
 
 LineOf = Callable[..., int]
 
-# Options that refer to the others stay where the author put them.
-
 
 @dataclass(frozen=True)
 class Item:

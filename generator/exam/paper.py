@@ -23,7 +23,7 @@ from ..outputs import staged_private_files
 from ..pdf.typeset import make_environment, render_pdf, stylesheet
 from . import answer_sheet as sheet
 from .draw import DrawnExam, Item, draw, section_title
-from .key import key_json, parse_key
+from .key import Key, key_json, parse_key
 from .sheet_layout import SheetId, layout_json
 from .sheets import SheetText, write_sheets_pdf
 
@@ -74,7 +74,8 @@ def make_papers(
             report.files.append((name, render_pdf(html, tmp / name)))
         html = env.get_template("key.html.j2").render(versions=drawn.versions, **context)
         report.files.append(("key.pdf", render_pdf(html, tmp / "key.pdf")))
-        (tmp / "key.json").write_text(key_json(drawn), encoding="utf-8")
+        key_text = key_json(drawn)
+        (tmp / "key.json").write_text(key_text, encoding="utf-8")
         report.files.append(("key.json", None))
         types = [item.type for item in drawn.versions[0].items]
         sheet.write_xlsx_template(
@@ -86,7 +87,8 @@ def make_papers(
         )
         sheet.write_csv_template(tmp / "answer-sheet.csv", len(types))
         report.files += [("answer-sheet.xlsx", None), ("answer-sheet.csv", None)]
-        report.files += _answer_sheets(corpus, drawn, roster, blank_sheets, tmp)
+        key = parse_key(key_text)  # the sheets are laid out from the key.json quiz scan reads
+        report.files += _answer_sheets(corpus, drawn, key, roster, blank_sheets, tmp)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -101,10 +103,9 @@ FIXED_OUTPUTS = (
 )
 
 
-def _answer_sheets(corpus, drawn: DrawnExam, roster, blank_sheets, tmp: Path) -> list:
+def _answer_sheets(corpus, drawn: DrawnExam, key: Key, roster, blank_sheets, tmp: Path) -> list:
     """``answer-sheets.pdf`` (read by ``quiz scan``) and ``sheet-layout.json``."""
     exam = drawn.exam
-    key = parse_key(key_json(drawn))
     versions = [v.name for v in drawn.versions]
     sheets = [
         SheetId(exam.id, "named", versions[i % len(versions)], staff_id, name, department)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 
 from ..errors import ConfigError
@@ -29,6 +29,12 @@ from .key import Key
 PAGE_W, PAGE_H = 595.28, 841.89  # A4
 MARK = 20.0  # corner mark side
 MARK_INSET = 40.0  # mark centre from each edge
+MARKS = (  # the four marks' centres: top-left, top-right, bottom-right, bottom-left
+    (MARK_INSET, MARK_INSET),
+    (PAGE_W - MARK_INSET, MARK_INSET),
+    (PAGE_W - MARK_INSET, PAGE_H - MARK_INSET),
+    (MARK_INSET, PAGE_H - MARK_INSET),
+)
 BAR = (70.0, 34.0, 130.0, 46.0)  # orientation bar (x0, y0, x1, y1), beside the top-left mark
 BUBBLE_R = 5.5
 PITCH = 17.0  # bubble centre to centre within a question
@@ -93,14 +99,7 @@ class Layout:
     id_box: tuple[float, float, float, float] = (0, 0, 0, 0)
     version_box: tuple[float, float, float, float] = (0, 0, 0, 0)
     header_box: tuple[float, float, float, float] = (0, 0, 0, 0)
-    marks: tuple[tuple[float, float], ...] = field(
-        default=(
-            (MARK_INSET, MARK_INSET),
-            (PAGE_W - MARK_INSET, MARK_INSET),
-            (PAGE_W - MARK_INSET, PAGE_H - MARK_INSET),
-            (MARK_INSET, PAGE_H - MARK_INSET),
-        )
-    )
+    marks: tuple[tuple[float, float], ...] = MARKS
 
     def bubbles(self) -> list[Bubble]:
         out = [b for position in self.staff_id for b in position]
@@ -281,7 +280,7 @@ def read_qr_text(text: str) -> SheetId | None:
 
 def layout_json(key: Key, sheets: list[SheetId]) -> str:
     """Every bubble of every page (DESIGN.md): one bubble per line, so the file stays greppable."""
-    marks = [{"x": x, "y": y, "size": MARK} for x, y in _layout_marks()]
+    marks = [{"x": x, "y": y, "size": MARK} for x, y in MARKS]
     pages = [
         {"page": i, "kind": s.kind, "version": s.version or None, "工号": s.staff_id or None}
         for i, s in enumerate(sheets, start=1)
@@ -305,7 +304,3 @@ def layout_json(key: Key, sheets: list[SheetId]) -> str:
         f' "sheets": {rows(pages)},\n'
         ' "bubbles": [\n  ' + ",\n  ".join(lines) + "\n ]\n}\n"
     )
-
-
-def _layout_marks() -> tuple[tuple[float, float], ...]:
-    return Layout(kind="", questions=()).marks

@@ -18,15 +18,14 @@ policy for someone on the list who also has answers:
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import WHOLE_FILE, ConfigError, Problem, ValidationError
+from ..errors import WHOLE_FILE, Problem, ValidationError
 from ..model.answers import fold
 from ..model.cells import guard_row, unguard
 from ..model.order import pinyin_key
+from .results import csv_document
 
 ABSENT_COLUMNS = ("工号", "姓名", "科室")
 NO_DEPARTMENT = "（未填科室）"
@@ -80,16 +79,10 @@ def parse_absent(path: Path) -> tuple[list[Absentee], list[Problem]]:
     A missing or unreadable file, or one that is not CSV text, is a ConfigError; a missing
     header column is the only problem reported alone (no row can be read without it).
     """
-    from .sheet import csv_text, read_bytes
+    from .sheet import csv_table, read_bytes
 
     path = Path(path)
-    raw = read_bytes(path, "缺考名单")
-    text, delimiter = csv_text(path, raw, what="缺考名单")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        table = list(reader)
-    except csv.Error as exc:
-        raise ConfigError(f"{path}:{reader.line_num}: CSV 格式错误（{exc}）") from None
+    table = csv_table(path, read_bytes(path, "缺考名单"), "缺考名单")
     rows = [(n, [unguard(fold(v)) for v in r]) for n, r in enumerate(table, start=1) if any(r)]
     where = str(path)
     if not rows:
@@ -154,9 +147,5 @@ def attendance(present_departments: list[str], present_ids: set[str], absent) ->
 
 
 def absent_csv_text(absentees: list[Absentee]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(ABSENT_COLUMNS)
-    for a in absentees:
-        writer.writerow(guard_row([a.staff_id, a.name, a.department]))
-    return "\ufeff" + buffer.getvalue()
+    rows = [guard_row([a.staff_id, a.name, a.department]) for a in absentees]
+    return "\ufeff" + csv_document(list(ABSENT_COLUMNS), rows)

@@ -51,11 +51,7 @@ def check_sheet(
     sheet = read_sheet(sheet_path, key.question_count, progress=progress)
     grading = grade(key, sheet, progress=progress)
     stats = analyse(grading)
-    present = None
-    if absent is not None:
-        present = attendance(
-            grading.person("科室").tolist(), set(grading.person("工号").tolist()), absent
-        )
+    present = _attendance(grading, absent)
     catalogue = catalogue or Catalogue()
     notes = []
     if not results.xlsx_fits(grading):
@@ -76,25 +72,36 @@ def result_files(
     when ``absent`` is given) in memory, byte for byte as ``check_sheet`` writes them (the exam
     service offers them for download)."""
     stats = analyse(grading)
-    present = None
-    if absent is not None:
-        present = attendance(
-            grading.person("科室").tolist(), set(grading.person("工号").tolist()), absent
-        )
+    present = _attendance(grading, absent)
+    out = {"scores.csv": results.scores_csv_text(grading).encode("utf-8-sig")}
+    out.update(_small_files(grading, stats, catalogue or Catalogue(), [], present))
+    return out
+
+
+def _small_files(
+    grading: Grading,
+    stats: ExamStats,
+    catalogue: Catalogue,
+    notes: list[str],
+    present: Attendance | None,
+) -> dict[str, bytes]:
+    """items.csv, report.html, rejected.csv (when rows were rejected) and absent.csv (with an
+    absent list): the files ``check_sheet`` and ``result_files`` share, made in one place."""
     first = next(iter(grading.key.versions))
-    notes: list[str] = []
-    files = {
-        "scores.csv": results.scores_csv_text(grading),
-        "items.csv": results.items_csv_text(stats, first),
-    }
+    out = {"items.csv": results.items_csv_text(stats, first).encode("utf-8-sig")}
     if grading.rejected:
-        files["rejected.csv"] = results.rejected_csv_text(grading)
-    out = {name: text.encode("utf-8-sig") for name, text in files.items()}
+        out["rejected.csv"] = results.rejected_csv_text(grading).encode("utf-8-sig")
     if present is not None:
         out["absent.csv"] = absent_csv_text(present.absentees).encode("utf-8")
-    html = render_report(grading, stats, catalogue or Catalogue(), notes, present)
-    out["report.html"] = html.encode()
+    out["report.html"] = render_report(grading, stats, catalogue, notes, present).encode()
     return out
+
+
+def _attendance(grading: Grading, absent: list[Absentee] | None) -> Attendance | None:
+    """应考/实考/缺考 of the graded people and the absent list, when one was given."""
+    if absent is None:
+        return None
+    return attendance(grading.person("科室").tolist(), set(grading.person("工号").tolist()), absent)
 
 
 def catalogue_of(corpus: Corpus) -> Catalogue:
@@ -116,17 +123,10 @@ def _write(
 ) -> list[str]:
     # Only our files in the trainer's folder; a rejected.csv from an earlier run would mislead.
     with staged_private_files(out, OUTPUTS) as tmp:
-        first = next(iter(grading.key.versions))
         results.write_scores_csv(grading, tmp / "scores.csv", progress)
         if results.xlsx_fits(grading):
             results.write_scores_xlsx(grading, tmp / "scores.xlsx", progress, present)
-        results.write_items_csv(stats, tmp / "items.csv", first)
-        if present is not None:
-            text = absent_csv_text(present.absentees)
-            (tmp / "absent.csv").write_text(text, encoding="utf-8", newline="")
-        html = render_report(grading, stats, catalogue, notes, present)
-        (tmp / "report.html").write_text(html, encoding="utf-8")
-        if grading.rejected:
-            results.write_rejected_csv(grading, tmp / "rejected.csv")
+        for name, data in _small_files(grading, stats, catalogue, notes, present).items():
+            (tmp / name).write_bytes(data)
         written = sorted(p.name for p in tmp.iterdir())
     return written

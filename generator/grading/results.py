@@ -289,20 +289,12 @@ def item_row(s: ItemStats) -> list[object]:
     ]
 
 
-def write_items_csv(stats: ExamStats, path: Path, first_version: str) -> None:
-    path.write_text(items_csv_text(stats, first_version), encoding="utf-8-sig", newline="")
-
-
 def items_csv_text(stats: ExamStats, first_version: str) -> str:
     header = [
         f"选项选择频率（按{first_version}卷标号，✓为正确）" if c == "选项选择频率" else c
         for c in ITEM_COLUMNS
     ]
     return csv_document(header, [item_row(s) for s in stats.items])
-
-
-def write_rejected_csv(grading: Grading, path: Path) -> None:
-    path.write_text(rejected_csv_text(grading), encoding="utf-8-sig", newline="")
 
 
 def rejected_csv_text(grading: Grading) -> str:

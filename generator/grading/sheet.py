@@ -170,6 +170,17 @@ def csv_text(path: Path, raw: bytes, what: str = "答题文件") -> tuple[str, s
     return text, (max(",\t;", key=first.count) if first else ",")
 
 
+def csv_table(path: Path, raw: bytes, what: str) -> list[list[str]]:
+    """A small CSV of people someone saved (absent list, roster) as rows of text, read the way
+    ``csv_text`` says; a malformed record is a ConfigError naming ``path:line``."""
+    text, delimiter = csv_text(path, raw, what)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return list(reader)
+    except csv.Error as exc:
+        raise ConfigError(f"{path}:{reader.line_num}: CSV 格式错误（{exc}）") from None
+
+
 def _csv_rows(path: Path, raw: bytes) -> tuple[Iterator[list[str]], int]:
     text, delimiter = csv_text(path, raw)
     lines = io.StringIO(text, newline="")  # records end at \r\n, \r or \n, as csv reads them

@@ -13,11 +13,11 @@ from itertools import combinations
 
 import numpy as np
 
-from ...exam.sheet_layout import BAR, MARK, PAGE_H, PAGE_W, Layout
+from ...exam.sheet_layout import BAR, MARK, MARKS, PAGE_H, PAGE_W, Layout
 
 SCALE = 3.0  # canonical pixels per point (216 dpi)
 DETECT_SIDE = 1400  # px: marks are looked for on a copy this large
-RATIO = (PAGE_W - 2 * 40.0) / (PAGE_H - 2 * 40.0)  # mark rectangle width / height
+RATIO = (MARKS[1][0] - MARKS[0][0]) / (MARKS[3][1] - MARKS[0][1])  # mark rectangle width / height
 
 
 class NotFound(Exception):
@@ -41,7 +41,7 @@ def is_blank(gray: np.ndarray) -> bool:
     return float(dark.mean()) < 0.002
 
 
-def locate(gray: np.ndarray, marks: tuple[tuple[float, float], ...]) -> Located:
+def locate(gray: np.ndarray) -> Located:
     import cv2
 
     h, w = gray.shape
@@ -55,7 +55,7 @@ def locate(gray: np.ndarray, marks: tuple[tuple[float, float], ...]) -> Located:
         raise NotFound("找不到四角的定位方块组成的矩形（页面可能折叠、严重倾斜或缺角）")
     rotation, order = _orientation(small, quad)
     src = (quad[order] / f).astype(np.float32)
-    dst = (np.array(marks, dtype=np.float32)) * SCALE
+    dst = np.array(MARKS, dtype=np.float32) * SCALE
     # A very fine scan is shrunk first (area averaging) so the warp does not alias.
     pre = min(1.0, 1.5 * SCALE / _px_per_pt(src))
     source = gray
@@ -75,7 +75,7 @@ def locate(gray: np.ndarray, marks: tuple[tuple[float, float], ...]) -> Located:
 def _px_per_pt(src: np.ndarray) -> float:
     """The scan's resolution, from the distance between the marks."""
     height_px = max(np.linalg.norm(src[3] - src[0]), np.linalg.norm(src[2] - src[1]))
-    return float(height_px / (PAGE_H - 80))
+    return float(height_px / (MARKS[3][1] - MARKS[0][1]))
 
 
 def _mark_candidates(small: np.ndarray) -> list[tuple[float, float, float]]:
@@ -166,10 +166,7 @@ def _orientation(small: np.ndarray, quad: np.ndarray) -> tuple[int, list[int]]:
     ratio = (edges[0] + edges[2]) / (edges[1] + edges[3])
     portrait = abs(np.log(ratio / RATIO)) < abs(np.log(ratio * RATIO))
     starts = (0, 2) if portrait else (1, 3)
-    dst = np.array(
-        [(40.0, 40.0), (PAGE_W - 40, 40.0), (PAGE_W - 40, PAGE_H - 40), (40.0, PAGE_H - 40)],
-        dtype=np.float32,
-    )
+    dst = np.array(MARKS, dtype=np.float32)
     scores = []
     for k in starts:
         order = [(k + i) % 4 for i in range(4)]

@@ -121,10 +121,11 @@ def read_image(path: Path, page: int = 1) -> np.ndarray:
     except OSError as exc:
         raise PageError(f"无法读取文件（{exc.strerror}）") from None
     if page > 1 or path.suffix.lower() in (".tif", ".tiff"):
-        ok, images = cv2.imdecodemulti(raw, cv2.IMREAD_GRAYSCALE)
-        if not ok or len(images) < page:
+        # Only this page: decoding every page for each one made a long TIFF quadratic.
+        ok, images = cv2.imdecodemulti(raw, cv2.IMREAD_GRAYSCALE, None, (page - 1, page))
+        if not ok or not images:
             raise PageError("无法读取图像")
-        return _gray(images[page - 1])
+        return _gray(images[0])
     image = cv2.imdecode(raw, cv2.IMREAD_GRAYSCALE)
     if image is None:
         raise PageError("无法读取图像（文件损坏或不是图像）")
@@ -132,14 +133,10 @@ def read_image(path: Path, page: int = 1) -> np.ndarray:
 
 
 def _tiff_count(path: Path) -> int:
+    """Pages in a TIFF, read from its directory without decoding them (0: not a TIFF)."""
     import cv2
 
-    try:
-        raw = np.fromfile(str(path), dtype=np.uint8)
-    except OSError:
-        return 0
-    ok, images = cv2.imdecodemulti(raw, cv2.IMREAD_GRAYSCALE)
-    return len(images) if ok else 0
+    return cv2.imcount(str(path), cv2.IMREAD_GRAYSCALE)
 
 
 def _gray(image: np.ndarray) -> np.ndarray:

@@ -105,21 +105,16 @@ class ScanResult:
         """Pages that become answer rows (identified, not a repeat)."""
         return [p for p in self.pages if p.identified and p.status == READ]
 
-    def answer_rows(self) -> list[dict[str, str]]:
-        """answers.csv rows: 工号, 姓名, 科室, 版本 and each number's cell (``?`` undecided)."""
+    def answer_rows(self) -> list[list[str]]:
+        """answers.csv rows in ``answer_sheet.header`` order: 工号, 姓名, 科室, 版本 and each
+        number's cell (``?`` undecided)."""
         labels = shape(self.key)
-        rows = []
-        for p in self.sheets:
-            row = {
-                "工号": p.staff_id,
-                "姓名": p.name,
-                "科室": p.department,
-                "版本": p.version or "?",
-            }
-            for no in range(1, self.key.question_count + 1):
-                row[str(no)] = _cell(self.key, p, no, labels[no - 1][0])
-            rows.append(row)
-        return rows
+        numbers = range(1, self.key.question_count + 1)
+        return [
+            [p.staff_id, p.name, p.department, p.version or "?"]
+            + [_cell(self.key, p, no, labels[no - 1][0]) for no in numbers]
+            for p in self.sheets
+        ]
 
 
 def _cell(key: Key, sheet: SheetRead, no: int, kind: str) -> str:
@@ -153,13 +148,12 @@ def _read_page(key: Key, ref: PageRef) -> SheetRead:
     if is_blank(gray):
         return SheetRead(ref.file, ref.page, BLANK_PAGE, "空白页（如双面扫描的背面），已跳过")
     layouts = {kind: layout_for(key, kind) for kind in ("named", "blank")}
-    marks = layouts["named"].marks
     try:
-        located = locate(gray, marks)
+        located = locate(gray)
     except NotFound as exc:
         return _unreadable(ref, gray, str(exc))
     image = located.image
-    sheet_id = _qr(image)
+    sheet_id = _qr(image, [lay.qr_box for lay in layouts.values()])
     if sheet_id and sheet_id.exam != key.exam:
         return _unreadable(
             ref, gray, f"这是考试“{sheet_id.exam}”的答题卡，不属于 {key.exam}", OTHER_EXAM
@@ -279,11 +273,18 @@ def _unreadable(ref: PageRef, gray: np.ndarray, reason: str, status: str = UNIDE
     return out
 
 
-def _qr(image: np.ndarray) -> SheetId | None:
+def _qr(image: np.ndarray, boxes: list[tuple[float, float, float, float]]) -> SheetId | None:
+    """The sheet's QR code, looked for where either kind of sheet prints it (``boxes``)."""
     import cv2
     import zxingcpp
 
-    region = crop(image, (PAGE_W - 150, 48, PAGE_W - 42, 150))
+    box = (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+    region = crop(image, box, margin=14)
     tries = [region, cv2.resize(region, None, fx=1.5, fy=1.5, interpolation=cv2.INTER_CUBIC)]
     for candidate in tries:
         for found in zxingcpp.read_barcodes(

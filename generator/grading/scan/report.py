@@ -14,6 +14,7 @@ from ...errors import Problem, ValidationError
 from ...exam.answer_sheet import header
 from ...exam.key import Key
 from ...exam.sheet_layout import shape
+from ...model.cells import unguard
 from ..results import csv_document, safe_cell
 from .reader import EMPTY_ANSWER, IGNORE, Decisions, ScanResult, decision_key
 
@@ -36,13 +37,8 @@ DECISION_COLUMNS = ["文件", "页", "工号", "题号", "决定"]
 
 def answers_csv(result: ScanResult) -> str:
     """The answer-sheet format ``quiz grade`` reads; ``?`` where a person must still decide."""
-    n = result.key.question_count
-    rows = [
-        [safe_cell(r[c]) for c in ("工号", "姓名", "科室", "版本")]
-        + [safe_cell(r[str(i)]) for i in range(1, n + 1)]
-        for r in result.answer_rows()
-    ]
-    return csv_document(header(n), rows)
+    rows = [[safe_cell(cell) for cell in row] for row in result.answer_rows()]
+    return csv_document(header(result.key.question_count), rows)
 
 
 def review_csv(result: ScanResult) -> str:
@@ -108,7 +104,7 @@ def parse_decisions(text: str, name: str, key: Key) -> Decisions:
     for line, row in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in row):
             continue
-        cells = [c.strip().removeprefix("'") for c in row] + [""] * 5
+        cells = [unguard(c.strip()) for c in row] + [""] * 5
         file, page, _, field, value = cells[:5]
         if not file or not page.isdigit():
             problems.append(Problem(name, line, "缺少文件名或页码"))

@@ -106,7 +106,7 @@ SCRIPT = """
   }
   function cell(text) {
     text = String(text);
-    if (/^[=+\\-@\\t\\r]/.test(text)) text = "'" + text;
+    if (/^'*[=+\\-@\\t\\r]/.test(text)) text = "'" + text;  // model/cells.py guard
     return /[",\\r\\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
   }
   document.getElementById('save').addEventListener('click', () => {
@@ -132,8 +132,7 @@ SCRIPT = """
 def review_html(result: ScanResult, earlier: Decisions | None = None, stamp: str = "") -> str:
     items = result.items
     key = result.key
-    kinds = {v: item.type for v, item in enumerate(next(iter(key.versions.values())), start=1)}
-    cards = "".join(_card(i, n, kinds) for n, i in enumerate(items, start=1))
+    cards = "".join(_card(i, n) for n, i in enumerate(items, start=1))
     if not items:
         cards = '<p class="empty">没有待复核的标记：全部答题卡已读完。</p>'
     data = {
@@ -167,7 +166,7 @@ def review_html(result: ScanResult, earlier: Decisions | None = None, stamp: str
 """
 
 
-def _card(item: Item, n: int, kinds: dict[int, str]) -> str:
+def _card(item: Item, n: int) -> str:
     file = PurePath(item.file).name
     who = " · ".join(
         x
