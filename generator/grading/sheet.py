@@ -181,6 +181,15 @@ def csv_table(path: Path, raw: bytes, what: str) -> list[list[str]]:
         raise ConfigError(f"{path}:{reader.line_num}: CSV 格式错误（{exc}）") from None
 
 
+def people_table(path: Path, raw: bytes, what: str) -> list[list[str]]:
+    """A small table of people (a roster): the first sheet of an XLSX, read as the answer
+    sheets' XLSX are, or a CSV (``csv_table``); cells as text."""
+    if raw.startswith(b"PK\x03\x04"):
+        rows, _ = _xlsx_rows(path, raw)
+        return list(rows)
+    return csv_table(path, raw, what)
+
+
 def _csv_rows(path: Path, raw: bytes) -> tuple[Iterator[list[str]], int]:
     text, delimiter = csv_text(path, raw)
     lines = io.StringIO(text, newline="")  # records end at \r\n, \r or \n, as csv reads them

@@ -6,14 +6,11 @@ column, a row without 工号 or 姓名, a 工号 listed twice.
 
 from __future__ import annotations
 
-import csv
-import io
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ConfigError, Problem, ValidationError
-from ..grading.sheet import cell_text, csv_text, read_bytes
+from ..grading.sheet import people_table, read_bytes
 from ..model.answers import fold
 from ..model.cells import unguard
 
@@ -31,33 +28,11 @@ class Entry:
 def read_roster(path: Path) -> list[Entry]:
     path = Path(path)
     raw = read_bytes(path, "名单文件")
-    table = _xlsx(path, raw) if raw.startswith(b"PK\x03\x04") else _csv(path, raw)
-    return _entries(path, table)
-
-
-def _csv(path: Path, raw: bytes) -> list[list[str]]:
-    if path.suffix.lower() in (".xlsx", ".xls"):
+    if not raw.startswith(b"PK\x03\x04") and path.suffix.lower() in (".xlsx", ".xls"):
         raise ConfigError(
             f"{path}：不是有效的名单文件；名单应为 CSV 或 xlsx（.xls 请另存为 .xlsx）"
         )
-    text, delimiter = csv_text(path, raw, what="名单")
-    try:
-        return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-    except csv.Error as exc:
-        raise ConfigError(f"{path}：CSV 格式错误（{exc}）") from None
-
-
-def _xlsx(path: Path, raw: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ConfigError(f"{path}：不是有效的 xlsx 文件（{type(exc).__name__}）") from None
-    try:
-        return [[cell_text(v) for v in row] for row in wb.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        wb.close()
+    return _entries(path, people_table(path, raw, "名单"))
 
 
 def _header_problem(rows: list[tuple[int, list[str]]], missing: list[str]) -> str:
