@@ -25,10 +25,10 @@ from ..errors import WHOLE_FILE, Problem, ValidationError
 from ..model.answers import fold
 from ..model.cells import guard_row, unguard
 from ..model.order import pinyin_key
+from ..model.terms import NO_DEPARTMENT
 from .results import csv_document
 
 ABSENT_COLUMNS = ("工号", "姓名", "科室")
-NO_DEPARTMENT = "（未填科室）"
 EMPTY_ABSENT = "缺考名单是空的：第一行应为表头 工号、姓名、科室（没有人缺考时只留表头这一行）"
 
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..model.terms import NO_DEPARTMENT
 from .grade import Grading
 from .spelling import LABELS
 
@@ -162,7 +163,7 @@ def _departments(grading: Grading) -> list[GroupStats]:
     column = grading.sheet.person["科室"]
     names: dict[str, int] = {}
     group_of = np.array(
-        [names.setdefault(v or "（未填科室）", len(names)) for v in column.values], dtype=np.int64
+        [names.setdefault(v or NO_DEPARTMENT, len(names)) for v in column.values], dtype=np.int64
     )
     groups = group_of[column.codes[grading.graded]]
     order = np.lexsort((grading.totals, groups))

@@ -9,6 +9,8 @@ from .schemas import RiskLevel, StoryGroup
 
 CHINESE_NUMERALS = "一二三四五六七八九"
 OPTION_LABELS = "ABCDEFGHIJ"
+# The group of people whose 科室 is blank, wherever people are counted by department.
+NO_DEPARTMENT = "（未填科室）"
 RISK_LEVELS: tuple[str, ...] = get_args(RiskLevel)  # 高, 中, 低: most serious first
 STORY_GROUPS: tuple[str, ...] = get_args(StoryGroup)
 TYPE_NAMES = {"single": "单选题", "multiple": "多选题", "judge": "判断题", "fill": "填空题"}

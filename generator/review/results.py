@@ -29,9 +29,9 @@ from pathlib import Path
 
 from ..errors import ConfigError, Problem, ValidationError
 from ..exam.key import Key, load_key
-from ..grading.attendance import NO_DEPARTMENT, Absentee, parse_absent
+from ..grading.attendance import Absentee, parse_absent
 from ..model.cells import unguard
-from ..model.terms import CHINESE_NUMERALS
+from ..model.terms import CHINESE_NUMERALS, NO_DEPARTMENT
 
 ABSENT_FILE = "absent.csv"  # 工号, 姓名, 科室: who was expected and did not sit (exam export)
 SCORE_REQUIRED = ("工号", "姓名", "科室", "版本", "得分", "满分", "合格")

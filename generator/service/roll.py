@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from ..grading.attendance import NO_DEPARTMENT, DepartmentAttendance
+from ..grading.attendance import DepartmentAttendance
 from ..model.order import people_order, pinyin_key
+from ..model.terms import NO_DEPARTMENT
 from .models import Person, Sitting, Throttle
 
 OPEN_STATES = (Person.NOT_STARTED, Person.ANSWERING, Person.SUBMITTED, Person.TIMED_OUT)
