@@ -209,7 +209,7 @@ def cmd_import_bank(args) -> int:
         shown = str(path)
         raws, found, title = _file_questions(path, shown)
         titles.append(title)
-        built, built_problems = build_bank(raws, shown, args.bank, suggest, given)
+        built, built_problems = build_bank(raws, shown, suggest, given)
         problems += found + built_problems
         questions += built
     if problems:
