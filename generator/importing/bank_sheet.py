@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..grading.sheet import cell_text, csv_text
+from ..model.answers import fold
 from ..model.cells import unguard as unsafe_cell
 from ..model.terms import OPTION_LABELS
-from .questions import MAX_OPTIONS, ImportProblem, RawQuestion, fold
+from .questions import MAX_OPTIONS, ImportProblem, RawQuestion
 
 # Field → the names people give its column (compared folded, without spaces and brackets).
 COLUMNS = {

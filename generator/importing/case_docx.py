@@ -21,9 +21,10 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
+from ..model.answers import fold
 from ..sources.checks import patient_names, personal_numbers
 from .docx_read import HEADING_NAME, Cell, Docx, Paragraph, Run, Table
-from .questions import ImportProblem, fold, rule_numbers
+from .questions import ImportProblem, rule_numbers
 
 CASE_SECTIONS = ("基本案情", "处理结果", "违反条款", "案例剖析", "警示启示")
 SECTION_NAMES = {

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..errors import WHOLE_FILE, Problem
+from ..model.answers import fold
 from ..model.terms import CHINESE_NUMERALS, OPTION_LABELS, TYPE_NAMES, rule_label
 
 MAX_OPTIONS = 8  # A–H
@@ -73,11 +73,6 @@ _TYPES = {
 }
 TYPE_BY_NAME = {name: key for key, names in _TYPES.items() for name in names}
 TYPE_BY_NAME.update({k: k for k in _TYPES})
-
-
-def fold(text: object) -> str:
-    """Full-width → half-width (NFKC), trimmed: ``ＡＣ`` → ``AC``, ``（`` → ``(``."""
-    return unicodedata.normalize("NFKC", "" if text is None else str(text)).strip()
 
 
 def clean(text: object) -> str:
