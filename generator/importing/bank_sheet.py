@@ -72,6 +72,18 @@ def find_layout(rows: list[list[str]]) -> Layout | None:
     return None
 
 
+def title_row(rows: list[list[str]]) -> str:
+    """The table's title: the first row above the header with exactly one filled cell."""
+    layout = find_layout(rows)
+    if layout is None:
+        return ""
+    for row in rows[: layout.header_row]:
+        cells = [c.strip() for c in row if c.strip()]
+        if len(cells) == 1:
+            return cells[0]
+    return ""
+
+
 # ``A.是；B.否`` or ``A、是 B、否`` or one option per line inside the cell.
 _OPTION_MARK = re.compile(r"(?:^|(?<=[\s;；|｜\n]))([A-H])\s*[.．、:：)）]\s*")
 
