@@ -96,6 +96,15 @@ def test_inline_bold_italic_and_lists():
     assert case.meta["date"] == dt.date(2023, 11, 20)
 
 
+def test_unknown_department_lists_known_ones_in_pinyin_order():
+    meta = {**META, "department": "不存在的科"}
+    case = convert_case(read_docx(case_docx(meta, BODY)[0]), "c.docx", {"医保办", "骨科", "护理部"})
+    assert any(
+        p.message.endswith("如 骨科、护理部、医保办") and "未知的科室“不存在的科”" in p.message
+        for p in case.problems
+    )
+
+
 def test_missing_front_matter_and_sections_are_located_errors():
     import docx
 

@@ -22,6 +22,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from ..model.answers import fold
+from ..model.order import by_pinyin
 from ..sources.checks import patient_names, personal_numbers
 from .docx_read import HEADING_NAME, Cell, Docx, Paragraph, Run, Table
 from .questions import ImportProblem, rule_numbers
@@ -473,7 +474,7 @@ def _read_meta(case, fields, at, departments, categories, problem) -> None:
         if key in fields and fields[key][0]:
             value, number = fields[key]
             if names and value not in names:
-                listed = "、".join(sorted(names)[:6])
+                listed = "、".join(by_pinyin(names)[:6])
                 problem(
                     number,
                     f"未知的{what}“{value}”：请用 site_config/taxonomy.yml 中的{what}，如 {listed}",
