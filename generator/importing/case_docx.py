@@ -294,7 +294,6 @@ def convert_case(
     path: str,
     departments: Collection[str] = (),
     categories: Collection[str] = (),
-    case_id: str = "",
 ) -> ImportedCase:
     """The case in ``docx`` (read by ``docx_read.read_docx``). ``departments`` and
     ``categories`` are the taxonomy's names (empty: not checked)."""
@@ -351,7 +350,6 @@ def convert_case(
     levels = sorted({lv for _, lv in headings if lv > 0})
     top = levels[0] if levels else 2
     image_names: dict[str, str] = {}
-    cid = case_id or case.id
 
     def image_src(package_path: str) -> str:
         if package_path not in image_names:
@@ -370,7 +368,7 @@ def convert_case(
                 )
         name = image_names[package_path]
         case.images[name] = docx.images[package_path]
-        return f"{cid}/{name}"
+        return f"{case.id}/{name}"
 
     parts: list[str] = []
     list_open = False
