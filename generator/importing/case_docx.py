@@ -131,7 +131,7 @@ class ImportedCase:
     tables: int = 0
 
 
-def heading_level(p: Paragraph, styles_known: bool = True) -> int | None:
+def heading_level(p: Paragraph) -> int | None:
     """The level (1–9) a paragraph's structure gives it, 0 for a title, None for body text."""
     if p.outline_level is not None and 0 <= p.outline_level <= 8:
         return p.outline_level + 1
