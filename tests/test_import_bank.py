@@ -288,6 +288,10 @@ def test_unreadable_inputs_get_chinese_messages(tmp_path, capsys):
     assert "不是有效的 xlsx 文件" in capsys.readouterr().err
     assert main(["import", "bank", str(empty), "--bank", "x", "--dry-run"]) == 1
     assert f"{empty}: 找不到表头：前 10 行中应有一行列名" in capsys.readouterr().err
+    binary = tmp_path / "题库.csv"
+    binary.write_bytes(b"a\x00b")
+    assert main(["import", "bank", str(binary), "--bank", "x", "--dry-run"]) == 1
+    assert f"{binary}：不是 CSV 文本文件（含有二进制内容）" in capsys.readouterr().err
     text, word = tmp_path / "试卷.txt", tmp_path / "试卷.docx"
     text.write_text("一、单选题\n请认真作答\n", encoding="utf-8")
     word.write_bytes(b"PK\x03\x04 broken")

@@ -110,7 +110,7 @@ def _file_questions(path: Path, shown: str):
     raw = _read(path)
     if suffix in SHEETS:
         try:
-            sheets = read_sheets(path.name, raw)
+            sheets = read_sheets(shown, raw)
         except ValueError as exc:
             raise ConfigError(f"{shown}：不是有效的 xlsx 文件（{exc}）") from None
         # Every sheet with a header row (one sheet per type is common); none: the first, whose
