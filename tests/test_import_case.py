@@ -219,6 +219,8 @@ def test_folder_import_writes_cases_that_pass_check(tmp_path, capsys):
     assert titles == sorted(m["title"] for m, _ in chosen)
     first = next(c for c in corpus.cases if c.title == chosen[0][0]["title"])
     assert (root / "cases" / first.id / "image1.png").read_bytes() == png_bytes()
+    written = (root / "cases" / f"{first.id}.md").read_text(encoding="utf-8")
+    assert f"\nrules: [{', '.join(map(str, chosen[0][0]['rules']))}]\n" in written
     # A second run refuses to overwrite; --force replaces.
     assert main(["--root", str(root), "import", "case", str(folder)]) == 1
     assert "已存在（同一标题和日期）：加 --force 覆盖" in capsys.readouterr().err

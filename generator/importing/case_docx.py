@@ -511,13 +511,8 @@ def case_markdown(case: ImportedCase) -> str:
     order = ("id", "title", "date", "rules", "category", "department", "role", "source", "tags")
     meta = {"id": case.id, **case.meta}
     data = {k: meta[k] for k in order if meta.get(k) not in (None, "", [])}
-    front = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
-    front = re.sub(
-        r"^rules:\n((?:- \d\n)+)", lambda m: _flow("rules", m.group(1)), front, flags=re.M
+    # Lists of plain values (rules, tags) inline, as the shipped cases write ``rules: [8]``.
+    front = yaml.safe_dump(
+        data, allow_unicode=True, sort_keys=False, default_flow_style=None, width=1000
     )
     return f"---\n{front}---\n\n{case.body}"
-
-
-def _flow(key: str, block: str) -> str:
-    items = [line[2:] for line in block.strip().split("\n")]
-    return f"{key}: [{', '.join(items)}]\n"
