@@ -103,7 +103,7 @@ def bank_accuracy() -> None:
         rows = layout(questions)
         data = csv_bytes(rows, encoding) if encoding else xlsx_bytes(rows)
         raws, problems = sheet_questions(read_rows(name, data), name)
-        got, more = build_bank(raws, name, "b", suggest, set())
+        got, more = build_bank(raws, name, suggest, set())
         want = [expected(q) for q in questions]
         _report(label, got, want, problems + more, rules=name != "c.xlsx")
     for label, style, kind in (
@@ -115,7 +115,7 @@ def bank_accuracy() -> None:
         if kind == "docx":
             lines = paragraph_lines(read_docx(docx_paper(lines)))
         raws, problems = text_questions(lines, "paper", "段" if kind == "docx" else "行")
-        got, more = build_bank(raws, "paper", "b", suggest, set())
+        got, more = build_bank(raws, "paper", suggest, set())
         want = [expected(q, bracket=style == "brackets") for q in paper_order(questions)]
         _report(label, got, want, problems + more, rules=True)
 

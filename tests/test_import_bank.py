@@ -53,7 +53,7 @@ def test_sheet_layouts_import_exactly(name, layout, encoding):
     rows = layout(QUESTIONS)
     data = csv_bytes(rows, encoding) if encoding else xlsx_bytes(rows)
     raws, problems = sheet_questions(read_rows(name, data), name)
-    questions, more = build_bank(raws, name, "b", no_suggest, set())
+    questions, more = build_bank(raws, name, no_suggest, set())
     assert problems + more == []
     assert _exact(questions, [expected(q) for q in QUESTIONS]) == 1.0
 
@@ -64,7 +64,7 @@ def test_sheet_without_rules_column_gets_suggested_rules():
 
     rows = sheet_layout_c(QUESTIONS)
     raws, problems = sheet_questions(read_rows("c.xlsx", xlsx_bytes(rows)), "c.xlsx")
-    questions, more = build_bank(raws, "c.xlsx", "b", RuleSuggester(rule_texts(REPO)), set())
+    questions, more = build_bank(raws, "c.xlsx", RuleSuggester(rule_texts(REPO)), set())
     assert problems + more == []
     assert all(q["rules_suggested"] is True for q in questions)
     want = [expected(q) for q in QUESTIONS]
@@ -82,7 +82,7 @@ def test_sheet_without_rules_column_gets_suggested_rules():
 @pytest.mark.parametrize("style", ["lines", "brackets"])
 def test_text_papers_import_exactly(style):
     raws, problems = text_questions(paper_lines(QUESTIONS, style), "paper.txt")
-    questions, more = build_bank(raws, "paper.txt", "b", no_suggest, set())
+    questions, more = build_bank(raws, "paper.txt", no_suggest, set())
     assert problems + more == []
     want = [expected(q, bracket=style == "brackets") for q in paper_order(QUESTIONS)]
     assert _exact(questions, want) == 1.0
@@ -91,7 +91,7 @@ def test_text_papers_import_exactly(style):
 def test_word_paper_imports_exactly():
     docx = read_docx(docx_paper(paper_lines(QUESTIONS, "lines")))
     raws, problems = text_questions(paragraph_lines(docx), "paper.docx", unit="段")
-    questions, more = build_bank(raws, "paper.docx", "b", no_suggest, set())
+    questions, more = build_bank(raws, "paper.docx", no_suggest, set())
     assert problems + more == []
     assert _exact(questions, [expected(q) for q in paper_order(QUESTIONS)]) == 1.0
 
@@ -288,6 +288,10 @@ def test_unreadable_inputs_get_chinese_messages(tmp_path, capsys):
     assert "不是有效的 xlsx 文件" in capsys.readouterr().err
     assert main(["import", "bank", str(empty), "--bank", "x", "--dry-run"]) == 1
     assert f"{empty}: 找不到表头：前 10 行中应有一行列名" in capsys.readouterr().err
+    binary = tmp_path / "题库.csv"
+    binary.write_bytes(b"a\x00b")
+    assert main(["import", "bank", str(binary), "--bank", "x", "--dry-run"]) == 1
+    assert f"{binary}：不是 CSV 文本文件（含有二进制内容）" in capsys.readouterr().err
     text, word = tmp_path / "试卷.txt", tmp_path / "试卷.docx"
     text.write_text("一、单选题\n请认真作答\n", encoding="utf-8")
     word.write_bytes(b"PK\x03\x04 broken")
@@ -422,7 +426,7 @@ def test_judge_written_as_two_options_and_a_letter():
         ["判断题", "参加患方宴请不违反准则。", "对", "错", "B", "依据第八条。", "8"],
     ]
     raws, problems = sheet_questions(read_rows("j.csv", csv_bytes(rows)), "j.csv")
-    questions, more = build_bank(raws, "j.csv", "b", no_suggest, set())
+    questions, more = build_bank(raws, "j.csv", no_suggest, set())
     assert problems + more == []
     assert [(q["type"], q["answer"], "options" in q) for q in questions] == [
         ("judge", True, False),

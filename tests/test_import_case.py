@@ -96,6 +96,15 @@ def test_inline_bold_italic_and_lists():
     assert case.meta["date"] == dt.date(2023, 11, 20)
 
 
+def test_unknown_department_lists_known_ones_in_pinyin_order():
+    meta = {**META, "department": "不存在的科"}
+    case = convert_case(read_docx(case_docx(meta, BODY)[0]), "c.docx", {"医保办", "骨科", "护理部"})
+    assert any(
+        p.message.endswith("如 骨科、护理部、医保办") and "未知的科室“不存在的科”" in p.message
+        for p in case.problems
+    )
+
+
 def test_missing_front_matter_and_sections_are_located_errors():
     import docx
 
@@ -210,6 +219,8 @@ def test_folder_import_writes_cases_that_pass_check(tmp_path, capsys):
     assert titles == sorted(m["title"] for m, _ in chosen)
     first = next(c for c in corpus.cases if c.title == chosen[0][0]["title"])
     assert (root / "cases" / first.id / "image1.png").read_bytes() == png_bytes()
+    written = (root / "cases" / f"{first.id}.md").read_text(encoding="utf-8")
+    assert f"\nrules: [{', '.join(map(str, chosen[0][0]['rules']))}]\n" in written
     # A second run refuses to overwrite; --force replaces.
     assert main(["--root", str(root), "import", "case", str(folder)]) == 1
     assert "已存在（同一标题和日期）：加 --force 覆盖" in capsys.readouterr().err

@@ -97,7 +97,7 @@ def _read(path: Path) -> bytes:
 
 def _file_questions(path: Path, shown: str):
     """(raw questions, problems, title row) of one bank file."""
-    from ..importing.bank_sheet import find_layout, read_sheets, sheet_questions
+    from ..importing.bank_sheet import find_layout, read_sheets, sheet_questions, title_row
     from ..importing.bank_text import decode_text, paper_title, text_questions
     from ..importing.docx_read import DocxError, paragraph_lines, read_docx
     from ..importing.questions import ImportProblem
@@ -110,7 +110,7 @@ def _file_questions(path: Path, shown: str):
     raw = _read(path)
     if suffix in SHEETS:
         try:
-            sheets = read_sheets(path.name, raw)
+            sheets = read_sheets(shown, raw)
         except ValueError as exc:
             raise ConfigError(f"{shown}：不是有效的 xlsx 文件（{exc}）") from None
         # Every sheet with a header row (one sheet per type is common); none: the first, whose
@@ -123,7 +123,7 @@ def _file_questions(path: Path, shown: str):
             found, more = sheet_questions(rows, where, first=len(questions) + 1)
             questions += found
             problems += more
-        return questions, problems, _title_row(used[0][1])
+        return questions, problems, title_row(used[0][1])
     if suffix == ".docx":
         try:
             lines = paragraph_lines(read_docx(raw))
@@ -134,19 +134,6 @@ def _file_questions(path: Path, shown: str):
         lines = decode_text(raw).splitlines()
         questions, problems = text_questions(lines, shown)
     return questions, problems, paper_title(lines)
-
-
-def _title_row(rows: list[list[str]]) -> str:
-    from ..importing.bank_sheet import find_layout
-
-    layout = find_layout(rows)
-    if layout is None or layout.header_row == 0:
-        return ""
-    for row in rows[: layout.header_row]:
-        cells = [c.strip() for c in row if c.strip()]
-        if len(cells) == 1:
-            return cells[0]
-    return ""
 
 
 def rule_texts(root: Path) -> dict[int, str]:
@@ -209,7 +196,7 @@ def cmd_import_bank(args) -> int:
         shown = str(path)
         raws, found, title = _file_questions(path, shown)
         titles.append(title)
-        built, built_problems = build_bank(raws, shown, args.bank, suggest, given)
+        built, built_problems = build_bank(raws, shown, suggest, given)
         problems += found + built_problems
         questions += built
     if problems:

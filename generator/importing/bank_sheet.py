@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..grading.sheet import cell_text, csv_text
+from ..model.answers import fold
 from ..model.cells import unguard as unsafe_cell
 from ..model.terms import OPTION_LABELS
-from .questions import MAX_OPTIONS, ImportProblem, RawQuestion, fold
+from .questions import MAX_OPTIONS, ImportProblem, RawQuestion
 
 # Field → the names people give its column (compared folded, without spaces and brackets).
 COLUMNS = {
@@ -69,6 +70,18 @@ def find_layout(rows: list[list[str]]) -> Layout | None:
             ordered = [options[i] for i in sorted(options)]
             return Layout(index, fields, ordered)
     return None
+
+
+def title_row(rows: list[list[str]]) -> str:
+    """The table's title: the first row above the header with exactly one filled cell."""
+    layout = find_layout(rows)
+    if layout is None:
+        return ""
+    for row in rows[: layout.header_row]:
+        cells = [c.strip() for c in row if c.strip()]
+        if len(cells) == 1:
+            return cells[0]
+    return ""
 
 
 # ``A.是；B.否`` or ``A、是 B、否`` or one option per line inside the cell.

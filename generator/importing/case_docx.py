@@ -21,9 +21,11 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
+from ..model.answers import fold
+from ..model.order import by_pinyin
 from ..sources.checks import patient_names, personal_numbers
 from .docx_read import HEADING_NAME, Cell, Docx, Paragraph, Run, Table
-from .questions import ImportProblem, fold, rule_numbers
+from .questions import ImportProblem, rule_numbers
 
 CASE_SECTIONS = ("基本案情", "处理结果", "违反条款", "案例剖析", "警示启示")
 SECTION_NAMES = {
@@ -129,7 +131,7 @@ class ImportedCase:
     tables: int = 0
 
 
-def heading_level(p: Paragraph, styles_known: bool = True) -> int | None:
+def heading_level(p: Paragraph) -> int | None:
     """The level (1–9) a paragraph's structure gives it, 0 for a title, None for body text."""
     if p.outline_level is not None and 0 <= p.outline_level <= 8:
         return p.outline_level + 1
@@ -292,7 +294,6 @@ def convert_case(
     path: str,
     departments: Collection[str] = (),
     categories: Collection[str] = (),
-    case_id: str = "",
 ) -> ImportedCase:
     """The case in ``docx`` (read by ``docx_read.read_docx``). ``departments`` and
     ``categories`` are the taxonomy's names (empty: not checked)."""
@@ -349,7 +350,6 @@ def convert_case(
     levels = sorted({lv for _, lv in headings if lv > 0})
     top = levels[0] if levels else 2
     image_names: dict[str, str] = {}
-    cid = case_id or case.id
 
     def image_src(package_path: str) -> str:
         if package_path not in image_names:
@@ -368,7 +368,7 @@ def convert_case(
                 )
         name = image_names[package_path]
         case.images[name] = docx.images[package_path]
-        return f"{cid}/{name}"
+        return f"{case.id}/{name}"
 
     parts: list[str] = []
     list_open = False
@@ -472,7 +472,7 @@ def _read_meta(case, fields, at, departments, categories, problem) -> None:
         if key in fields and fields[key][0]:
             value, number = fields[key]
             if names and value not in names:
-                listed = "、".join(sorted(names)[:6])
+                listed = "、".join(by_pinyin(names)[:6])
                 problem(
                     number,
                     f"未知的{what}“{value}”：请用 site_config/taxonomy.yml 中的{what}，如 {listed}",
@@ -511,13 +511,8 @@ def case_markdown(case: ImportedCase) -> str:
     order = ("id", "title", "date", "rules", "category", "department", "role", "source", "tags")
     meta = {"id": case.id, **case.meta}
     data = {k: meta[k] for k in order if meta.get(k) not in (None, "", [])}
-    front = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
-    front = re.sub(
-        r"^rules:\n((?:- \d\n)+)", lambda m: _flow("rules", m.group(1)), front, flags=re.M
+    # Lists of plain values (rules, tags) inline, as the shipped cases write ``rules: [8]``.
+    front = yaml.safe_dump(
+        data, allow_unicode=True, sort_keys=False, default_flow_style=None, width=1000
     )
     return f"---\n{front}---\n\n{case.body}"
-
-
-def _flow(key: str, block: str) -> str:
-    items = [line[2:] for line in block.strip().split("\n")]
-    return f"{key}: [{', '.join(items)}]\n"

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..errors import WHOLE_FILE, Problem
+from ..model.answers import fold
 from ..model.terms import CHINESE_NUMERALS, OPTION_LABELS, TYPE_NAMES, rule_label
 
 MAX_OPTIONS = 8  # A–H
@@ -73,11 +73,6 @@ _TYPES = {
 }
 TYPE_BY_NAME = {name: key for key, names in _TYPES.items() for name in names}
 TYPE_BY_NAME.update({k: k for k in _TYPES})
-
-
-def fold(text: object) -> str:
-    """Full-width → half-width (NFKC), trimmed: ``ＡＣ`` → ``AC``, ``（`` → ``(``."""
-    return unicodedata.normalize("NFKC", "" if text is None else str(text)).strip()
 
 
 def clean(text: object) -> str:
@@ -199,7 +194,7 @@ Suggest = Callable[[str], list[int]]
 
 
 def build_question(
-    raw: RawQuestion, bank: str, suggest: Suggest, taken: set[str]
+    raw: RawQuestion, suggest: Suggest, taken: set[str]
 ) -> tuple[dict | None, list[str]]:
     """The bank entry for ``raw``, or the messages saying why it cannot be read."""
     problems: list[str] = []
@@ -335,7 +330,7 @@ def _infer_type(raw: RawQuestion, options: list[str]) -> str | None:
 
 
 def build_bank(
-    raws: list[RawQuestion], path: str, bank: str, suggest: Suggest, given: set[str]
+    raws: list[RawQuestion], path: str, suggest: Suggest, given: set[str]
 ) -> tuple[list[dict], list[ImportProblem]]:
     """Every question of one file, and every problem of the file (located). Questions without a
     题目ID keep ``id: ""`` until every file is read (``stable_id`` then); ``given`` collects
@@ -343,7 +338,7 @@ def build_bank(
     problems: list[ImportProblem] = []
     questions: list[dict] = []
     for raw in raws:
-        question, messages = build_question(raw, bank, suggest, given)
+        question, messages = build_question(raw, suggest, given)
         problems += [ImportProblem(raw.file or path, raw.line, m, raw.where) for m in messages]
         if question is not None:
             questions.append(question)
