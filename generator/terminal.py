@@ -28,6 +28,14 @@ def print_problems(exc: ValidationError) -> None:
     err.print(f"[bold red]共 {len(exc.problems)} 个问题[/]，请逐条修改后再运行。")
 
 
+def shown_path(path: Path) -> str:
+    """A path as the user would type it: relative to the current folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def print_reminder(problem: Problem) -> None:
     """A finding that does not fail the command (``check``'s warnings, the grader's notes):
     located as a problem is (``path:line: 提醒：…``, or ``path: 提醒：…`` for a whole file)."""

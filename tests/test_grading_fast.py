@@ -31,7 +31,7 @@ from generator.grading.sheet import read_sheet
 from generator.grading.spelling import LABELS, Unreadable, read_choice, read_fill, read_judge
 from generator.grading.stats import analyse
 from generator.model.answers import fold
-from generator.model.cells import unguard
+from generator.model.cells import guard, unguard
 from generator.model.numbers import number
 from tests.quiz_helpers import ROWS, write_csv, write_key
 
@@ -371,7 +371,7 @@ def test_fast_path_equals_the_row_by_row_reference(tmp_path_factory, data):
 
     # scores.csv and scores.xlsx hold what the reference would have written.
     want_rows = [
-        [str(g[0]), results.safe_cell(g[1]), results.safe_cell(g[2]), results.safe_cell(g[3]), g[4],
+        [str(g[0]), guard(g[1]), guard(g[2]), guard(g[3]), g[4],
          number(round(g[7], 2)), number(key.total), "是" if g[8] else "否",
          *(number(s) for s in g[6])]
         for g in expected[0]
@@ -389,7 +389,7 @@ def test_fast_path_equals_the_row_by_row_reference(tmp_path_factory, data):
     assert [[r[0], r[1], r[2], r[3], r[4], r[5], r[7], *r[8:]] for r in cells[1:]] == [
         [
             g[0],
-            *(results.safe_cell(v) for v in g[1:4]),
+            *(guard(v) for v in g[1:4]),
             g[4],
             round(g[7], 2),
             "是" if g[8] else "否",

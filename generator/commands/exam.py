@@ -15,7 +15,8 @@ from pathlib import Path
 from rich.markup import escape
 
 from ..errors import ConfigError
-from .quiz import _not_in_dist, _shown
+from ..terminal import shown_path
+from .quiz import _not_in_dist
 
 DB_HELP = (
     "数据库：默认 内容根目录/private/exam.sqlite3；集团多院区用 postgresql://用户:密码@主机:端口/库名"
@@ -184,7 +185,7 @@ def cmd_open(args) -> int:
             f"[yellow]注意[/]：{report.unlisted} 人的考试码已不在 codes.csv 中（考试码只在发放时可见），"
             "未列入新的 codes.csv / codes.pdf。"
         )
-    console.print(f"输出 → {escape(_shown(report.folder))}/")
+    console.print(f"输出 → {escape(shown_path(report.folder))}/")
     for name, pages in report.files:
         console.print(f"  {name}" + (f"  {pages} 页" if pages else ""))
     console.print("考试码是考试资料：请妥善保管，打印后分发，勿放入 dist/ 或网站。")
@@ -255,10 +256,10 @@ def cmd_export(args) -> int:
     absent = "尚未开始" if not report.closed else "缺考"
     console.print(
         f"已导出 {args.exam_id}：{report.rows} 人的答卷，{absent} {report.absent} 人"
-        f" → {escape(_shown(report.folder))}/：answers.csv、key.json、absent.csv"
+        f" → {escape(shown_path(report.folder))}/：answers.csv、key.json、absent.csv"
     )
     console.print(
-        f"评分：qinglian quiz grade {escape(_shown(report.folder / 'key.json'))} {escape(_shown(report.folder / 'answers.csv'))} --out 成绩目录"
+        f"评分：qinglian quiz grade {escape(shown_path(report.folder / 'key.json'))} {escape(shown_path(report.folder / 'answers.csv'))} --out 成绩目录"
     )
     return 0
 

@@ -15,6 +15,7 @@ from rich.markup import escape
 from ..errors import BuildError, ConfigError, Problem, ValidationError
 from ..model.terms import SHORT_TYPE_NAMES
 from ..sources.files import read_markdown, read_yaml
+from ..terminal import shown_path
 
 SHEETS = (".xlsx", ".xlsm", ".csv")
 PAPERS = (".docx", ".txt", ".md")
@@ -74,14 +75,6 @@ def register(sub, root_opt: argparse.ArgumentParser) -> None:
 
 
 # --- import bank ----------------------------------------------------------------------------
-
-
-def _shown(path: Path) -> str:
-    """A path as the user would type it: relative to the current folder when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def _read(path: Path) -> bytes:
@@ -219,7 +212,7 @@ def cmd_import_bank(args) -> int:
     if args.dry_run:
         console.print(text, markup=False, highlight=False)
         console.print(
-            f"试运行：共 {len(questions)} 题（{parts}），将写入 {escape(_shown(out))}；未写任何文件。"
+            f"试运行：共 {len(questions)} 题（{parts}），将写入 {escape(shown_path(out))}；未写任何文件。"
         )
     else:
         with replacing(out) as tmp:
@@ -228,7 +221,7 @@ def cmd_import_bank(args) -> int:
                 load_bank_files([tmp])
             except ValidationError as exc:  # our output must always pass check: a defect
                 raise BuildError(f"生成的题库未通过检查：{exc.problems[0]}") from None
-        console.print(f"已导入 {len(questions)} 题（{parts}）→ {escape(_shown(out))}")
+        console.print(f"已导入 {len(questions)} 题（{parts}）→ {escape(shown_path(out))}")
     if suggested:
         console.print(
             f"[yellow]其中 {suggested} 题没有条款列，条款是按准则原文自动建议的[/]"
@@ -272,7 +265,7 @@ def cmd_export_bank(args) -> int:
             widths = column_widths(header)
             write_sheet(tmp, "题库", [bank.title], widths, (0, 2), xlsx_rows(header, rows))
     console.print(
-        f"已导出 {len(questions)} 题 → {escape(_shown(args.out))}（可在 Excel 中修改后用 import bank 再导入）"
+        f"已导出 {len(questions)} 题 → {escape(shown_path(args.out))}（可在 Excel 中修改后用 import bank 再导入）"
     )
     return 0
 
@@ -382,12 +375,14 @@ def cmd_import_case(args) -> int:
         elif target.exists() and not args.force:
             problems.append(
                 ImportProblem.whole_file(
-                    shown, f"{_shown(target)} 已存在（同一标题和日期）：加 --force 覆盖"
+                    shown, f"{shown_path(target)} 已存在（同一标题和日期）：加 --force 覆盖"
                 )
             )
         elif others := [n for n in titles.get(case.meta["title"], []) if n != target.name]:
             other = others[0]
-            message = f"{_shown(out / other)} 已有同名案例：是否已经录入过？请改标题或删去其中一个"
+            message = (
+                f"{shown_path(out / other)} 已有同名案例：是否已经录入过？请改标题或删去其中一个"
+            )
             problems.append(ImportProblem.whole_file(shown, message))
         ids[case.id] = shown
         cases.append((path, case, target))
@@ -413,7 +408,7 @@ def cmd_import_case(args) -> int:
             extra.append(f"图片 {len(case.images)}")
         sections = sum(1 for level, _ in case.headings if level == 2)
         detail = f"（{'，'.join([f'小节 {sections}', *extra])}）"
-        console.print(f"{escape(str(path))} → {escape(_shown(target))}{detail}")
+        console.print(f"{escape(str(path))} → {escape(shown_path(target))}{detail}")
         for note in case.notes:
             err.print(f"[yellow]请核对[/]：{escape(note)}")
     if args.dry_run:

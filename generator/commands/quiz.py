@@ -14,6 +14,7 @@ from rich.markup import escape
 
 from ..errors import ConfigError, QinglianError
 from ..outputs import private_outputs
+from ..terminal import shown_path
 
 REJECTED_EXIT = 2
 SHOW_REJECTED = 20
@@ -175,13 +176,6 @@ def _not_in_dist(out: Path) -> None:
     private_outputs(out)
 
 
-def _shown(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
 def cmd_paper(args) -> int:
     from ..exam.paper import exam_root, make_papers
     from ..model.numbers import number
@@ -218,7 +212,7 @@ def cmd_paper(args) -> int:
                     per_rule[n] = per_rule.get(n, 0) + 1
         shown = "、".join(f"{rule_label(n)} {c}" for n, c in sorted(per_rule.items()))
         console.print(f"每条准则至少 {exam.min_per_rule} 题：{shown}。")
-    console.print(f"输出 → {escape(_shown(report.folder))}/")
+    console.print(f"输出 → {escape(shown_path(report.folder))}/")
     for name, pages in report.files:
         console.print(f"  {name}" + (f"  {pages} 页" if pages else ""))
     console.print(
@@ -264,11 +258,11 @@ def cmd_grade(args) -> int:
         t = report.attendance.total
         console.print(
             f"应考 {t.expected} 人，实考 {t.present} 人，缺考 {t.absent} 人（参考率 {t.rate:.1%}；"
-            f"缺考名单 {escape(_shown(absent_path))}）。"
+            f"缺考名单 {escape(shown_path(absent_path))}）。"
         )
         _say_listed_but_graded(absent_path, report.attendance.listed_but_graded)
     console.print(
-        f"输出 → {escape(_shown(report.folder))}/：{'、'.join([*report.files, 'key.json'])}"
+        f"输出 → {escape(shown_path(report.folder))}/：{'、'.join([*report.files, 'key.json'])}"
     )
     for note in report.notes:  # e.g. too many people for one Excel sheet: CSV only
         err.print(f"[bold yellow]注意[/]：{escape(note)}")
@@ -286,15 +280,16 @@ def cmd_grade(args) -> int:
 def _say_listed_but_graded(path: Path, people) -> None:
     """A 提醒 (path:line, like ``check``'s) for each person on the absent list who has answers:
     counted as present, as ``grading.attendance`` documents."""
-    from ..terminal import err
+    from ..errors import Problem
+    from ..terminal import err, print_reminder
 
     for a in people[:SHOW_REJECTED]:
         who = f"工号 {a.staff_id}" + (f"（{a.name}）" if a.name else " ")
-        err.print(
-            f"{path}:{a.line}: 提醒：{who}列在缺考名单中，但答题表中有其答卷并已评分，"
-            "按实考计（成绩目录的 absent.csv 不再列出此人）",
-            markup=False,
+        message = (
+            f"{who}列在缺考名单中，但答题表中有其答卷并已评分，"
+            "按实考计（成绩目录的 absent.csv 不再列出此人）"
         )
+        print_reminder(Problem(str(path), a.line, message))
     if len(people) > SHOW_REJECTED:
         err.print(f"  ……另有 {len(people) - SHOW_REJECTED} 人同样按实考计", markup=False)
 
@@ -372,7 +367,7 @@ def cmd_scan(args) -> int:
     if decisions:
         console.print(f"已应用决定文件中的 {sum(p.decided for p in pages)} 条决定。")
     console.print(
-        f"输出 → {escape(_shown(out))}/：answers.csv、review.csv、review.html、scan-report.csv"
+        f"输出 → {escape(shown_path(out))}/：answers.csv、review.csv、review.html、scan-report.csv"
     )
     problems = [
         p for p in pages if p.status in ("无法读取", "未识别", "其他考试") and not p.ignored
@@ -398,7 +393,9 @@ def cmd_export(args) -> int:
     exam_only = sum(1 for b in banks for q in b.questions if q.exam_only)
     count = export(banks, args.format, args.out, public_only=args.public_only)
     name = {"moodle": "Moodle XML", "gift": "GIFT"}[args.format]
-    console.print(f"已导出 {count} 题（{len(banks)} 个题库）为 {name} → {escape(_shown(args.out))}")
+    console.print(
+        f"已导出 {count} 题（{len(banks)} 个题库）为 {name} → {escape(shown_path(args.out))}"
+    )
     if exam_only and not args.public_only:
         console.print(f"其中含仅用于考试的题目 {exam_only} 道；如需排除，加 --public-only。")
     elif exam_only:
@@ -445,7 +442,7 @@ def cmd_review(args) -> int:
             f"[yellow]提示[/]：{escape('、'.join(empty))} 的学习条款没有公开练习题，"
             "练习页会是空的；可在题库中为这些条款补充练习题。"
         )
-    console.print(f"输出 → {escape(_shown(report.folder))}/")
+    console.print(f"输出 → {escape(shown_path(report.folder))}/")
     for f in report.files:
         console.print(f"  {escape(f.filename)}  {f.pages} 页  {f.size}")
     console.print(f"用时 {report.seconds:.1f} 秒。学习计划含成绩统计，请勿放入 dist/ 或网站。")
@@ -473,5 +470,5 @@ def cmd_trend(args) -> int:
         f"共同科室 {len(trend.common_departments)} 个，共同条款 {len(trend.common_rules)} 条，"
         f"共同题目 {len(trend.common_items)} 道；变易 {len(trend.easier)} 道，变难 {len(trend.harder)} 道。"
     )
-    console.print(f"输出 → {escape(_shown(out))}/：{'、'.join(files)}")
+    console.print(f"输出 → {escape(shown_path(out))}/：{'、'.join(files)}")
     return 0

@@ -52,9 +52,6 @@ def csv_document(header: list[str], rows: Sequence[Sequence[object]]) -> str:
     return buffer.getvalue()
 
 
-safe_cell = guard  # the one formula guard (generator.model.cells); this name for older callers
-
-
 def _csv_field(value: str) -> str:
     """One CSV field as csv.writer (QUOTE_MINIMAL, CRLF) writes it."""
     if any(c in value for c in ',"\r\n'):
@@ -137,7 +134,7 @@ def _score_lines(grading: Grading, progress):
     if not grading.count:
         return
     full = number(grading.key.total)
-    person = _person(grading, lambda v: _csv_field(safe_cell(v)))
+    person = _person(grading, lambda v: _csv_field(guard(v)))
     versions = [_csv_field(v) for v in grading.versions]
     verdict = (f"{full},否", f"{full},是")
     distinct = _score_texts(grading)
@@ -281,9 +278,9 @@ def item_row(s: ItemStats) -> list[object]:
         _percent(s.discrimination),
         _percent(s.point_biserial),
         _percent(s.item_rest),
-        safe_cell(s.answer),
+        guard(s.answer),
         choices,
-        safe_cell(wrong),
+        guard(wrong),
         "、".join(s.flags),
         "否（文件题）" if s.document else "是",
     ]
@@ -298,5 +295,5 @@ def items_csv_text(stats: ExamStats, first_version: str) -> str:
 
 
 def rejected_csv_text(grading: Grading) -> str:
-    rows = [[r.row, safe_cell(r.staff_id), safe_cell(r.name), r.reason] for r in grading.rejected]
+    rows = [[r.row, guard(r.staff_id), guard(r.name), r.reason] for r in grading.rejected]
     return csv_document(REJECTED_COLUMNS, rows)

@@ -1,7 +1,7 @@
 """A bank as the YAML file the project keeps, and as the spreadsheet trainers review.
 
 The spreadsheet has the layout ``bank_sheet`` reads (plus 题目ID), so export → edit in Excel →
-import gives the same bank field for field. Every text cell goes through ``safe_cell`` (DESIGN.md,
+import gives the same bank field for field. Every text cell goes through ``model.cells.guard`` (DESIGN.md,
 "Text that reaches a spreadsheet"); the reader strips the guard again.
 """
 
@@ -12,7 +12,7 @@ import io
 
 import yaml
 
-from ..model.cells import guard as safe_cell
+from ..model.cells import guard
 from ..model.terms import OPTION_LABELS, TYPE_NAMES
 from .questions import flag_text, order_keys, rules_text
 
@@ -80,7 +80,7 @@ def export_rows(questions: list[dict]) -> tuple[list[str], list[list[str]]]:
             flag_text(bool(q.get("exam_only"))),
             flag_text(bool(q.get("document"))),
         ]
-        rows.append([safe_cell(str(cell)) for cell in row])
+        rows.append([guard(str(cell)) for cell in row])
     return header, rows
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..grading.sheet import cell_text, csv_text
 from ..model.answers import fold
-from ..model.cells import unguard as unsafe_cell
+from ..model.cells import unguard
 from ..model.terms import OPTION_LABELS
 from .questions import MAX_OPTIONS, ImportProblem, RawQuestion
 
@@ -142,7 +142,7 @@ def sheet_questions(
     rows: list[list[str]], path: str, first: int = 1
 ) -> tuple[list[RawQuestion], list[ImportProblem]]:
     """The questions of a table (rows as ``read_rows`` gives them), numbered from ``first``."""
-    rows = [[unsafe_cell(c) for c in row] for row in rows]
+    rows = [[unguard(c) for c in row] for row in rows]
     layout = find_layout(rows)
     if layout is None:
         return [], [

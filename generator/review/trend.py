@@ -29,7 +29,7 @@ import jinja2
 
 from ..errors import ConfigError
 from ..grading.report import data_uri, html_environment
-from ..model.cells import guard as safe_cell
+from ..model.cells import guard
 from ..model.numbers import one_decimal
 from ..model.terms import rule_label
 from ..outputs import staged_private_files
@@ -304,7 +304,7 @@ def write_csv(trend: Trend, path: Path) -> None:
                 elif s.change <= -trend.threshold:
                     note = "变难"
             change = _csv_change(s.measure, s.change)
-            name = safe_cell(s.name)
+            name = guard(s.name)
             writer.writerow(
                 [s.kind, name, s.measure, *(_csv_value(s.measure, v) for v in s.values), change,
                  note]

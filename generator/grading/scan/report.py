@@ -14,8 +14,8 @@ from ...errors import Problem, ValidationError
 from ...exam.answer_sheet import header
 from ...exam.key import Key
 from ...exam.sheet_layout import shape
-from ...model.cells import unguard
-from ..results import csv_document, safe_cell
+from ...model.cells import guard, unguard
+from ..results import csv_document
 from .reader import EMPTY_ANSWER, IGNORE, Decisions, ScanResult, decision_key
 
 REVIEW_COLUMNS = ["工号", "版本", "题号", "原因", "文件", "页", "机读"]
@@ -37,18 +37,18 @@ DECISION_COLUMNS = ["文件", "页", "工号", "题号", "决定"]
 
 def answers_csv(result: ScanResult) -> str:
     """The answer-sheet format ``quiz grade`` reads; ``?`` where a person must still decide."""
-    rows = [[safe_cell(cell) for cell in row] for row in result.answer_rows()]
+    rows = [[guard(cell) for cell in row] for row in result.answer_rows()]
     return csv_document(header(result.key.question_count), rows)
 
 
 def review_csv(result: ScanResult) -> str:
     rows = [
         [
-            safe_cell(i.staff_id),
+            guard(i.staff_id),
             i.version,
             i.field,
             i.reason,
-            safe_cell(PurePath(i.file).name),
+            guard(PurePath(i.file).name),
             i.page,
             i.seen,
         ]
@@ -62,11 +62,11 @@ def report_csv(result: ScanResult) -> str:
     for p in result.pages:
         rows.append(
             [
-                safe_cell(p.file),
+                guard(p.file),
                 p.page,
                 "已忽略" if p.ignored else p.status,
-                safe_cell(p.staff_id),
-                safe_cell(p.name),
+                guard(p.staff_id),
+                guard(p.name),
                 p.version,
                 p.identified_by,
                 f"{p.rotation}°" if p.kind else "",
