@@ -15,13 +15,12 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
-from urllib.parse import unquote
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.served_site import index_bytes, served  # noqa: E402
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, copy_root  # noqa: E402
+from bench.served_site import searched  # noqa: E402
+from tests.conftest import copy_root  # noqa: E402
 from tests.search_helpers import HELD_OUT_PHRASES, PHRASES  # noqa: E402
 
 
@@ -36,24 +35,10 @@ def run(site: Path, show: bool) -> list[str]:
 
 
 def run_list(site: Path, show: bool, label: str, phrases) -> list[str]:
-    from playwright.sync_api import sync_playwright
-
-    script = (site / "assets" / "search.js").stat().st_size
     empty, top5, worst, worst_q, lines = 0, 0, 0, "", []
-    with served(site) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        requested: list[str] = []
-        page.on("request", lambda r: requested.append(r.url))
-        page.goto(base)
+    with searched(site) as (_, _, ask):
         for phrase, want in phrases:
-            requested.clear()
-            got = page.evaluate(
-                "async (q) => (await new qlSearch.Query(q).more(10)).map((r) => r.url)",
-                phrase,
-            )
-            got = [unquote(u) for u in got]
-            size = script + index_bytes(site, base, requested)
+            got, size = ask(phrase)
             if size > worst:
                 worst, worst_q = size, phrase
             empty += not got
@@ -61,7 +46,6 @@ def run_list(site: Path, show: bool, label: str, phrases) -> list[str]:
             top5 += 0 < rank <= 5
             if show:
                 lines.append(f"  {phrase}: {len(got)} 个结果，期望页面排第 {rank or '—'}")
-        browser.close()
     n = len(phrases)
     lines.append(
         f"{n} 个{label}：{empty} 个一无所获，{top5} 个的期望页面在前 5 名；"

@@ -38,8 +38,8 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.served_site import index_bytes, served  # noqa: E402
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, copy_root  # noqa: E402
+from bench.served_site import searched  # noqa: E402
+from tests.conftest import copy_root  # noqa: E402
 from tests.search_helpers import PHRASES, TERMS  # noqa: E402
 from tests.synth import synthesize  # noqa: E402
 
@@ -145,27 +145,16 @@ def query_figures(site: Path, throttle: bool) -> list[tuple]:
     heaviest query, that query, at 4× throttling (ms from typing to the first results shown in
     the header, ms of the query alone in the page) or None)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
-    from playwright.sync_api import sync_playwright
 
-    script = (site / "assets" / "search.js").stat().st_size
     figures = []
-    with served(site) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        requested: list[str] = []
-        page.on("request", lambda r: requested.append(r.url))
-        page.goto(base)
+    with searched(site) as (base, browser, ask):
         for kind, queries, typed in (
             ("词语", TERMS, "开单提成"),
             ("日常说法", [q for q, _ in PHRASES], "医药代表吃饭"),
         ):
             worst, worst_q, first_ms = 0, "", None
             for q in queries:
-                # a fresh page per query (meta.js counted): what one query costs a reader
-                requested.clear()
-                page.goto(base)
-                page.evaluate("async (q) => (await new qlSearch.Query(q).more(10)).length", q)
-                size = script + index_bytes(site, base, requested)
+                size = ask(q)[1]
                 if size > worst:
                     worst, worst_q = size, q
             if throttle:  # a fresh page: nothing loaded yet
@@ -191,7 +180,6 @@ def query_figures(site: Path, throttle: bool) -> list[tuple]:
                 fresh.close()
                 first_ms = (first_ms, in_page)
             figures.append((kind, worst, worst_q, first_ms))
-        browser.close()
     return figures
 
 

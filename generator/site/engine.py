@@ -47,18 +47,26 @@ class _Collect(logging.Handler):
 
 
 @contextmanager
-def quiet_mkdocs():
-    """Collect MkDocs' warnings instead of letting them reach stderr in English, unexplained."""
+def mkdocs_warnings_to(handler: logging.Handler):
+    """MkDocs' warnings to ``handler`` instead of to stderr in English, unexplained; its
+    messages below warnings (the server's address, "Building documentation…") left out."""
     logger = logging.getLogger("mkdocs")
-    handler = _Collect()
     saved = logger.handlers[:], logger.propagate, logger.level
     logger.handlers, logger.propagate = [handler], False
     logger.setLevel(logging.WARNING)
     try:
-        yield handler.messages
+        yield
     finally:
         logger.handlers, logger.propagate = saved[0], saved[1]
         logger.setLevel(saved[2])
+
+
+@contextmanager
+def quiet_mkdocs():
+    """Collect MkDocs' warnings (the list yielded) instead of letting them reach stderr."""
+    handler = _Collect()
+    with mkdocs_warnings_to(handler):
+        yield handler.messages
 
 
 def prepare(
@@ -194,12 +202,14 @@ def build_site(
     with tempfile.TemporaryDirectory(prefix=".site-", dir=site_dir.parent) as scratch:
         work = Path(scratch)
         writer, config_file = prepare(corpus, work, extras, engine=engine, pages=in_process)
+        urls = writer.directory_urls
+        pages = search_pages(corpus, writer.written, writer.unsearched)
+        meta = search_meta(corpus, urls, bool(corpus.public_questions))
         worker = None
         if in_process and parallel:
             from .search.parallel import start_worker
 
-            pages = search_pages(corpus, writer.written, writer.unsearched)
-            worker = start_worker(pages, writer.directory_urls, work / "index")
+            worker = start_worker(pages, urls, work / "index")
         fed = [0]
 
         def feed(file: str, html: str) -> None:
@@ -222,7 +232,6 @@ def build_site(
             (work / "site" / "search.json").unlink(missing_ok=True)
         shutil.move(str(work / "site"), str(site_dir))
         if worker is not None:
-            meta = search_meta(corpus, writer.directory_urls, bool(corpus.public_questions))
             report.index = worker.finish(site_dir, meta)
             report.parallel_index = report.index is not None
     if in_process:  # every page MkDocs wrote went by (404.html, a theme template, did not)
@@ -230,5 +239,5 @@ def build_site(
     else:  # (a walk of the whole site opens every folder twice)
         report.pages = sum(1 for _ in site_dir.rglob("*.html")) - (site_dir / "404.html").exists()
     if report.index is None:
-        report.index = index_site(corpus, site_dir, writer)
+        report.index = build_index(site_dir, pages, urls, meta)
     return report

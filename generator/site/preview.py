@@ -1,10 +1,11 @@
 """``qinglian serve``: the editor's preview, MkDocs' live-reload server on a generated tree.
 
-No MkDocs plugin: a watcher thread of ours polls the source folders, reloads the sources (parsing
-again only the files that changed) and regenerates the tree in place, writing only the pages whose
-text changed (the edited case and the index pages that list it). MkDocs' own watcher sees those files change and rebuilds in ``dirty`` mode —
-only the changed pages are rendered again — and a hook rebuilds our search index afterwards, in
-the background.
+Nothing is handed to MkDocs through our plugin (``plugin.py``) here: a watcher thread of ours
+polls the source folders, reloads the sources (parsing again only the files that changed) and
+regenerates the tree in place, writing only the pages whose text changed (the edited case and
+the index pages that list it). MkDocs' own watcher sees those files change and rebuilds in
+``dirty`` mode — only the changed pages are rendered again — and a hook rebuilds our search index
+afterwards, in the background.
 """
 
 from __future__ import annotations
@@ -14,14 +15,13 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable
-from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import ValidationError
 from ..model.corpus import Corpus
 from ..sources.loader import SourceCache
 from .config import directory_urls, site_config, write_config
-from .engine import index_site, located_warning
+from .engine import index_site, located_warning, mkdocs_warnings_to
 from .search import IndexCache
 from .tree import TreeWriter, site_logo, write_tree
 
@@ -118,21 +118,6 @@ class _Warnings(logging.Handler):
         self.on_warning(located_warning(record.getMessage(), sources))
 
 
-@contextmanager
-def _mkdocs_warnings(handler: logging.Handler):
-    """MkDocs' warnings to ``handler`` instead of to stderr in English, unexplained; its
-    messages below warnings (the server's address, "Building documentation…") left out."""
-    logger = logging.getLogger("mkdocs")
-    saved = logger.handlers[:], logger.propagate, logger.level
-    logger.handlers, logger.propagate = [handler], False
-    logger.setLevel(logging.WARNING)
-    try:
-        yield
-    finally:
-        logger.handlers, logger.propagate = saved[0], saved[1]
-        logger.setLevel(saved[2])
-
-
 def preview_config(corpus: Corpus, work: Path) -> Path:
     """The generated config for the preview in ``work``: the site's, served at the root, with
     our hook added to the content root's hooks (which stay)."""
@@ -169,7 +154,7 @@ def serve(
         watcher = threading.Thread(target=preview.watch, daemon=True)
         watcher.start()
         try:
-            with _mkdocs_warnings(_Warnings(preview, on_warning)):
+            with mkdocs_warnings_to(_Warnings(preview, on_warning)):
                 mkdocs_serve(
                     config_file=str(config_file),
                     dev_addr=addr,

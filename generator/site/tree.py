@@ -88,11 +88,13 @@ class TreeWriter:
         pages_in_memory: bool = False,
         ready_html: bool = True,
         directory_urls: bool = True,
+        env: Environment | None = None,
     ):
         self.corpus, self.docs, self.extras = corpus, docs, extras
         self.pages_in_memory = pages_in_memory  # Markdown pages only in ``texts`` (see pages)
         self.directory_urls = directory_urls  # the site's use_directory_urls
-        self.env = make_environment(directory_urls)
+        # (the preview passes the previous tree's: its templates are compiled once, not per save)
+        self.env = env or make_environment(directory_urls)
         self.fragments = self.env.globals["fragments"] = Fragments(
             corpus, html=ready_html, directory_urls=directory_urls
         )
@@ -372,6 +374,7 @@ def write_tree(
     (``fragments.py``).
     ``directory_urls``: the site's ``use_directory_urls``, which links in raw HTML follow.
     """
+    same_urls = previous is not None and previous.directory_urls == directory_urls
     writer = TreeWriter(
         corpus,
         docs,
@@ -379,6 +382,7 @@ def write_tree(
         pages_in_memory,
         ready_html=engine == "mkdocs",
         directory_urls=directory_urls,
+        env=previous.env if previous is not None and same_urls else None,
     )
     if previous is not None:
         writer.previous = previous.texts

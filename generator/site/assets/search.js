@@ -171,20 +171,7 @@
     return h % shards;
   }
 
-  let chunkPage = null;
-  function pageOf(chunk) {
-    if (!chunkPage) {
-      const m = data.meta;
-      chunkPage = new Int32Array(m.chunks);
-      let start = 0;
-      const starts = m.starts.map((g) => (start += g));
-      for (let p = 0; p < starts.length; p++) {
-        const end = p + 1 < starts.length ? starts[p + 1] : m.chunks;
-        for (let c = starts[p]; c < end; c++) chunkPage[c] = p;
-      }
-    }
-    return chunkPage[chunk];
-  }
+  // per page number: its first chunk id (meta.starts holds the gaps between them)
   let firstChunks = null;
   function firstChunkOf(pid) {
     if (!firstChunks) {
@@ -193,9 +180,24 @@
     }
     return firstChunks[pid];
   }
+  let chunkPage = null;
+  function pageOf(chunk) {
+    if (!chunkPage) {
+      const pages = data.meta.starts.length;
+      chunkPage = new Int32Array(data.meta.chunks);
+      for (let p = 0; p < pages; p++) {
+        const end = p + 1 < pages ? firstChunkOf(p + 1) : data.meta.chunks;
+        for (let c = firstChunkOf(p); c < end; c++) chunkPage[c] = p;
+      }
+    }
+    return chunkPage[chunk];
+  }
 
   // Among equally good hits: rule pages, other pages, newer cases first (meta.rank, per page).
   const rankOf = (pid) => data.meta.rank[pid];
+  // the page numbers of rules ``numbers`` (meta.rulePages), each once, in that order
+  const rulePids = (meta, numbers) =>
+    [...new Set(numbers)].map((n) => meta.rulePages && meta.rulePages[String(n)]).filter((pid) => pid !== undefined);
 
   const postingCache = new Map();
   function postings(token) {
@@ -346,29 +348,24 @@
       return [...new Set(all)].sort((a, b) => b.length - a.length);
     }
 
-    namedRules(meta) {
+    // numbers of the rules whose own terms the query holds (收红包 → 第八条)
+    termRules(meta) {
       const folded = this.terms.join(" ");
-      const out = new Set();
-      for (const m of folded.matchAll(RULE_REF)) out.add(chineseValue(m[1]));
-      if (!out.size && RULE_WORD.test(folded)) {
-        for (const [, , words, n] of meta.rules || []) {
-          if ((words || []).some((w) => folded.includes(fold(w)))) out.add(n);
-        }
-      }
-      return [...out].map((n) => meta.rulePages && meta.rulePages[String(n)]).filter((pid) => pid !== undefined);
+      const holds = ([, , words]) => (words || []).some((w) => folded.includes(fold(w)));
+      return (meta.rules || []).filter(holds).map((rule) => rule[3]);
     }
 
-    // rule pages whose own terms the query holds (收红包 → 第八条): first among exact hits
-    ownRules(meta) {
+    // the query's rule references (第8条), else with a word asking for a rule (哪一条) the rules
+    // its terms name: their pages' numbers
+    namedRules(meta) {
       const folded = this.terms.join(" ");
-      const pids = new Set();
-      for (const [, , words, n] of meta.rules || []) {
-        if ((words || []).some((w) => folded.includes(fold(w)))) {
-          const pid = meta.rulePages && meta.rulePages[String(n)];
-          if (pid !== undefined) pids.add(pid);
-        }
-      }
-      return pids;
+      const refs = [...folded.matchAll(RULE_REF)].map((m) => chineseValue(m[1]));
+      return rulePids(meta, refs.length || !RULE_WORD.test(folded) ? refs : this.termRules(meta));
+    }
+
+    // rule pages whose own terms the query holds: first among exact hits
+    ownRules(meta) {
+      return new Set(rulePids(meta, this.termRules(meta)));
     }
 
     async prepare() {

@@ -58,11 +58,10 @@ def search_meta(corpus: Corpus, directory_urls: bool, has_selftest: bool) -> dic
 
 def search_words(corpus: Corpus) -> dict:
     """What the browser splits a phrase with (DESIGN.md "Search": people type phrases): words
-    from the Corpus — rule keywords, categories, departments, tags, the glossary's words —,
-    the glossary's groups of synonyms and its stop words (question words, particles)."""
+    from the Corpus — categories, departments, tags, the glossary's words; the rules' keywords
+    it reads from ``meta.rules`` —, the glossary's groups of synonyms and its stop words
+    (question words, particles)."""
     words: dict[str, None] = {}
-    for rule in corpus.rules.values():
-        words.update(dict.fromkeys(rule.keywords))
     words.update(dict.fromkeys(c.name for c in corpus.categories))
     words.update(dict.fromkeys(d.name for d in corpus.departments))
     for item in [*corpus.cases, *corpus.stories]:
