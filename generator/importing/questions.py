@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ..errors import WHOLE_FILE, Problem
 from ..model.answers import fold
-from ..model.terms import CHINESE_NUMERALS, OPTION_LABELS, TYPE_NAMES, rule_label
+from ..model.terms import OPTION_LABELS, TYPE_NAMES, rule_label, rule_refs
 
 MAX_OPTIONS = 8  # A–H
 
@@ -125,7 +125,6 @@ def blanks(stem: str) -> int:
     return len(BLANK.findall(stem))
 
 
-_RULE_REF = re.compile(r"第\s*([一二三四五六七八九1-9])\s*条")
 _BARE_NUMBERS = re.compile(r"^[\s1-9,，、;；/和及与]+$")
 
 
@@ -135,9 +134,7 @@ def rule_numbers(text: str) -> list[int] | None:
     value = fold(text)
     if not value:
         return None
-    found = [
-        int(m) if m.isdigit() else CHINESE_NUMERALS.index(m) + 1 for m in _RULE_REF.findall(value)
-    ]
+    found = [n for n in rule_refs(value) if 1 <= n <= 9]
     if not found and _BARE_NUMBERS.match(value):
         found = [int(d) for d in re.findall(r"\d+", value)]
         if any(not 1 <= n <= 9 for n in found):

@@ -31,13 +31,12 @@ from ..errors import ConfigError, Problem, ValidationError
 from ..exam.key import Key, load_key
 from ..grading.attendance import Absentee, parse_absent
 from ..model.cells import unguard
-from ..model.terms import CHINESE_NUMERALS, NO_DEPARTMENT
+from ..model.terms import NO_DEPARTMENT, rule_refs
 
 ABSENT_FILE = "absent.csv"  # 工号, 姓名, 科室: who was expected and did not sit (exam export)
 SCORE_REQUIRED = ("工号", "姓名", "科室", "版本", "得分", "满分", "合格")
 ITEM_REQUIRED = ("题目ID", "难度")
 _QUESTION_COLUMN = re.compile(r"^第(\d+)题$")
-_RULE_LABEL = re.compile(r"第([一二三四五六七八九]|\d+)条")
 
 
 @dataclass
@@ -270,11 +269,7 @@ def _read_items(path: Path) -> dict[str, ItemRow]:
 
 def parse_rule_labels(text: str) -> tuple[int, ...]:
     """“第八条、第一条” → (8, 1)."""
-    found = []
-    for m in _RULE_LABEL.finditer(text):
-        value = m[1]
-        found.append(CHINESE_NUMERALS.index(value) + 1 if value in CHINESE_NUMERALS else int(value))
-    return tuple(dict.fromkeys(found))
+    return tuple(rule_refs(text))
 
 
 def _match_key(sitting: Sitting, columns: int) -> None:

@@ -25,7 +25,7 @@ from typing import Any
 
 from ..errors import Problem
 from ..model.corpus import Bank, Case, Corpus, Page, RiskRegister, Rule, Story
-from ..model.terms import CHINESE_NUMERALS, OPTION_LABELS, rule_label
+from ..model.terms import OPTION_LABELS, rule_label, rule_refs
 from .checks import personal_numbers
 
 
@@ -657,7 +657,7 @@ def balance_messages(questions: list[Any]) -> list[str]:
 
 
 def _cited_rules(text: str) -> set[int]:
-    return {CHINESE_NUMERALS.index(c) + 1 for c in re.findall(r"第([一二三四五六七八九])条", text)}
+    return set(rule_refs(text))
 
 
 def check_bank(bank: Bank, corpus: Corpus) -> Findings:
