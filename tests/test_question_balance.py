@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from generator.model.answers import pinned
+from generator.model.schemas import Question
 from generator.model.terms import OPTION_LABELS
 from generator.sources.content_rules import balance_messages, check_bank
 from generator.sources.loader import load_corpus
-from generator.sources.schemas import Question
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -335,8 +335,8 @@ def cmd_import_case(args) -> int:
     from ..importing.case_docx import case_markdown, convert_case
     from ..importing.docx_read import DocxError, read_docx
     from ..importing.questions import ImportProblem
+    from ..model.schemas import CaseMeta
     from ..outputs import replacing
-    from ..sources.schemas import CaseMeta
     from ..terminal import console, err
 
     out = args.out or args.root / "cases"
