@@ -77,17 +77,6 @@ def register(sub, root_opt: argparse.ArgumentParser) -> None:
 # --- import bank ----------------------------------------------------------------------------
 
 
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise ConfigError(f"{path}：找不到文件") from None
-    except IsADirectoryError:
-        raise ConfigError(f"{path}：是文件夹，请给出文件") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}：无法读取（{exc.strerror}）") from None
-
-
 def _file_questions(path: Path, shown: str):
     """(raw questions, problems, title row) of one bank file."""
     from ..importing.bank_sheet import find_layout, read_sheets, sheet_questions, title_row
@@ -100,7 +89,9 @@ def _file_questions(path: Path, shown: str):
         raise ConfigError(f"{shown}：不支持旧格式 {suffix}，{OLD_FORMATS[suffix]}")
     if suffix not in SHEETS + PAPERS:
         raise ConfigError(f"{shown}：不认识的文件类型（可用 .xlsx .csv .docx .txt）")
-    raw = _read(path)
+    from ..grading.sheet import read_bytes
+
+    raw = read_bytes(path, "文件")
     if suffix in SHEETS:
         try:
             sheets = read_sheets(shown, raw)
@@ -332,6 +323,7 @@ def _case_titles(folder: Path) -> dict[str, list[str]]:
 
 
 def cmd_import_case(args) -> int:
+    from ..grading.sheet import read_bytes
     from ..importing.case_docx import case_markdown, convert_case
     from ..importing.docx_read import DocxError, read_docx
     from ..importing.questions import ImportProblem
@@ -358,7 +350,7 @@ def cmd_import_case(args) -> int:
             problems.append(ImportProblem.whole_file(shown, _not_docx(suffix)))
             continue
         try:
-            docx = read_docx(_read(path))
+            docx = read_docx(read_bytes(path, "文件"))
         except DocxError as exc:
             problems.append(ImportProblem.whole_file(shown, str(exc)))
             continue

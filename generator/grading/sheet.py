@@ -146,6 +146,8 @@ def read_bytes(path: Path, what: str) -> bytes:
         return Path(path).read_bytes()
     except FileNotFoundError:
         raise ConfigError(f"{path}：找不到{what}") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}：是文件夹，请给出{what}") from None
     except OSError as exc:
         raise ConfigError(f"{path}：无法读取{what}（{exc.strerror}）") from None
 
